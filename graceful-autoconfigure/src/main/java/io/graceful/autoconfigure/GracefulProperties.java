@@ -1,0 +1,103 @@
+package io.graceful.autoconfigure;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * General settings of graceful shutdown: whether it is on and the budget it must fit.
+ *
+ * @since 0.1.0
+ */
+@ConfigurationProperties("graceful")
+public class GracefulProperties {
+
+	/**
+	 * Whether graceful shutdown is enabled. When false, plain Spring Boot behaviour applies.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Time the platform allows between SIGTERM and SIGKILL (Kubernetes
+	 * terminationGracePeriodSeconds, systemd TimeoutStopSec, Docker stop timeout). The sum
+	 * of all shutdown bounds plus the safety margin must fit in it.
+	 */
+	private Duration gracePeriod = Duration.ofSeconds(30);
+
+	/**
+	 * Time kept free in the grace period for the JVM to exit after the last step (shutdown
+	 * hooks, logging, bean destruction).
+	 */
+	private Duration safetyMargin = Duration.ofSeconds(2);
+
+	/**
+	 * Time allowed to each shutdown phase that graceful does not own (for example the web
+	 * server stop or your own SmartLifecycle beans). Used as Spring's default timeout per
+	 * shutdown phase unless spring.lifecycle.timeout-per-shutdown-phase is set.
+	 */
+	private Duration otherPhasesTimeout = Duration.ofSeconds(1);
+
+	/**
+	 * What to do at startup when the bounds do not fit the grace period: fail startup or
+	 * only log a warning.
+	 */
+	private BudgetCheck budgetCheck = BudgetCheck.FAIL;
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Duration getGracePeriod() {
+		return this.gracePeriod;
+	}
+
+	public void setGracePeriod(Duration gracePeriod) {
+		this.gracePeriod = gracePeriod;
+	}
+
+	public Duration getSafetyMargin() {
+		return this.safetyMargin;
+	}
+
+	public void setSafetyMargin(Duration safetyMargin) {
+		this.safetyMargin = safetyMargin;
+	}
+
+	public Duration getOtherPhasesTimeout() {
+		return this.otherPhasesTimeout;
+	}
+
+	public void setOtherPhasesTimeout(Duration otherPhasesTimeout) {
+		this.otherPhasesTimeout = otherPhasesTimeout;
+	}
+
+	public BudgetCheck getBudgetCheck() {
+		return this.budgetCheck;
+	}
+
+	public void setBudgetCheck(BudgetCheck budgetCheck) {
+		this.budgetCheck = budgetCheck;
+	}
+
+	/**
+	 * Reaction to a shutdown budget that does not fit the grace period.
+	 */
+	public enum BudgetCheck {
+
+		/**
+		 * Fail startup with a description of every bound.
+		 */
+		FAIL,
+
+		/**
+		 * Log a warning and start anyway.
+		 */
+		WARN
+
+	}
+
+}

@@ -1,0 +1,118 @@
+package io.graceful.autoconfigure.budget;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import io.graceful.autoconfigure.DurationRules;
+import io.graceful.autoconfigure.GracefulProperties;
+import io.graceful.autoconfigure.InvalidGracefulPropertyException;
+
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.context.support.AbstractApplicationContext;
+import org.springframework.context.support.DefaultLifecycleProcessor;
+import org.springframework.core.env.Environment;
+
+/**
+ * Checks at startup that the shutdown fits the grace period, and makes Spring's lifecycle
+ * processor enforce the bounds: each owned phase gets its bound as timeout, every other
+ * phase gets {@code graceful.other-phases-timeout}.
+ */
+class ShutdownBudgetVerifier implements SmartInitializingSingleton {
+
+	static final String SPRING_PHASE_TIMEOUT = "spring.lifecycle.timeout-per-shutdown-phase";
+
+	private static final Log logger = LogFactory.getLog(ShutdownBudgetVerifier.class);
+
+	private final GracefulProperties properties;
+
+	private final List<ShutdownBound> bounds;
+
+	private final Environment environment;
+
+	private final BeanFactory beanFactory;
+
+	ShutdownBudgetVerifier(GracefulProperties properties, List<ShutdownBound> bounds, Environment environment,
+			BeanFactory beanFactory) {
+		this.properties = properties;
+		this.bounds = bounds;
+		this.environment = environment;
+		this.beanFactory = beanFactory;
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		ShutdownBudget budget = budget();
+		if (!budget.fits()) {
+			if (this.properties.getBudgetCheck() == GracefulProperties.BudgetCheck.FAIL) {
+				throw new ShutdownBudgetExceededException(budget);
+			}
+			logger.warn(String.format("The worst case of a graceful shutdown (%s) does not fit the grace period (%s); "
+					+ "the platform may kill the process before the last step ends:%n%s",
+					ShutdownBudget.format(budget.total()), ShutdownBudget.format(budget.gracePeriod()),
+					budget.describe()));
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug(String.format("Graceful shutdown budget fits:%n%s", budget.describe()));
+		}
+		configurePhaseTimeouts();
+	}
+
+	ShutdownBudget budget() {
+		Duration gracePeriod = DurationRules.positive("graceful.grace-period", this.properties.getGracePeriod());
+		Duration margin = DurationRules.notNegative("graceful.safety-margin", this.properties.getSafetyMargin());
+		List<ShutdownBound> all = new ArrayList<>();
+		for (ShutdownBound bound : this.bounds) {
+			DurationRules.notNegative(bound.property(), bound.duration());
+			all.add(bound);
+		}
+		all.sort(Comparator.comparingInt(ShutdownBound::phase).reversed());
+		Duration userPhaseTimeout = userPhaseTimeout();
+		if (userPhaseTimeout != null) {
+			for (ShutdownBound bound : this.bounds) {
+				if (bound.phaseTimeout() && bound.duration().compareTo(userPhaseTimeout) > 0) {
+					throw new InvalidGracefulPropertyException(bound.property(), ShutdownBudget.format(bound.duration()),
+							"it must not exceed " + SPRING_PHASE_TIMEOUT + " (" + ShutdownBudget.format(userPhaseTimeout)
+									+ "), which would cut the " + bound.step() + " step early");
+				}
+			}
+			all.add(ShutdownBound.of("other phases", SPRING_PHASE_TIMEOUT, userPhaseTimeout, Integer.MIN_VALUE));
+		}
+		else {
+			all.add(ShutdownBound.of("other phases", "graceful.other-phases-timeout", DurationRules
+				.notNegative("graceful.other-phases-timeout", this.properties.getOtherPhasesTimeout()),
+					Integer.MIN_VALUE));
+		}
+		all.add(ShutdownBound.of("safety margin", "graceful.safety-margin", margin, Integer.MIN_VALUE));
+		return new ShutdownBudget(all, gracePeriod);
+	}
+
+	private Duration userPhaseTimeout() {
+		if (!this.environment.containsProperty(SPRING_PHASE_TIMEOUT)) {
+			return null;
+		}
+		return this.environment.getProperty(SPRING_PHASE_TIMEOUT, Duration.class);
+	}
+
+	private void configurePhaseTimeouts() {
+		if (userPhaseTimeout() != null
+				|| !this.beanFactory.containsBean(AbstractApplicationContext.LIFECYCLE_PROCESSOR_BEAN_NAME)) {
+			return;
+		}
+		Object processor = this.beanFactory.getBean(AbstractApplicationContext.LIFECYCLE_PROCESSOR_BEAN_NAME);
+		if (processor instanceof DefaultLifecycleProcessor lifecycleProcessor) {
+			lifecycleProcessor.setTimeoutPerShutdownPhase(this.properties.getOtherPhasesTimeout().toMillis());
+			for (ShutdownBound bound : this.bounds) {
+				if (bound.phaseTimeout()) {
+					lifecycleProcessor.setTimeoutForShutdownPhase(bound.phase(), bound.duration().toMillis());
+				}
+			}
+		}
+	}
+
+}

@@ -1,0 +1,73 @@
+package io.graceful.autoconfigure.web;
+
+import java.lang.reflect.Method;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.apache.catalina.connector.Connector;
+import org.apache.coyote.AbstractProtocol;
+import org.apache.coyote.ProtocolHandler;
+import org.apache.tomcat.util.net.AbstractEndpoint;
+import org.apache.tomcat.util.net.SocketWrapperBase;
+
+import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.WebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * Closes Tomcat's idle keep-alive connections. A connection is idle when no processor is
+ * attached while its lock is held: Tomcat takes that lock to process a connection and
+ * clears the processor during processing too, so a missing processor alone proves nothing.
+ */
+class TomcatIdleConnectionCloser implements IdleConnectionCloser {
+
+	private static final Method GET_ENDPOINT = findGetEndpoint();
+
+	private final WebServerApplicationContext context;
+
+	TomcatIdleConnectionCloser(WebServerApplicationContext context) {
+		this.context = context;
+	}
+
+	@Override
+	public int closeIdleConnections() {
+		WebServer webServer = this.context.getWebServer();
+		if (!(webServer instanceof TomcatWebServer tomcatWebServer)) {
+			return 0;
+		}
+		int closed = 0;
+		for (Connector connector : tomcatWebServer.getTomcat().getService().findConnectors()) {
+			ProtocolHandler handler = connector.getProtocolHandler();
+			if (handler instanceof AbstractProtocol<?> protocol) {
+				closed += closeIdle((AbstractEndpoint<?, ?>) ReflectionUtils.invokeMethod(GET_ENDPOINT, protocol));
+			}
+		}
+		return closed;
+	}
+
+	private int closeIdle(AbstractEndpoint<?, ?> endpoint) {
+		int closed = 0;
+		for (SocketWrapperBase<?> connection : endpoint.getConnections()) {
+			ReentrantLock lock = connection.getLock();
+			if (lock.tryLock()) {
+				try {
+					if (!connection.isClosed() && connection.getCurrentProcessor() == null) {
+						connection.close();
+						closed++;
+					}
+				}
+				finally {
+					lock.unlock();
+				}
+			}
+		}
+		return closed;
+	}
+
+	private static Method findGetEndpoint() {
+		Method method = ReflectionUtils.findMethod(AbstractProtocol.class, "getEndpoint");
+		ReflectionUtils.makeAccessible(method);
+		return method;
+	}
+
+}

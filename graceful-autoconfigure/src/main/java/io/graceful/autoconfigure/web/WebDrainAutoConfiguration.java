@@ -1,0 +1,139 @@
+package io.graceful.autoconfigure.web;
+
+import io.graceful.autoconfigure.DurationRules;
+import io.graceful.autoconfigure.GracefulAutoConfiguration;
+import io.graceful.autoconfigure.GracefulPhases;
+import io.graceful.autoconfigure.budget.ShutdownBound;
+import io.graceful.autoconfigure.report.ShutdownReport;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import org.apache.catalina.startup.Tomcat;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
+
+/**
+ * Track requests in flight, and bound and report Spring Boot's graceful web shutdown.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = GracefulAutoConfiguration.class)
+@ConditionalOnBooleanProperty(name = "graceful.enabled", matchIfMissing = true)
+@ConditionalOnWebApplication
+@ConditionalOnClass(WebServerApplicationContext.class)
+@EnableConfigurationProperties(WebDrainProperties.class)
+public final class WebDrainAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	InFlightRequests inFlightRequests() {
+		return new InFlightRequests();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OpenStreams openStreams() {
+		return new OpenStreams();
+	}
+
+	@Bean
+	WebDrain webDrain(InFlightRequests inFlightRequests, OpenStreams openStreams, ShutdownReport report,
+			WebDrainProperties properties) {
+		return new WebDrain(inFlightRequests, properties.isCompleteStreams() ? openStreams : null, report,
+				DurationRules.positive("graceful.web.drain-timeout", properties.getDrainTimeout()));
+	}
+
+	@Bean
+	WebDrainLifecycle webDrainLifecycle(WebDrain webDrain) {
+		return new WebDrainLifecycle(webDrain);
+	}
+
+	@Bean
+	WebDrainEndLifecycle webDrainEndLifecycle(WebDrain webDrain) {
+		return new WebDrainEndLifecycle(webDrain);
+	}
+
+	@Bean
+	ShutdownBound webDrainShutdownBound(WebDrainProperties properties) {
+		return ShutdownBound.ofPhase("web drain", "graceful.web.drain-timeout", properties.getDrainTimeout(),
+				GracefulPhases.WEB_DRAIN);
+	}
+
+	static String managementBasePath(Environment environment, String contextPathProperty) {
+		String contextPath = environment.getProperty(contextPathProperty, "");
+		String basePath = environment.getProperty("management.endpoints.web.base-path", "/actuator");
+		return (basePath.isEmpty() || "/".equals(basePath)) ? null : contextPath + basePath;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = Type.SERVLET)
+	@ConditionalOnClass(Filter.class)
+	static class ServletRequestTrackingConfiguration {
+
+		@Bean
+		FilterRegistrationBean<RequestTrackingFilter> gracefulRequestTrackingFilter(InFlightRequests inFlightRequests,
+				Environment environment) {
+			FilterRegistrationBean<RequestTrackingFilter> registration = new FilterRegistrationBean<>(
+					new RequestTrackingFilter(inFlightRequests,
+							managementBasePath(environment, "server.servlet.context-path")));
+			registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+			registration.setAsyncSupported(true);
+			registration.setDispatcherTypes(DispatcherType.REQUEST);
+			return registration;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = Type.SERVLET)
+	@ConditionalOnClass(RequestMappingHandlerAdapter.class)
+	static class MvcStreamTrackingConfiguration {
+
+		@Bean
+		static StreamTrackingPostProcessor gracefulStreamTrackingPostProcessor(ObjectProvider<OpenStreams> openStreams) {
+			return new StreamTrackingPostProcessor(openStreams);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = Type.REACTIVE)
+	@ConditionalOnClass(WebFilter.class)
+	static class ReactiveRequestTrackingConfiguration {
+
+		@Bean
+		RequestTrackingWebFilter gracefulRequestTrackingWebFilter(InFlightRequests inFlightRequests,
+				OpenStreams openStreams, WebDrainProperties properties, Environment environment) {
+			return new RequestTrackingWebFilter(inFlightRequests, properties.isCompleteStreams() ? openStreams : null,
+					managementBasePath(environment, "spring.webflux.base-path"));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ Tomcat.class, TomcatWebServer.class })
+	static class TomcatConfiguration {
+
+		@Bean
+		TomcatIdleConnectionCloser tomcatIdleConnectionCloser(WebServerApplicationContext context) {
+			return new TomcatIdleConnectionCloser(context);
+		}
+
+	}
+
+}

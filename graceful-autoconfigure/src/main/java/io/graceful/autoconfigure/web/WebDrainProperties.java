@@ -1,0 +1,46 @@
+package io.graceful.autoconfigure.web;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings of the web drain: Spring Boot's graceful web server shutdown, bounded and
+ * reported by graceful.
+ *
+ * @since 0.1.0
+ */
+@ConfigurationProperties("graceful.web")
+public class WebDrainProperties {
+
+	/**
+	 * Longest time in-flight requests may take to finish once the server stops accepting
+	 * connections. Requests still running then are named in the log and cut when the
+	 * server stops.
+	 */
+	private Duration drainTimeout = Duration.ofSeconds(7);
+
+	/**
+	 * Whether streaming responses (server-sent events, ResponseBodyEmitter, streaming
+	 * Flux) still open when the drain starts are completed, instead of holding the drain
+	 * to its bound.
+	 */
+	private boolean completeStreams = true;
+
+	public Duration getDrainTimeout() {
+		return this.drainTimeout;
+	}
+
+	public void setDrainTimeout(Duration drainTimeout) {
+		this.drainTimeout = drainTimeout;
+	}
+
+	public boolean isCompleteStreams() {
+		return this.completeStreams;
+	}
+
+	public void setCompleteStreams(boolean completeStreams) {
+		this.completeStreams = completeStreams;
+	}
+
+}

@@ -1,0 +1,47 @@
+package io.graceful.autoconfigure.withdraw;
+
+import io.graceful.autoconfigure.GracefulAutoConfiguration;
+import io.graceful.autoconfigure.GracefulPhases;
+import io.graceful.autoconfigure.budget.ShutdownBound;
+import io.graceful.autoconfigure.report.ShutdownReport;
+import io.graceful.autoconfigure.web.IdleConnectionCloser;
+import io.graceful.autoconfigure.web.InFlightRequests;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * Withdraw from load balancing at the very start of a shutdown.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = GracefulAutoConfiguration.class)
+@ConditionalOnBooleanProperty(name = "graceful.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(WithdrawProperties.class)
+public final class WithdrawAutoConfiguration {
+
+	@Bean
+	WithdrawSettings withdrawSettings(WithdrawProperties properties, Environment environment) {
+		return WithdrawSettings.resolve(properties, environment);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WithdrawLifecycle withdrawLifecycle(ApplicationContext context, WithdrawSettings settings, ShutdownReport report,
+			ObjectProvider<InFlightRequests> inFlightRequests, ObjectProvider<IdleConnectionCloser> closers) {
+		return new WithdrawLifecycle(context, settings, report, inFlightRequests.getIfAvailable(),
+				closers.orderedStream().toList());
+	}
+
+	@Bean
+	ShutdownBound withdrawShutdownBound(WithdrawSettings settings) {
+		return ShutdownBound.of("withdraw delay", "graceful.withdraw.delay", settings.delay(), GracefulPhases.WITHDRAW);
+	}
+
+}

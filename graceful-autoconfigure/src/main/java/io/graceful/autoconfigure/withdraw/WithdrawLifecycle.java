@@ -1,0 +1,230 @@
+package io.graceful.autoconfigure.withdraw;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import io.graceful.autoconfigure.GracefulPhases;
+import io.graceful.autoconfigure.budget.ShutdownBudget;
+import io.graceful.autoconfigure.report.ShutdownReport;
+import io.graceful.autoconfigure.report.ShutdownState;
+import io.graceful.autoconfigure.report.StepRecorder;
+import io.graceful.autoconfigure.web.IdleConnectionCloser;
+import io.graceful.autoconfigure.web.InFlightRequests;
+
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.SmartApplicationListener;
+import org.springframework.core.Ordered;
+
+/**
+ * The first step of a shutdown: readiness refuses traffic, every request is still served
+ * (HTTP/1.1 responses with {@code Connection: close}), for the withdraw delay or until a
+ * quiet period without traffic; then idle connections are closed while the server still
+ * listens.
+ * <p>
+ * It runs in the highest-precedence {@link ContextClosedEvent} listener, before Spring
+ * cancels scheduled tasks, stops schedulers or closes a separate management context, so
+ * that all of them keep working during the delay. Its lifecycle phase
+ * ({@link GracefulPhases#WITHDRAW}) runs it if the event did not. The log lines are a
+ * documented contract (the rollout lab parses them).
+ *
+ * @since 0.1.0
+ */
+public final class WithdrawLifecycle implements SmartLifecycle, SmartApplicationListener {
+
+	static final String STEP = "withdraw";
+
+	private static final Log logger = LogFactory.getLog(WithdrawLifecycle.class);
+
+	private final ApplicationContext context;
+
+	private final WithdrawSettings settings;
+
+	private final ShutdownReport report;
+
+	private final InFlightRequests inFlightRequests;
+
+	private final List<IdleConnectionCloser> idleConnectionClosers;
+
+	private final AtomicBoolean withdrawn = new AtomicBoolean();
+
+	private final CountDownLatch done = new CountDownLatch(1);
+
+	private volatile boolean everReady;
+
+	private volatile boolean running;
+
+	WithdrawLifecycle(ApplicationContext context, WithdrawSettings settings, ShutdownReport report,
+			InFlightRequests inFlightRequests, List<IdleConnectionCloser> idleConnectionClosers) {
+		this.context = context;
+		this.settings = settings;
+		this.report = report;
+		this.inFlightRequests = inFlightRequests;
+		this.idleConnectionClosers = idleConnectionClosers;
+	}
+
+	@Override
+	public boolean supportsEventType(Class<? extends ApplicationEvent> eventType) {
+		return ContextClosedEvent.class.isAssignableFrom(eventType)
+				|| AvailabilityChangeEvent.class.isAssignableFrom(eventType);
+	}
+
+	@Override
+	public void onApplicationEvent(ApplicationEvent event) {
+		if (event instanceof AvailabilityChangeEvent<?> change && change.getState() == ReadinessState.ACCEPTING_TRAFFIC) {
+			this.everReady = true;
+		}
+		else if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() == this.context) {
+			withdraw();
+		}
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE;
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		withdraw();
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return GracefulPhases.WITHDRAW;
+	}
+
+	/**
+	 * The withdraw settings in force.
+	 * @return the delay in force, after platform detection
+	 */
+	public Duration getDelay() {
+		return this.settings.delay();
+	}
+
+	private void withdraw() {
+		if (!this.withdrawn.compareAndSet(false, true)) {
+			awaitDone();
+			return;
+		}
+		try {
+			this.report.closeStarted();
+			this.report.setState(ShutdownState.WITHDRAWING);
+			AvailabilityChangeEvent.publish(this.context, ReadinessState.REFUSING_TRAFFIC);
+			StepRecorder recorder = this.report.begin(STEP, this.settings.delay());
+			if (!this.everReady) {
+				logger.info("Withdraw skipped: the application never became ready, so no load balancer routes to it");
+				recorder.skipped("never ready");
+				return;
+			}
+			if (this.inFlightRequests != null && this.settings.connectionClose()) {
+				this.inFlightRequests.startClosingConnections();
+			}
+			logger.info(String.format(
+					"Withdraw started: readiness is REFUSING_TRAFFIC; still serving requests for up to %s (%s)%s",
+					ShutdownBudget.format(this.settings.delay()), this.settings.reason(), quietPeriodNote()));
+			boolean endedEarly = awaitDelay();
+			int closed = closeIdleConnections();
+			long served = (this.inFlightRequests != null) ? this.inFlightRequests.servedWhileClosing() : 0;
+			String elapsed = ShutdownBudget.format(Duration.ofMillis(recorder.elapsed().toMillis()));
+			logger.info(String.format("Withdraw finished in %s%s: %d requests served during withdraw, "
+					+ "%d idle connections closed", elapsed, endedEarly ? " (quiet period reached)" : "", served,
+					closed));
+			recorder.count("requests-served", served).count("idle-connections-closed", closed);
+			recorder.completed(served + " requests served, " + closed + " idle connections closed");
+		}
+		finally {
+			this.done.countDown();
+		}
+	}
+
+	private String quietPeriodNote() {
+		if (this.settings.quietPeriod() == null || this.settings.delay().isZero()) {
+			return "";
+		}
+		return String.format("; ends early after %s without traffic, not before %s",
+				ShutdownBudget.format(this.settings.quietPeriod()), ShutdownBudget.format(this.settings.minDelay()));
+	}
+
+	/**
+	 * Wait the delay, or less once the quiet period is reached.
+	 * @return {@code true} if the quiet period ended it early
+	 */
+	private boolean awaitDelay() {
+		long start = System.nanoTime();
+		long deadline = start + this.settings.delay().toNanos();
+		Duration quietPeriod = this.settings.quietPeriod();
+		long earliest = start + this.settings.minDelay().toNanos();
+		CountDownLatch never = new CountDownLatch(1);
+		try {
+			while (true) {
+				long now = System.nanoTime();
+				if (now - deadline >= 0) {
+					return false;
+				}
+				long wakeUp = deadline;
+				if (quietPeriod != null && this.inFlightRequests != null) {
+					long quietEnd = Math.max(earliest, this.inFlightRequests.lastTrafficNanos() + quietPeriod.toNanos());
+					if (now - quietEnd >= 0) {
+						return true;
+					}
+					wakeUp = Math.min(deadline, quietEnd);
+				}
+				never.await(wakeUp - now, TimeUnit.NANOSECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			logger.warn("Withdraw delay interrupted; continuing the shutdown");
+			return false;
+		}
+	}
+
+	private int closeIdleConnections() {
+		if (!this.settings.closeIdleConnections()) {
+			return 0;
+		}
+		int closed = 0;
+		for (IdleConnectionCloser closer : this.idleConnectionClosers) {
+			try {
+				closed += closer.closeIdleConnections();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not close idle connections with " + closer.getClass().getSimpleName()
+						+ "; clients may reuse them into the drain", ex);
+			}
+		}
+		return closed;
+	}
+
+	private void awaitDone() {
+		try {
+			this.done.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}

@@ -1,0 +1,85 @@
+package io.graceful.autoconfigure.withdraw;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings of the withdraw step: readiness refuses traffic while the application keeps
+ * serving, so that load balancers stop routing to it before the web server stops.
+ *
+ * @since 0.1.0
+ */
+@ConfigurationProperties("graceful.withdraw")
+public class WithdrawProperties {
+
+	/**
+	 * How long to keep serving after readiness turned OUT_OF_SERVICE, while load balancers
+	 * catch up. Defaults to 10s when the cloud platform is Kubernetes and 0 elsewhere.
+	 */
+	private Duration delay;
+
+	/**
+	 * With a quiet period, the delay never ends before this minimum.
+	 */
+	private Duration minDelay = Duration.ZERO;
+
+	/**
+	 * End the delay early once no application request (health and other management
+	 * requests do not count) has arrived for this long. Off when not set.
+	 */
+	private Duration quietPeriod;
+
+	/**
+	 * Whether HTTP/1.1 responses carry 'Connection: close' from the start of withdraw on,
+	 * so that keep-alive clients reconnect to another instance.
+	 */
+	private boolean connectionClose = true;
+
+	/**
+	 * Whether connections that stayed idle through the delay are closed when it ends,
+	 * while the server still listens, so that no client reuses one into the drain.
+	 */
+	private boolean closeIdleConnections = true;
+
+	public Duration getDelay() {
+		return this.delay;
+	}
+
+	public void setDelay(Duration delay) {
+		this.delay = delay;
+	}
+
+	public Duration getMinDelay() {
+		return this.minDelay;
+	}
+
+	public void setMinDelay(Duration minDelay) {
+		this.minDelay = minDelay;
+	}
+
+	public Duration getQuietPeriod() {
+		return this.quietPeriod;
+	}
+
+	public void setQuietPeriod(Duration quietPeriod) {
+		this.quietPeriod = quietPeriod;
+	}
+
+	public boolean isConnectionClose() {
+		return this.connectionClose;
+	}
+
+	public void setConnectionClose(boolean connectionClose) {
+		this.connectionClose = connectionClose;
+	}
+
+	public boolean isCloseIdleConnections() {
+		return this.closeIdleConnections;
+	}
+
+	public void setCloseIdleConnections(boolean closeIdleConnections) {
+		this.closeIdleConnections = closeIdleConnections;
+	}
+
+}

@@ -1,0 +1,62 @@
+package io.graceful.autoconfigure.withdraw;
+
+import java.time.Duration;
+
+import io.graceful.autoconfigure.DurationRules;
+import io.graceful.autoconfigure.InvalidGracefulPropertyException;
+import io.graceful.autoconfigure.budget.ShutdownBudget;
+
+import org.springframework.boot.cloud.CloudPlatform;
+import org.springframework.core.env.Environment;
+
+/**
+ * The withdraw settings in force: the delay resolved for the platform, and validated.
+ *
+ * @param delay the delay
+ * @param reason why that delay, for the log
+ * @param minDelay the minimum delay with a quiet period
+ * @param quietPeriod the quiet period, or {@code null}
+ * @param connectionClose whether responses get {@code Connection: close}
+ * @param closeIdleConnections whether idle connections are closed at the end
+ */
+record WithdrawSettings(Duration delay, String reason, Duration minDelay, Duration quietPeriod,
+		boolean connectionClose, boolean closeIdleConnections) {
+
+	static final Duration KUBERNETES_DELAY = Duration.ofSeconds(10);
+
+	static WithdrawSettings resolve(WithdrawProperties properties, Environment environment) {
+		Duration delay;
+		String reason;
+		if (properties.getDelay() != null) {
+			delay = DurationRules.notNegative("graceful.withdraw.delay", properties.getDelay());
+			reason = "graceful.withdraw.delay";
+		}
+		else if (CloudPlatform.getActive(environment) == CloudPlatform.KUBERNETES) {
+			delay = KUBERNETES_DELAY;
+			reason = "Kubernetes detected";
+		}
+		else {
+			delay = Duration.ZERO;
+			reason = "not on Kubernetes and graceful.withdraw.delay not set";
+		}
+		Duration minDelay = DurationRules.notNegative("graceful.withdraw.min-delay", properties.getMinDelay());
+		Duration quietPeriod = properties.getQuietPeriod();
+		if (!delay.isZero()) {
+			if (quietPeriod != null) {
+				DurationRules.positive("graceful.withdraw.quiet-period", quietPeriod);
+				if (quietPeriod.compareTo(delay) > 0) {
+					throw new InvalidGracefulPropertyException("graceful.withdraw.quiet-period",
+							ShutdownBudget.format(quietPeriod), "it must not be longer than graceful.withdraw.delay ("
+									+ ShutdownBudget.format(delay) + ")");
+				}
+			}
+			if (minDelay.compareTo(delay) > 0) {
+				throw new InvalidGracefulPropertyException("graceful.withdraw.min-delay", ShutdownBudget.format(minDelay),
+						"it must be between 0 and graceful.withdraw.delay (" + ShutdownBudget.format(delay) + ")");
+			}
+		}
+		return new WithdrawSettings(delay, reason, minDelay, quietPeriod, properties.isConnectionClose(),
+				properties.isCloseIdleConnections());
+	}
+
+}
