@@ -3,13 +3,10 @@ package io.graceful.autoconfigure;
 import java.time.Duration;
 
 import io.graceful.autoconfigure.budget.ShutdownBound;
-import io.graceful.autoconfigure.budget.ShutdownBudgetAutoConfiguration;
 import io.graceful.autoconfigure.report.ShutdownReport;
 import io.graceful.autoconfigure.web.InFlightRequests;
 import io.graceful.autoconfigure.web.OpenStreams;
-import io.graceful.autoconfigure.web.WebDrainAutoConfiguration;
 import io.graceful.autoconfigure.web.WebDrainProperties;
-import io.graceful.autoconfigure.withdraw.WithdrawAutoConfiguration;
 import io.graceful.autoconfigure.withdraw.WithdrawLifecycle;
 import io.graceful.autoconfigure.withdraw.WithdrawProperties;
 import jakarta.servlet.Filter;
@@ -17,10 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -35,15 +29,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GracefulAutoConfigurationTests {
 
-	static final AutoConfigurations CORE = AutoConfigurations.of(LifecycleAutoConfiguration.class,
-			GracefulAutoConfiguration.class, ShutdownBudgetAutoConfiguration.class, WithdrawAutoConfiguration.class,
-			WebDrainAutoConfiguration.class);
-
 	// spring.main.cloud-platform=none: a CI runner on Kubernetes must not turn the 10s default on here
-	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(CORE)
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(CoreAutoConfigurations.CORE)
 		.withPropertyValues("spring.main.cloud-platform=none");
 
-	private final WebApplicationContextRunner webRunner = new WebApplicationContextRunner().withConfiguration(CORE)
+	private final WebApplicationContextRunner webRunner = new WebApplicationContextRunner().withConfiguration(CoreAutoConfigurations.CORE)
 		.withPropertyValues("spring.main.cloud-platform=none");
 
 	@Test
