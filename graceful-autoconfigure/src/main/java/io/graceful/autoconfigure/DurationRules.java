@@ -2,6 +2,8 @@ package io.graceful.autoconfigure;
 
 import java.time.Duration;
 
+import io.graceful.autoconfigure.budget.ShutdownBudget;
+
 /**
  * Range checks for duration properties, with messages that name the property.
  *
@@ -20,7 +22,7 @@ public final class DurationRules {
 	 */
 	public static Duration notNegative(String property, Duration value) {
 		if (value == null || value.isNegative()) {
-			throw new InvalidGracefulPropertyException(property, value, "it must be 0 or more (for example 0s or 5s)");
+			throw new InvalidGracefulPropertyException(property, text(value), "it must be 0 or more (for example 0s or 5s)");
 		}
 		return value;
 	}
@@ -33,9 +35,13 @@ public final class DurationRules {
 	 */
 	public static Duration positive(String property, Duration value) {
 		if (value == null || value.isNegative() || value.isZero()) {
-			throw new InvalidGracefulPropertyException(property, value, "it must be more than 0 (for example 5s)");
+			throw new InvalidGracefulPropertyException(property, text(value), "it must be more than 0 (for example 5s)");
 		}
 		return value;
+	}
+
+	private static String text(Duration value) {
+		return (value != null) ? ShutdownBudget.format(value) : "(none)";
 	}
 
 }

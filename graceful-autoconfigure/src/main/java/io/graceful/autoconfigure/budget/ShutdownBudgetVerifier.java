@@ -14,6 +14,7 @@ import io.graceful.autoconfigure.InvalidGracefulPropertyException;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.support.AbstractApplicationContext;
 import org.springframework.context.support.DefaultLifecycleProcessor;
 import org.springframework.core.env.Environment;
@@ -93,10 +94,9 @@ class ShutdownBudgetVerifier implements SmartInitializingSingleton {
 	}
 
 	private Duration userPhaseTimeout() {
-		if (!this.environment.containsProperty(SPRING_PHASE_TIMEOUT)) {
-			return null;
-		}
-		return this.environment.getProperty(SPRING_PHASE_TIMEOUT, Duration.class);
+		// the Binder converts "20s" in any context and finds relaxed names (environment
+		// variables) that Environment.containsProperty would miss
+		return Binder.get(this.environment).bind(SPRING_PHASE_TIMEOUT, Duration.class).orElse(null);
 	}
 
 	private void configurePhaseTimeouts() {

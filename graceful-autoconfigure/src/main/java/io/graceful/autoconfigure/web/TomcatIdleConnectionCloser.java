@@ -10,8 +10,8 @@ import org.apache.tomcat.util.net.AbstractEndpoint;
 import org.apache.tomcat.util.net.SocketWrapperBase;
 
 import org.springframework.boot.tomcat.TomcatWebServer;
-import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationContext;
 import org.springframework.util.ReflectionUtils;
 
 /**
@@ -23,16 +23,21 @@ class TomcatIdleConnectionCloser implements IdleConnectionCloser {
 
 	private static final Method GET_ENDPOINT = findGetEndpoint();
 
-	private final WebServerApplicationContext context;
+	private final ApplicationContext context;
 
-	TomcatIdleConnectionCloser(WebServerApplicationContext context) {
+	/**
+	 * Create a closer for the server of a context.
+	 * @param context the context; one that runs no server (a mock web environment in
+	 * tests) has no connections to close
+	 */
+	TomcatIdleConnectionCloser(ApplicationContext context) {
 		this.context = context;
 	}
 
 	@Override
 	public int closeIdleConnections() {
-		WebServer webServer = this.context.getWebServer();
-		if (!(webServer instanceof TomcatWebServer tomcatWebServer)) {
+		if (!(this.context instanceof WebServerApplicationContext webServerContext)
+				|| !(webServerContext.getWebServer() instanceof TomcatWebServer tomcatWebServer)) {
 			return 0;
 		}
 		int closed = 0;

@@ -20,6 +20,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -86,6 +87,7 @@ public final class WebDrainAutoConfiguration {
 	static class ServletRequestTrackingConfiguration {
 
 		@Bean
+		@ConditionalOnMissingBean(name = "gracefulRequestTrackingFilter")
 		FilterRegistrationBean<RequestTrackingFilter> gracefulRequestTrackingFilter(InFlightRequests inFlightRequests,
 				Environment environment) {
 			FilterRegistrationBean<RequestTrackingFilter> registration = new FilterRegistrationBean<>(
@@ -117,6 +119,7 @@ public final class WebDrainAutoConfiguration {
 	static class ReactiveRequestTrackingConfiguration {
 
 		@Bean
+		@ConditionalOnMissingBean(name = "gracefulRequestTrackingWebFilter")
 		RequestTrackingWebFilter gracefulRequestTrackingWebFilter(InFlightRequests inFlightRequests,
 				OpenStreams openStreams, WebDrainProperties properties, Environment environment) {
 			return new RequestTrackingWebFilter(inFlightRequests, properties.isCompleteStreams() ? openStreams : null,
@@ -130,7 +133,7 @@ public final class WebDrainAutoConfiguration {
 	static class TomcatConfiguration {
 
 		@Bean
-		TomcatIdleConnectionCloser tomcatIdleConnectionCloser(WebServerApplicationContext context) {
+		TomcatIdleConnectionCloser tomcatIdleConnectionCloser(ApplicationContext context) {
 			return new TomcatIdleConnectionCloser(context);
 		}
 

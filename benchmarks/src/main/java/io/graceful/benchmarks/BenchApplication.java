@@ -1,0 +1,57 @@
+package io.graceful.benchmarks;
+
+import java.lang.management.ManagementFactory;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.EventListener;
+import org.springframework.util.ClassUtils;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The application measured: a trivial endpoint on Tomcat with Spring Boot Actuator. The
+ * benchmark runs it with and without the graceful auto-configuration on the classpath; it
+ * prints {@code BENCH-*} marker lines the benchmark reads.
+ */
+@SpringBootApplication
+public class BenchApplication {
+
+	public static void main(String[] args) {
+		ConfigurableApplicationContext context = SpringApplication.run(BenchApplication.class, args);
+		if (context.getEnvironment().getProperty("bench.close-when-ready", Boolean.class, false)) {
+			long start = System.nanoTime();
+			context.close();
+			System.out.println("BENCH-CLOSE-NANOS=" + (System.nanoTime() - start));
+		}
+	}
+
+	@EventListener
+	void onWebServer(WebServerInitializedEvent event) {
+		System.out.println("BENCH-PORT=" + event.getWebServer().getPort());
+	}
+
+	@EventListener
+	void onReady(ApplicationReadyEvent event) {
+		long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
+		System.out.println("BENCH-GRACEFUL="
+				+ ClassUtils.isPresent("io.graceful.autoconfigure.GracefulAutoConfiguration", null) + ":"
+				+ event.getApplicationContext().containsBean("shutdownReport"));
+		System.out.println("BENCH-READY-NANOS=" + event.getTimeTaken().toNanos());
+		System.out.println("BENCH-READY-SINCE-JVM-START-MILLIS=" + sinceJvmStart);
+	}
+
+	@RestController
+	static class Hello {
+
+		@GetMapping("/hello")
+		String hello() {
+			return "hello";
+		}
+
+	}
+
+}

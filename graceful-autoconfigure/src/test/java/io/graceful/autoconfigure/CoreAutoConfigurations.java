@@ -1,0 +1,23 @@
+package io.graceful.autoconfigure;
+
+import io.graceful.autoconfigure.budget.ShutdownBudgetAutoConfiguration;
+import io.graceful.autoconfigure.web.WebDrainAutoConfiguration;
+import io.graceful.autoconfigure.withdraw.WithdrawAutoConfiguration;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration;
+
+/**
+ * The auto-configurations of the core starter (withdraw, web drain, budget) with Spring
+ * Boot's lifecycle processor, for context runner tests.
+ */
+public final class CoreAutoConfigurations {
+
+	public static final AutoConfigurations CORE = AutoConfigurations.of(LifecycleAutoConfiguration.class,
+			GracefulAutoConfiguration.class, ShutdownBudgetAutoConfiguration.class, WithdrawAutoConfiguration.class,
+			WebDrainAutoConfiguration.class);
+
+	private CoreAutoConfigurations() {
+	}
+
+}
