@@ -7,7 +7,11 @@ import io.graceful.autoconfigure.budget.ShutdownBound;
 import io.graceful.autoconfigure.report.ShutdownReport;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
+import io.netty.channel.Channel;
 import org.apache.catalina.startup.Tomcat;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.internal.HttpConnection;
+import reactor.netty.http.server.HttpServer;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,6 +21,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jetty.JettyWebServer;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -132,6 +138,29 @@ public final class WebDrainAutoConfiguration {
 		@Bean
 		TomcatIdleConnectionCloser tomcatIdleConnectionCloser(WebServerApplicationContext context) {
 			return new TomcatIdleConnectionCloser(context);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ Server.class, HttpConnection.class, JettyWebServer.class })
+	static class JettyConfiguration {
+
+		@Bean
+		JettyIdleConnectionCloser jettyIdleConnectionCloser(WebServerApplicationContext context) {
+			return new JettyIdleConnectionCloser(context);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = Type.REACTIVE)
+	@ConditionalOnClass({ HttpServer.class, Channel.class, NettyReactiveWebServerFactory.class })
+	static class NettyConfiguration {
+
+		@Bean
+		NettyIdleConnectionCloser nettyIdleConnectionCloser() {
+			return new NettyIdleConnectionCloser();
 		}
 
 	}
