@@ -1,15 +1,25 @@
 package io.graceful.autoconfigure.web;
 
+import java.time.Duration;
+
 import io.graceful.autoconfigure.DurationRules;
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.GracefulPhases;
+import io.graceful.autoconfigure.GracefulProperties;
 import io.graceful.autoconfigure.budget.ShutdownBound;
 import io.graceful.autoconfigure.report.ShutdownReport;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http2.Http2FrameCodec;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import org.apache.catalina.startup.Tomcat;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.internal.HttpConnection;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import reactor.netty.http.server.HttpServer;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -17,7 +27,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jetty.JettyServerCustomizer;
+import org.springframework.boot.jetty.JettyWebServer;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ApplicationContext;
@@ -25,6 +39,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 
@@ -39,6 +54,8 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 @ConditionalOnClass(WebServerApplicationContext.class)
 @EnableConfigurationProperties(WebDrainProperties.class)
 public final class WebDrainAutoConfiguration {
+
+	private static final Duration REACTOR_SHUTDOWN_QUIET_PERIOD = Duration.ofMillis(100);
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -73,6 +90,14 @@ public final class WebDrainAutoConfiguration {
 	ShutdownBound webDrainShutdownBound(WebDrainProperties properties) {
 		return ShutdownBound.ofPhase("web drain", "graceful.web.drain-timeout", properties.getDrainTimeout(),
 				GracefulPhases.WEB_DRAIN);
+	}
+
+	/**
+	 * How long stopping the web server may wait for requests the drain cut: half the bound
+	 * of the phases graceful does not own, whose budget it shares.
+	 */
+	static Duration webStopBound(GracefulProperties properties) {
+		return properties.getOtherPhasesTimeout().dividedBy(2);
 	}
 
 	static String managementBasePath(Environment environment, String contextPathProperty) {
@@ -135,6 +160,82 @@ public final class WebDrainAutoConfiguration {
 		@Bean
 		TomcatIdleConnectionCloser tomcatIdleConnectionCloser(ApplicationContext context) {
 			return new TomcatIdleConnectionCloser(context);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ Server.class, HttpConnection.class, QueuedThreadPool.class, JettyWebServer.class })
+	static class JettyConfiguration {
+
+		@Bean
+		JettyIdleConnectionCloser jettyIdleConnectionCloser(WebServerApplicationContext context) {
+			return new JettyIdleConnectionCloser(context);
+		}
+
+		/**
+		 * Jetty's thread pool waits half its stop timeout (5s by default) before it interrupts
+		 * the requests still running when the server stops, the whole timeout before it gives
+		 * up on them: cap it, so that a cut straggler does not hold the shutdown past the
+		 * budget.
+		 */
+		@Bean
+		JettyServerCustomizer gracefulJettyStopTimeoutCustomizer(GracefulProperties properties) {
+			long bound = webStopBound(properties).toMillis();
+			return (server) -> {
+				if (server.getThreadPool() instanceof QueuedThreadPool threadPool && threadPool.getStopTimeout() > bound) {
+					threadPool.setStopTimeout(bound);
+				}
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = Type.REACTIVE)
+	@ConditionalOnClass({ HttpServer.class, Channel.class, Http2FrameCodec.class, ReactorResourceFactory.class,
+			NettyReactiveWebServerFactory.class })
+	static class NettyConfiguration {
+
+		@Bean
+		NettyIdleConnectionCloser nettyIdleConnectionCloser() {
+			return new NettyIdleConnectionCloser();
+		}
+
+		/**
+		 * Without a lifecycle timeout, stopping Reactor Netty waits 3s for the requests still
+		 * running: bound it, so that a cut straggler does not hold the shutdown past the
+		 * budget.
+		 */
+		@Bean
+		WebServerFactoryCustomizer<NettyReactiveWebServerFactory> gracefulNettyLifecycleTimeoutCustomizer(
+				GracefulProperties properties) {
+			return (factory) -> factory.setLifecycleTimeout(webStopBound(properties));
+		}
+
+		/**
+		 * Reactor Netty's event loops wait a quiet period of 2s (up to 15s) when they shut
+		 * down in lifecycle phase 0, after the web server stopped: an unowned phase that would
+		 * overrun the budget. Shorten both unless the user set the quiet period.
+		 */
+		@Bean
+		static BeanPostProcessor gracefulReactorResourceFactoryPostProcessor(Environment environment) {
+			return new BeanPostProcessor() {
+
+				@Override
+				public Object postProcessBeforeInitialization(Object bean, String beanName) {
+					if (bean instanceof ReactorResourceFactory factory
+							&& !environment.containsProperty("spring.reactor.netty.shutdown-quiet-period")) {
+						Duration bound = environment.getProperty("graceful.other-phases-timeout", Duration.class,
+								Duration.ofSeconds(1));
+						factory.setShutdownQuietPeriod(REACTOR_SHUTDOWN_QUIET_PERIOD.compareTo(bound) < 0
+								? REACTOR_SHUTDOWN_QUIET_PERIOD : Duration.ZERO);
+						factory.setShutdownTimeout(bound);
+					}
+					return bean;
+				}
+
+			};
 		}
 
 	}

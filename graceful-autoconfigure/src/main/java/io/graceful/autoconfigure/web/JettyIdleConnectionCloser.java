@@ -1,0 +1,49 @@
+package io.graceful.autoconfigure.web;
+
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.internal.HttpConnection;
+
+import org.springframework.boot.jetty.JettyWebServer;
+import org.springframework.boot.web.server.WebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+
+/**
+ * Closes Jetty's idle HTTP/1.x keep-alive connections. A connection is idle when its channel
+ * holds no request (read under the channel's lock), its parser waits for the start of a
+ * request and no unparsed bytes are buffered. Other connections (HTTP/2, upgraded) are left
+ * alone.
+ */
+class JettyIdleConnectionCloser implements IdleConnectionCloser {
+
+	private final WebServerApplicationContext context;
+
+	JettyIdleConnectionCloser(WebServerApplicationContext context) {
+		this.context = context;
+	}
+
+	@Override
+	public int closeIdleConnections() {
+		WebServer webServer = this.context.getWebServer();
+		if (!(webServer instanceof JettyWebServer jettyWebServer)) {
+			return 0;
+		}
+		int closed = 0;
+		for (Connector connector : jettyWebServer.getServer().getConnectors()) {
+			for (EndPoint endPoint : connector.getConnectedEndPoints()) {
+				if (endPoint.isOpen() && isIdle(endPoint.getConnection())) {
+					endPoint.close();
+					closed++;
+				}
+			}
+		}
+		return closed;
+	}
+
+	private static boolean isIdle(Connection connection) {
+		return connection instanceof HttpConnection http && http.getHttpChannel().getRequest() == null
+				&& http.getParser().isStart() && http.isRequestBufferEmpty();
+	}
+
+}

@@ -1,0 +1,78 @@
+package io.graceful.autoconfigure.web;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import reactor.netty.channel.ChannelOperations;
+import reactor.netty.http.server.HttpServer;
+
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+
+/**
+ * Tracks the connections Reactor Netty accepts and closes the idle HTTP/1.x ones. A
+ * connection is idle when no request operations are bound to its channel, which is how
+ * Reactor Netty itself tells idle connections apart when it is disposed. The test and the
+ * close run in the channel's event loop, where requests are decoded, so no request can
+ * start between them. HTTP/2 connections are left alone.
+ */
+class NettyIdleConnectionCloser implements IdleConnectionCloser, NettyServerCustomizer {
+
+	private static final long TIMEOUT_MILLIS = 1000;
+
+	private final ChannelGroup connections = new DefaultChannelGroup("graceful-connections",
+			GlobalEventExecutor.INSTANCE);
+
+	@Override
+	public HttpServer apply(HttpServer server) {
+		return server.doOnChannelInit((observer, channel, remoteAddress) -> {
+			if (channel.parent() instanceof ServerChannel) {
+				this.connections.add(channel);
+			}
+		});
+	}
+
+	@Override
+	public int closeIdleConnections() {
+		List<Future<Boolean>> closes = new ArrayList<>();
+		for (Channel channel : this.connections) {
+			closes.add(channel.eventLoop().submit(() -> closeIfIdle(channel)));
+		}
+		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS);
+		int closed = 0;
+		for (Future<Boolean> close : closes) {
+			try {
+				if (close.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+					closed++;
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				// an event loop too busy to answer within the bound: leave its connection
+			}
+		}
+		return closed;
+	}
+
+	private static boolean closeIfIdle(Channel channel) {
+		if (!channel.isActive() || ChannelOperations.get(channel) != null
+				|| channel.pipeline().get(Http2FrameCodec.class) != null) {
+			return false;
+		}
+		channel.close();
+		return true;
+	}
+
+}

@@ -1,0 +1,338 @@
+package io.graceful.autoconfigure.web;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The shutdown scenarios every supported web server must pass: a real application on a
+ * random port of 127.0.0.1, real HTTP clients over sockets, the context closed from another
+ * thread while the test watches. Subclasses pick the server.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+abstract class AbstractWebServerShutdownTests {
+
+	private static final String COMMON_EXCLUDES = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration";
+
+	/** Loaded 2-core machine: how late a readiness flip may be seen. */
+	private static final Duration READINESS_FLIP = Duration.ofMillis(100);
+
+	protected final ShutdownMoments moments = new ShutdownMoments();
+
+	protected final HttpClient client = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(5))
+		.build();
+
+	protected ConfigurableApplicationContext context;
+
+	/**
+	 * @return the application class: Spring MVC or WebFlux
+	 */
+	protected abstract Class<?> application();
+
+	/**
+	 * @return properties that select the server, for example the auto-configurations of the
+	 * other servers to exclude
+	 */
+	protected abstract Map<String, String> serverProperties();
+
+	@AfterEach
+	void closeContext() {
+		if (this.context != null) {
+			this.context.close();
+		}
+	}
+
+	@Test
+	void readinessRefusesAtOnceWhileLivenessAndRequestsAreServedAndKeepAliveConnectionsGetConnectionClose(
+			CapturedOutput output) throws Exception {
+		start("graceful.withdraw.delay=2s", "graceful.web.drain-timeout=2s");
+		assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+		List<RawHttpConnection> keepAlive = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			RawHttpConnection connection = RawHttpConnection.open(port());
+			RawHttpConnection.Response first = connection.get("/hello");
+			assertThat(first.status()).isEqualTo(200);
+			assertThat(first.connectionClose()).isFalse();
+			keepAlive.add(connection);
+		}
+		CompletableFuture<Duration> closing = closeInBackground();
+		assertThat(this.moments.closeStarted.await(10, TimeUnit.SECONDS)).isTrue();
+		long firstRefusal = awaitReadiness(port(), 503);
+		Duration flip = Duration.ofNanos(firstRefusal - this.moments.closeStartedNanos);
+		System.out.println("Test measured: readiness answered 503 " + flip.toMillis() + "ms after close started");
+		assertThat(flip).isLessThan(READINESS_FLIP);
+		HttpResponse<String> readiness = get("/actuator/health/readiness");
+		assertThat(readiness.statusCode()).isEqualTo(503);
+		assertThat(readiness.body()).contains("OUT_OF_SERVICE");
+		assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+		HttpResponse<String> hello = get("/hello");
+		assertThat(hello.statusCode()).isEqualTo(200);
+		assertThat(hello.body()).isEqualTo("hello");
+		for (RawHttpConnection connection : keepAlive) {
+			RawHttpConnection.Response response = connection.get("/hello");
+			assertThat(response.status()).isEqualTo(200);
+			assertThat(response.body()).isEqualTo("hello");
+			assertThat(response.connectionClose()).as("Connection: close during withdraw").isTrue();
+			connection.awaitEndOfStream(Duration.ofSeconds(2));
+			connection.close();
+		}
+		assertThat(this.moments.withdrawEndedNanos).as("all of this happened during the delay").isZero();
+		closing.get(15, TimeUnit.SECONDS);
+		assertThat(output).containsPattern("Withdraw finished in [0-9.]+m?s: [1-9][0-9]* requests served during withdraw");
+	}
+
+	@Test
+	void requestInFlightWhenCloseStartsCompletes(CapturedOutput output) throws Exception {
+		start("graceful.withdraw.delay=500ms", "graceful.web.drain-timeout=5s");
+		CompletableFuture<HttpResponse<String>> slow = getAsync("/slow?ms=2000");
+		awaitInFlight("/slow");
+		CompletableFuture<Duration> closing = closeInBackground();
+		HttpResponse<String> response = slow.get(10, TimeUnit.SECONDS);
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).isEqualTo("slow");
+		closing.get(15, TimeUnit.SECONDS);
+		assertThat(output).contains("Web drain started: 1 requests in flight")
+			.containsPattern("Web drain finished in [0-9.]+m?s: 1 requests were in flight, 0 cut");
+	}
+
+	@Test
+	void keepAliveConnectionIdleThroughTheDelayIsClosedBeforeTheDrainAndNothingIsRefused(CapturedOutput output)
+			throws Exception {
+		Duration delay = Duration.ofMillis(1500);
+		start("graceful.withdraw.delay=1500ms", "graceful.web.drain-timeout=2s");
+		RawHttpConnection idle = RawHttpConnection.open(port());
+		assertThat(idle.get("/hello").status()).isEqualTo(200);
+		Prober prober = new Prober("/hello");
+		CompletableFuture<Duration> closing = closeInBackground();
+		assertThat(this.moments.closeStarted.await(10, TimeUnit.SECONDS)).isTrue();
+		prober.start();
+		long endOfStream = idle.awaitEndOfStream(Duration.ofSeconds(10));
+		idle.close();
+		assertThat(this.moments.withdrawEnded.await(10, TimeUnit.SECONDS)).isTrue();
+		prober.stop();
+		closing.get(15, TimeUnit.SECONDS);
+		assertThat(endOfStream - this.moments.closeStartedNanos).as("open through the delay")
+			.isGreaterThanOrEqualTo(delay.toNanos());
+		assertThat(endOfStream).as("closed before the drain started").isLessThan(this.moments.drainStartedNanos);
+		List<Probe> duringDelay = prober.sentBefore(this.moments.withdrawEndedNanos);
+		assertThat(duringDelay).hasSizeGreaterThanOrEqualTo(5).allSatisfy((probe) -> assertThat(probe.status).isEqualTo(200));
+		assertThat(output).containsPattern("requests served during withdraw, [1-9][0-9]* idle connections closed");
+	}
+
+	@Test
+	void requestLongerThanTheDrainTimeoutIsNamedAndCloseEndsWithinTheBound(CapturedOutput output) throws Exception {
+		start("graceful.withdraw.delay=0", "graceful.web.drain-timeout=1s");
+		getAsync("/slow?ms=20000");
+		awaitInFlight("/slow");
+		Duration closed = closeInBackground().get(15, TimeUnit.SECONDS);
+		assertThat(closed).isLessThan(Duration.ofSeconds(2));
+		assertThat(output).containsPattern("Web drain hit its 1s bound; cut 1 requests: GET /slow \\([0-9.]+m?s\\)");
+	}
+
+	@Test
+	void streamOpenAtDrainStartIsCompletedAndDoesNotHoldTheDrain(CapturedOutput output) throws Exception {
+		start("graceful.withdraw.delay=0", "graceful.web.drain-timeout=5s");
+		try (RawHttpConnection stream = RawHttpConnection.open(port())) {
+			stream.send("/sse", "text/event-stream");
+			stream.readStreamHeadUntil("hello");
+			CompletableFuture<Duration> closing = closeInBackground();
+			stream.readStreamToEnd();
+			assertThat(closing.get(15, TimeUnit.SECONDS)).isLessThan(Duration.ofMillis(2500));
+		}
+		assertThat(output).contains("1 open streams completed")
+			.containsPattern("Web drain finished in [0-9.]+m?s: [0-9]+ requests were in flight, 0 cut");
+	}
+
+	@Test
+	void quietPeriodEndsTheDelayEarlyWhenTrafficStops(CapturedOutput output) throws Exception {
+		start("graceful.withdraw.delay=3s", "graceful.withdraw.quiet-period=300ms", "graceful.web.drain-timeout=1s");
+		closeInBackground();
+		assertThat(this.moments.withdrawEnded.await(10, TimeUnit.SECONDS)).isTrue();
+		Duration withdraw = Duration.ofNanos(this.moments.withdrawEndedNanos - this.moments.closeStartedNanos);
+		assertThat(withdraw).isGreaterThanOrEqualTo(Duration.ofMillis(300)).isLessThan(Duration.ofMillis(1500));
+		assertThat(output).contains("(quiet period reached)");
+	}
+
+	@Test
+	void quietPeriodDoesNotEndTheDelayWhileTrafficContinues(CapturedOutput output) throws Exception {
+		start("graceful.withdraw.delay=2500ms", "graceful.withdraw.quiet-period=1s", "graceful.web.drain-timeout=1s");
+		Prober prober = new Prober("/hello");
+		prober.start();
+		closeInBackground();
+		assertThat(this.moments.withdrawEnded.await(10, TimeUnit.SECONDS)).isTrue();
+		prober.stop();
+		Duration withdraw = Duration.ofNanos(this.moments.withdrawEndedNanos - this.moments.closeStartedNanos);
+		assertThat(withdraw).isGreaterThanOrEqualTo(Duration.ofMillis(2500));
+		assertThat(prober.sentBefore(this.moments.withdrawEndedNanos)).allSatisfy((probe) -> assertThat(probe.status).isEqualTo(200));
+		assertThat(output).contains("Withdraw finished in").doesNotContain("(quiet period reached)");
+	}
+
+	protected ConfigurableApplicationContext start(String... properties) {
+		List<String> all = new ArrayList<>(List.of("server.port=0", "server.address=127.0.0.1",
+				"spring.main.banner-mode=off", "management.endpoint.health.probes.enabled=true",
+				"management.endpoints.web.exposure.include=health"));
+		StringBuilder excludes = new StringBuilder(COMMON_EXCLUDES);
+		serverProperties().forEach((key, value) -> {
+			if ("spring.autoconfigure.exclude".equals(key)) {
+				excludes.append(',').append(value);
+			}
+			else {
+				all.add(key + "=" + value);
+			}
+		});
+		all.add("spring.autoconfigure.exclude=" + excludes);
+		all.addAll(List.of(properties));
+		this.context = new SpringApplicationBuilder(application()).listeners(this.moments)
+			.initializers((context) -> {
+				context.getBeanFactory().registerSingleton("withdrawEndMarker", this.moments.withdrawEndMarker());
+				context.getBeanFactory().registerSingleton("drainStartMarker", this.moments.drainStartMarker());
+			})
+			.properties(all.toArray(String[]::new))
+			.run();
+		return this.context;
+	}
+
+	protected int port() {
+		return Integer.parseInt(this.context.getEnvironment().getProperty("local.server.port"));
+	}
+
+	protected CompletableFuture<Duration> closeInBackground() {
+		CompletableFuture<Duration> closed = new CompletableFuture<>();
+		Thread thread = new Thread(() -> {
+			long start = System.nanoTime();
+			try {
+				this.context.close();
+				Duration took = Duration.ofNanos(System.nanoTime() - start);
+				System.out.println("Test measured: context.close() took " + took.toMillis() + "ms");
+				closed.complete(took);
+			}
+			catch (Throwable ex) {
+				closed.completeExceptionally(ex);
+			}
+		}, "test-close");
+		thread.start();
+		return closed;
+	}
+
+	protected HttpResponse<String> get(String path) throws IOException, InterruptedException {
+		return get(port(), path);
+	}
+
+	protected HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+		return this.client.send(request(port, path), BodyHandlers.ofString());
+	}
+
+	protected CompletableFuture<HttpResponse<String>> getAsync(String path) {
+		return this.client.sendAsync(request(port(), path), BodyHandlers.ofString());
+	}
+
+	private HttpRequest request(int port, String path) {
+		return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+			.timeout(Duration.ofSeconds(30))
+			.build();
+	}
+
+	/**
+	 * Poll readiness until it answers the status.
+	 * @return the {@link System#nanoTime()} when that answer arrived
+	 */
+	protected long awaitReadiness(int port, int status) throws Exception {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+		while (System.nanoTime() < deadline) {
+			HttpResponse<String> response = get(port, "/actuator/health/readiness");
+			long now = System.nanoTime();
+			if (response.statusCode() == status) {
+				return now;
+			}
+		}
+		throw new AssertionError("Readiness never answered " + status);
+	}
+
+	protected void awaitInFlight(String path) {
+		InFlightRequests inFlight = this.context.getBean(InFlightRequests.class);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> inFlight.snapshot().stream().anyMatch((request) -> request.path().equals(path)));
+	}
+
+	/**
+	 * A client that sends a request every 100 ms, each on a new connection, and records
+	 * what it got.
+	 */
+	protected final class Prober {
+
+		private final String path;
+
+		private final ConcurrentLinkedQueue<Probe> probes = new ConcurrentLinkedQueue<>();
+
+		private final AtomicBoolean running = new AtomicBoolean(true);
+
+		private Thread thread;
+
+		Prober(String path) {
+			this.path = path;
+		}
+
+		void start() {
+			int port = port();
+			this.thread = new Thread(() -> {
+				while (this.running.get()) {
+					long sent = System.nanoTime();
+					int status;
+					try (RawHttpConnection connection = RawHttpConnection.open(port)) {
+						status = connection.get(this.path).status();
+					}
+					catch (IOException ex) {
+						status = -1;
+					}
+					this.probes.add(new Probe(sent, status));
+					try {
+						Thread.sleep(100);
+					}
+					catch (InterruptedException ex) {
+						return;
+					}
+				}
+			}, "test-prober");
+			this.thread.start();
+		}
+
+		void stop() throws InterruptedException {
+			this.running.set(false);
+			this.thread.join(5000);
+		}
+
+		List<Probe> sentBefore(long nanos) {
+			return this.probes.stream().filter((probe) -> probe.sentNanos - nanos < 0).toList();
+		}
+
+	}
+
+	protected record Probe(long sentNanos, int status) {
+	}
+
+}

@@ -1,0 +1,69 @@
+package io.graceful.autoconfigure.web;
+
+import java.io.IOException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * A Spring MVC application for the shutdown scenarios (Tomcat or Jetty).
+ */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+@EnableScheduling
+class ScenarioMvcApplication {
+
+	@Bean
+	Ticks ticks() {
+		return new Ticks();
+	}
+
+	/**
+	 * Registered as a member of the configuration class.
+	 */
+	@RestController
+	static class ScenarioController {
+
+		@GetMapping("/hello")
+		String hello() {
+			return "hello";
+		}
+
+		@GetMapping("/slow")
+		String slow(@RequestParam long ms) throws InterruptedException {
+			Thread.sleep(ms);
+			return "slow";
+		}
+
+		@GetMapping("/sse")
+		SseEmitter sse() throws IOException {
+			SseEmitter emitter = new SseEmitter(0L);
+			emitter.send(SseEmitter.event().data("hello"));
+			return emitter;
+		}
+
+	}
+
+	/**
+	 * A scheduled task that counts its runs.
+	 */
+	static class Ticks {
+
+		final AtomicInteger count = new AtomicInteger();
+
+		@Scheduled(fixedRate = 50)
+		void tick() {
+			this.count.incrementAndGet();
+		}
+
+	}
+
+}

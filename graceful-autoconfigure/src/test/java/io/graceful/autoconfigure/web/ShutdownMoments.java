@@ -1,0 +1,94 @@
+package io.graceful.autoconfigure.web;
+
+import java.util.concurrent.CountDownLatch;
+
+import io.graceful.autoconfigure.GracefulPhases;
+
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.core.Ordered;
+
+/**
+ * Takes the moments of a shutdown inside the JVM: when close starts (a
+ * {@link ContextClosedEvent} listener registered before the application's beans, so it runs
+ * ahead of the withdraw), when the lifecycle phases begin (withdraw is over) and when the
+ * web drain starts.
+ */
+final class ShutdownMoments implements ApplicationListener<ContextClosedEvent>, Ordered {
+
+	final CountDownLatch closeStarted = new CountDownLatch(1);
+
+	final CountDownLatch withdrawEnded = new CountDownLatch(1);
+
+	volatile long closeStartedNanos;
+
+	volatile long withdrawEndedNanos;
+
+	volatile long drainStartedNanos;
+
+	@Override
+	public void onApplicationEvent(ContextClosedEvent event) {
+		this.closeStartedNanos = System.nanoTime();
+		this.closeStarted.countDown();
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE;
+	}
+
+	/**
+	 * Stops right after the withdraw lifecycle, when the withdraw is over.
+	 */
+	SmartLifecycle withdrawEndMarker() {
+		return new Marker(GracefulPhases.WITHDRAW - 1, () -> {
+			this.withdrawEndedNanos = System.nanoTime();
+			this.withdrawEnded.countDown();
+		});
+	}
+
+	/**
+	 * Stops in the web drain phase, with Spring Boot's graceful web shutdown.
+	 */
+	SmartLifecycle drainStartMarker() {
+		return new Marker(GracefulPhases.WEB_DRAIN, () -> this.drainStartedNanos = System.nanoTime());
+	}
+
+	private static final class Marker implements SmartLifecycle {
+
+		private final int phase;
+
+		private final Runnable onStop;
+
+		private volatile boolean running;
+
+		private Marker(int phase, Runnable onStop) {
+			this.phase = phase;
+			this.onStop = onStop;
+		}
+
+		@Override
+		public void start() {
+			this.running = true;
+		}
+
+		@Override
+		public void stop() {
+			this.running = false;
+			this.onStop.run();
+		}
+
+		@Override
+		public boolean isRunning() {
+			return this.running;
+		}
+
+		@Override
+		public int getPhase() {
+			return this.phase;
+		}
+
+	}
+
+}
