@@ -152,7 +152,7 @@ class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListene
 						future.cancel(false);
 						this.cancelledScheduledTasks.add(tracker.beanName() + ": "
 								+ (future.isPeriodic() ? "periodic task" : "task due in "
-										+ ShutdownBudget.format(Duration.ofSeconds(Math.max(1, delay / 1000)))));
+										+ ShutdownBudget.format(Duration.ofSeconds((delay + 999) / 1000))));
 					}
 				}
 			}

@@ -42,8 +42,23 @@ public final class ShutdownTestApp {
 	 * @return the running context
 	 */
 	public static ConfigurableApplicationContext run(Class<?>[] sources, String... properties) {
+		return run(AutoConfigurations.class, sources, properties);
+	}
+
+	/**
+	 * Start an application without JDBC.
+	 * @param sources the test's configuration classes
+	 * @param properties extra properties
+	 * @return the running context
+	 */
+	public static ConfigurableApplicationContext runWithoutDataSource(Class<?>[] sources, String... properties) {
+		return run(TaskAutoConfigurations.class, sources, properties);
+	}
+
+	private static ConfigurableApplicationContext run(Class<?> autoConfigurations, Class<?>[] sources,
+			String... properties) {
 		List<Class<?>> all = new ArrayList<>(Arrays.asList(sources));
-		all.add(AutoConfigurations.class);
+		all.add(autoConfigurations);
 		return new SpringApplicationBuilder(all.toArray(new Class<?>[0])).web(WebApplicationType.NONE)
 			.properties("spring.main.register-shutdown-hook=false", "spring.main.banner-mode=off")
 			.properties(properties)
@@ -69,6 +84,15 @@ public final class ShutdownTestApp {
 			ShutdownBudgetAutoConfiguration.class, WithdrawAutoConfiguration.class,
 			BackgroundWorkAutoConfiguration.class, DataSourceDrainAutoConfiguration.class })
 	static class AutoConfigurations {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ LifecycleAutoConfiguration.class, TaskExecutionAutoConfiguration.class,
+			TaskSchedulingAutoConfiguration.class, GracefulAutoConfiguration.class,
+			ShutdownBudgetAutoConfiguration.class, WithdrawAutoConfiguration.class,
+			BackgroundWorkAutoConfiguration.class })
+	static class TaskAutoConfigurations {
 
 	}
 
