@@ -1,0 +1,46 @@
+package io.graceful.autoconfigure.jdbc;
+
+import javax.sql.DataSource;
+
+import io.graceful.autoconfigure.DurationRules;
+import io.graceful.autoconfigure.GracefulAutoConfiguration;
+import io.graceful.autoconfigure.GracefulPhases;
+import io.graceful.autoconfigure.budget.ShutdownBound;
+import io.graceful.autoconfigure.report.ShutdownReport;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Drain DataSource pools before they close: connections in use are returned within a
+ * bound instead of being aborted under running work.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = GracefulAutoConfiguration.class,
+		afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
+@ConditionalOnBooleanProperty(name = "graceful.enabled", matchIfMissing = true)
+@ConditionalOnClass(DataSource.class)
+@ConditionalOnBean(DataSource.class)
+@EnableConfigurationProperties(DataSourceDrainProperties.class)
+public final class DataSourceDrainAutoConfiguration {
+
+	@Bean
+	DataSourceDrainLifecycle dataSourceDrainLifecycle(ConfigurableApplicationContext context, ShutdownReport report,
+			DataSourceDrainProperties properties) {
+		return new DataSourceDrainLifecycle(context, report,
+				DurationRules.positive("graceful.datasource.await-timeout", properties.getAwaitTimeout()));
+	}
+
+	@Bean
+	ShutdownBound dataSourceDrainShutdownBound(DataSourceDrainProperties properties) {
+		return ShutdownBound.of("datasource drain", "graceful.datasource.await-timeout",
+				properties.getAwaitTimeout(), GracefulPhases.DATASOURCE_DRAIN);
+	}
+
+}

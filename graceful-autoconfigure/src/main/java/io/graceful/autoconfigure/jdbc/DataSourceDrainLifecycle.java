@@ -1,0 +1,178 @@
+package io.graceful.autoconfigure.jdbc;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import io.graceful.autoconfigure.GracefulPhases;
+import io.graceful.autoconfigure.budget.ShutdownBudget;
+import io.graceful.autoconfigure.report.ShutdownReport;
+import io.graceful.autoconfigure.report.StepRecorder;
+
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.SmartApplicationListener;
+import org.springframework.util.ClassUtils;
+
+/**
+ * The DataSource drain: every HikariCP pool (also behind a wrapper or proxy), in
+ * parallel and within one total bound ({@code graceful.datasource.await-timeout}), waits
+ * until no connection is in use, soft-evicts its idle connections and closes. At the
+ * bound, pools close anyway (HikariCP aborts the connections still in use) and the log
+ * says how many. Other DataSource types are left to Spring, which closes them at bean
+ * destruction; the log says no drain was possible. Runs at
+ * {@link GracefulPhases#DATASOURCE_DRAIN}: after background work, before the Kafka flush.
+ * The log lines are a documented contract (the rollout lab parses them).
+ */
+class DataSourceDrainLifecycle implements SmartLifecycle, SmartApplicationListener {
+
+	static final String STEP = "datasource-drain";
+
+	private static final Log logger = LogFactory.getLog(DataSourceDrainLifecycle.class);
+
+	private static final boolean HIKARI_PRESENT = ClassUtils.isPresent("com.zaxxer.hikari.HikariDataSource",
+			DataSourceDrainLifecycle.class.getClassLoader());
+
+	private final ConfigurableApplicationContext context;
+
+	private final ShutdownReport report;
+
+	private final Duration timeout;
+
+	private volatile boolean closing;
+
+	private volatile boolean running;
+
+	DataSourceDrainLifecycle(ConfigurableApplicationContext context, ShutdownReport report, Duration timeout) {
+		this.context = context;
+		this.report = report;
+		this.timeout = timeout;
+	}
+
+	@Override
+	public boolean supportsEventType(Class<? extends ApplicationEvent> eventType) {
+		return ContextClosedEvent.class.isAssignableFrom(eventType);
+	}
+
+	@Override
+	public void onApplicationEvent(ApplicationEvent event) {
+		if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() == this.context) {
+			this.closing = true;
+		}
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		if (this.closing) {
+			// only on close: a context stop() without close keeps the pools open
+			drain();
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return GracefulPhases.DATASOURCE_DRAIN;
+	}
+
+	private void drain() {
+		long deadline = System.nanoTime() + this.timeout.toNanos();
+		StepRecorder recorder = this.report.begin(STEP, this.timeout);
+		List<HikariPoolDrain> pools = new ArrayList<>();
+		List<String> undrainable = new ArrayList<>();
+		collect(pools, undrainable);
+		String undrainableNote = undrainable.isEmpty() ? ""
+				: String.format("; no drain possible for %d DataSource(s) that are not HikariCP pools, "
+						+ "Spring closes them as usual: %s", undrainable.size(), String.join(", ", undrainable));
+		if (pools.isEmpty()) {
+			logger.info("DataSource drain skipped: no open HikariCP pool" + undrainableNote);
+			recorder.count("datasources-not-drainable", undrainable.size());
+			recorder.skipped("no open HikariCP pool, " + undrainable.size() + " DataSource(s) not drainable");
+			return;
+		}
+		pools.forEach((pool) -> pool.start(deadline));
+		int inUse = pools.stream().mapToInt(HikariPoolDrain::inUseAtStart).sum();
+		logger.info(String.format("DataSource drain started: %d HikariCP pools, %d connections in use; waiting up "
+				+ "to %s for them to be returned%s", pools.size(), inUse, ShutdownBudget.format(this.timeout),
+				undrainableNote));
+		List<String> aborted = new ArrayList<>();
+		int abortedConnections = 0;
+		for (HikariPoolDrain pool : pools) {
+			int cut = awaitClosed(pool, deadline);
+			if (cut > 0) {
+				abortedConnections += cut;
+				aborted.add(pool.describe() + " (" + cut + " in use)");
+			}
+		}
+		recorder.count("pools", pools.size())
+			.count("connections-in-use", inUse)
+			.count("datasources-not-drainable", undrainable.size());
+		String elapsed = ShutdownBudget.format(Duration.ofMillis(recorder.elapsed().toMillis()));
+		if (aborted.isEmpty()) {
+			logger.info(String.format("DataSource drain finished in %s: %d pools closed, %d connections were in use "
+					+ "and returned, 0 aborted", elapsed, pools.size(), inUse));
+			recorder.completed(pools.size() + " pools closed, " + inUse + " connections returned, 0 aborted");
+			return;
+		}
+		logger.warn(String.format("DataSource drain hit its %s bound; %d connections still in use will be aborted "
+				+ "(their statements fail): %s; shutdown continues", ShutdownBudget.format(this.timeout),
+				abortedConnections, String.join(", ", aborted)));
+		recorder.cut("connections", abortedConnections, aborted)
+			.timedOut(pools.size() + " pools, " + inUse + " connections in use, " + abortedConnections + " aborted");
+	}
+
+	/**
+	 * Wait for a pool to close by the deadline.
+	 * @return the connections that were (or, if it is still closing, will be) aborted
+	 */
+	private int awaitClosed(HikariPoolDrain pool, long deadline) {
+		try {
+			if (pool.awaitClosed(deadline)) {
+				return pool.aborted();
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		return Math.max(pool.inUse(), pool.aborted());
+	}
+
+	private void collect(List<HikariPoolDrain> pools, List<String> undrainable) {
+		ConfigurableListableBeanFactory beanFactory = this.context.getBeanFactory();
+		Map<Object, Boolean> seen = new IdentityHashMap<>();
+		for (String name : beanFactory.getBeanNamesForType(DataSource.class, false, false)) {
+			if (!beanFactory.containsSingleton(name)) {
+				continue;
+			}
+			DataSource dataSource = beanFactory.getBean(name, DataSource.class);
+			HikariPoolDrain pool = HIKARI_PRESENT ? HikariPoolDrain.of(name, dataSource) : null;
+			if (pool == null) {
+				undrainable.add("'" + name + "' (" + dataSource.getClass().getSimpleName() + ")");
+			}
+			else if (!pool.isClosed() && seen.put(pool.pool(), Boolean.TRUE) == null) {
+				pools.add(pool);
+			}
+		}
+	}
+
+}

@@ -1,0 +1,56 @@
+package io.graceful.autoconfigure.tasks;
+
+import io.graceful.autoconfigure.DurationRules;
+import io.graceful.autoconfigure.GracefulAutoConfiguration;
+import io.graceful.autoconfigure.GracefulPhases;
+import io.graceful.autoconfigure.budget.ShutdownBound;
+import io.graceful.autoconfigure.report.ShutdownReport;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.scheduling.config.ScheduledTaskHolder;
+
+/**
+ * Finish background work before the resources it uses go away: tasks of Spring-managed
+ * executors and schedulers, and {@link TrackedWork}.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = GracefulAutoConfiguration.class)
+@ConditionalOnBooleanProperty(name = "graceful.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(TasksProperties.class)
+public final class BackgroundWorkAutoConfiguration {
+
+	@Bean
+	static TaskTrackingPostProcessor gracefulTaskTrackingPostProcessor() {
+		return new TaskTrackingPostProcessor();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TrackedWork trackedWork(TaskTrackingPostProcessor gracefulTaskTrackingPostProcessor) {
+		return new TrackedWork(gracefulTaskTrackingPostProcessor.signal());
+	}
+
+	@Bean
+	BackgroundWorkLifecycle backgroundWorkLifecycle(ApplicationContext context,
+			TaskTrackingPostProcessor gracefulTaskTrackingPostProcessor, TrackedWork trackedWork,
+			ObjectProvider<ScheduledTaskHolder> scheduledTaskHolders, ShutdownReport report,
+			TasksProperties properties) {
+		return new BackgroundWorkLifecycle(context, gracefulTaskTrackingPostProcessor, trackedWork,
+				scheduledTaskHolders.orderedStream().toList(), report,
+				DurationRules.positive("graceful.tasks.timeout", properties.getTimeout()));
+	}
+
+	@Bean
+	ShutdownBound backgroundWorkShutdownBound(TasksProperties properties) {
+		return ShutdownBound.of("background work", "graceful.tasks.timeout", properties.getTimeout(),
+				GracefulPhases.BACKGROUND_WORK);
+	}
+
+}

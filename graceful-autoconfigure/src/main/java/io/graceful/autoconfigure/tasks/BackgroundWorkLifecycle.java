@@ -1,0 +1,246 @@
+package io.graceful.autoconfigure.tasks;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.RunnableScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import io.graceful.autoconfigure.GracefulPhases;
+import io.graceful.autoconfigure.budget.ShutdownBudget;
+import io.graceful.autoconfigure.report.ShutdownReport;
+import io.graceful.autoconfigure.report.ShutdownState;
+import io.graceful.autoconfigure.report.StepRecorder;
+
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationEvent;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.SmartApplicationListener;
+import org.springframework.core.Ordered;
+import org.springframework.scheduling.config.ScheduledTask;
+import org.springframework.scheduling.config.ScheduledTaskHolder;
+
+/**
+ * The background-work step: queued and running tasks of every Spring-managed executor and
+ * scheduler, and {@link TrackedWork}, finish within {@code graceful.tasks.timeout}. It
+ * runs at {@link GracefulPhases#BACKGROUND_WORK}, after the web drain (requests may submit
+ * tasks) and before Spring pauses its executors at {@link GracefulPhases#EXECUTORS_PAUSE}
+ * and cancels their queues at bean destruction.
+ * <p>
+ * Scheduled tasks that are not due yet (periodic ones and one-shot tasks scheduled for
+ * later) are cancelled when the context starts closing, right after the withdraw and
+ * before Spring's own reaction to the close, so they are named in the report instead of
+ * vanishing; tasks that are due or running are awaited.
+ * <p>
+ * Tasks submitted while the step waits are accepted and waited for. Once the step has
+ * ended, tracked executors reject new tasks with a {@code TaskRejectedException} that
+ * says why, and {@link TrackedWork#begin} throws a {@code RejectedExecutionException}:
+ * Spring would otherwise cancel such tasks at destruction without telling anyone. The log
+ * lines are a documented contract (the rollout lab parses them).
+ */
+class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListener {
+
+	static final String STEP = "background-work";
+
+	private static final Log logger = LogFactory.getLog(BackgroundWorkLifecycle.class);
+
+	private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+	private final ApplicationContext context;
+
+	private final TaskTrackingPostProcessor tracking;
+
+	private final TrackedWork trackedWork;
+
+	private final List<ScheduledTaskHolder> scheduledTaskHolders;
+
+	private final ShutdownReport report;
+
+	private final Duration timeout;
+
+	private final List<String> cancelledScheduledTasks = new ArrayList<>();
+
+	private volatile boolean closing;
+
+	private volatile boolean running;
+
+	BackgroundWorkLifecycle(ApplicationContext context, TaskTrackingPostProcessor tracking, TrackedWork trackedWork,
+			List<ScheduledTaskHolder> scheduledTaskHolders, ShutdownReport report, Duration timeout) {
+		this.context = context;
+		this.tracking = tracking;
+		this.trackedWork = trackedWork;
+		this.scheduledTaskHolders = scheduledTaskHolders;
+		this.report = report;
+		this.timeout = timeout;
+	}
+
+	@Override
+	public boolean supportsEventType(Class<? extends ApplicationEvent> eventType) {
+		return ContextClosedEvent.class.isAssignableFrom(eventType);
+	}
+
+	@Override
+	public void onApplicationEvent(ApplicationEvent event) {
+		if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() == this.context
+				&& !this.closing) {
+			this.closing = true;
+			cancelScheduledTasksNotDue();
+		}
+	}
+
+	/**
+	 * Right after the withdraw listener (which keeps scheduled tasks running during the
+	 * withdraw), before Spring's schedulers react to the close.
+	 */
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE + 1;
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		if (!this.closing) {
+			// context.stop() without a close: executors keep their work, nothing to drain
+			return;
+		}
+		drain();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return GracefulPhases.BACKGROUND_WORK;
+	}
+
+	private synchronized void cancelScheduledTasksNotDue() {
+		for (ScheduledTaskHolder holder : this.scheduledTaskHolders) {
+			for (ScheduledTask task : holder.getScheduledTasks()) {
+				task.cancel(false);
+				this.cancelledScheduledTasks.add(shortName(task.toString()));
+			}
+		}
+		for (TaskTracker tracker : this.tracking.trackers()) {
+			if (!tracker.isScheduler()) {
+				continue;
+			}
+			ScheduledThreadPoolExecutor pool;
+			try {
+				pool = tracker.scheduler().getScheduledThreadPoolExecutor();
+			}
+			catch (IllegalStateException ex) {
+				continue;
+			}
+			for (Runnable queued : pool.getQueue().toArray(new Runnable[0])) {
+				if (queued instanceof RunnableScheduledFuture<?> future && !future.isCancelled()) {
+					long delay = future.getDelay(TimeUnit.MILLISECONDS);
+					if (future.isPeriodic() || delay > 0) {
+						future.cancel(false);
+						this.cancelledScheduledTasks.add(tracker.beanName() + ": "
+								+ (future.isPeriodic() ? "periodic task" : "task due in "
+										+ ShutdownBudget.format(Duration.ofSeconds((delay + 999) / 1000))));
+					}
+				}
+			}
+			pool.purge();
+		}
+	}
+
+	private static String shortName(String name) {
+		int method = name.lastIndexOf('.');
+		int type = (method > 0) ? name.lastIndexOf('.', method - 1) : -1;
+		return (type >= 0 && !name.contains(" ")) ? name.substring(type + 1) : name;
+	}
+
+	private void drain() {
+		long deadline = System.nanoTime() + this.timeout.toNanos();
+		this.report.setState(ShutdownState.STOPPING);
+		StepRecorder recorder = this.report.begin(STEP, this.timeout);
+		List<TaskTracker> trackers = this.tracking.trackers();
+		int queued = trackers.stream().mapToInt(TaskTracker::queued).sum();
+		int running = trackers.stream().mapToInt(TaskTracker::running).sum();
+		int tracked = this.trackedWork.inProgress();
+		long finishedBefore = finished(trackers);
+		List<String> cancelled = cancelledScheduledTasks();
+		logger.info(String.format("Background work started: %d tasks queued and %d running on %d executors, "
+				+ "%d tracked work in progress, %d scheduled tasks cancelled (not due yet); waiting up to %s", queued,
+				running, trackers.size(), tracked, cancelled.size(), ShutdownBudget.format(this.timeout)));
+		boolean idle = this.tracking.signal().await(() -> idle(trackers), deadline, RECHECK_NANOS);
+		String reason = "the background-work step of the graceful shutdown has ended and the resources tasks use "
+				+ "(DataSource, Kafka producers) are about to close; submit work before shutdown or track it "
+				+ "with TrackedWork";
+		trackers.forEach((tracker) -> tracker.rejectFromNowOn(reason));
+		this.trackedWork.close(reason);
+		if (idle) {
+			// work submitted between the check and the rejection is still waited for
+			idle = this.tracking.signal().await(() -> idle(trackers), deadline, RECHECK_NANOS);
+		}
+		long completed = finished(trackers) - finishedBefore;
+		recorder.count("tasks-queued", queued)
+			.count("tasks-running", running)
+			.count("tracked-work-in-progress", tracked)
+			.count("tasks-completed", completed)
+			.count("scheduled-tasks-cancelled", cancelled.size());
+		String cancelledNote = cancelled.isEmpty() ? "" : ": " + String.join(", ", cancelled);
+		String elapsed = ShutdownBudget.format(Duration.ofMillis(recorder.elapsed().toMillis()));
+		if (idle) {
+			logger.info(String.format("Background work finished in %s: %d tasks and tracked work completed, "
+					+ "0 cut, %d scheduled tasks cancelled%s", elapsed, completed, cancelled.size(), cancelledNote));
+			recorder.completed(completed + " tasks completed, 0 cut, " + cancelled.size() + " scheduled tasks cancelled");
+			return;
+		}
+		int stillQueued = trackers.stream().mapToInt(TaskTracker::queued).sum();
+		int stillRunning = trackers.stream().mapToInt(TaskTracker::running).sum();
+		List<String> names = new ArrayList<>();
+		for (TaskTracker tracker : trackers) {
+			names.addAll(tracker.describeRunning());
+			int waiting = tracker.queued();
+			if (waiting > 0) {
+				names.add(tracker.beanName() + ": " + waiting + " queued");
+			}
+		}
+		List<String> trackedNames = this.trackedWork.describeInProgress();
+		names.addAll(trackedNames);
+		logger.warn(String.format("Background work hit its %s bound; cut %d running tasks (interrupted when their "
+				+ "executors are destroyed), %d queued tasks (cancelled then) and %d tracked work: %s; "
+				+ "%d tasks completed, %d scheduled tasks cancelled%s; shutdown continues",
+				ShutdownBudget.format(this.timeout), stillRunning, stillQueued, trackedNames.size(),
+				String.join(", ", names), completed, cancelled.size(), cancelledNote));
+		recorder.cut("tasks", stillRunning + stillQueued, names.subList(0, names.size() - trackedNames.size()))
+			.cut("tracked-work", trackedNames.size(), trackedNames)
+			.timedOut(completed + " tasks completed, " + (stillRunning + stillQueued + trackedNames.size()) + " cut, "
+					+ cancelled.size() + " scheduled tasks cancelled");
+	}
+
+	private synchronized List<String> cancelledScheduledTasks() {
+		return List.copyOf(this.cancelledScheduledTasks);
+	}
+
+	private boolean idle(List<TaskTracker> trackers) {
+		for (TaskTracker tracker : trackers) {
+			if (!tracker.idle()) {
+				return false;
+			}
+		}
+		return this.trackedWork.inProgress() == 0;
+	}
+
+	private long finished(List<TaskTracker> trackers) {
+		return trackers.stream().mapToLong(TaskTracker::finished).sum() + this.trackedWork.finished();
+	}
+
+}

@@ -1,0 +1,198 @@
+package io.graceful.autoconfigure.tasks;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import io.graceful.autoconfigure.budget.ShutdownBudget;
+
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.core.task.TaskDecorator;
+import org.springframework.core.task.TaskRejectedException;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+
+/**
+ * Tracks the tasks of one Spring-managed executor, as the outermost {@link TaskDecorator}
+ * (around the executor's own decorator, if any): which are running, on which thread and
+ * since when, how many finished; and, once the background-work step has ended, rejects
+ * new tasks with a clear message instead of letting them be cancelled silently at the
+ * executor's destruction. Queued tasks are read from the executor's own queue.
+ */
+final class TaskTracker implements TaskDecorator {
+
+	private static final Log logger = LogFactory.getLog(TaskTracker.class);
+
+	private final String beanName;
+
+	private final Object executor;
+
+	private final TaskDecorator delegate;
+
+	private final Signal signal;
+
+	private final Set<TrackedTask> running = ConcurrentHashMap.newKeySet();
+
+	private final AtomicLong submitted = new AtomicLong();
+
+	private final AtomicLong started = new AtomicLong();
+
+	private final AtomicLong finished = new AtomicLong();
+
+	private final AtomicBoolean rejectionLogged = new AtomicBoolean();
+
+	private volatile String rejectReason;
+
+	TaskTracker(String beanName, Object executor, TaskDecorator delegate, Signal signal) {
+		this.beanName = beanName;
+		this.executor = executor;
+		this.delegate = delegate;
+		this.signal = signal;
+	}
+
+	String beanName() {
+		return this.beanName;
+	}
+
+	boolean isScheduler() {
+		return this.executor instanceof ThreadPoolTaskScheduler;
+	}
+
+	ThreadPoolTaskScheduler scheduler() {
+		return (ThreadPoolTaskScheduler) this.executor;
+	}
+
+	@Override
+	public Runnable decorate(Runnable task) {
+		String reason = this.rejectReason;
+		if (reason != null) {
+			if (this.rejectionLogged.compareAndSet(false, true)) {
+				logger.warn(String.format("Executor '%s' rejected a task submitted after background work ended; "
+						+ "the caller gets a TaskRejectedException", this.beanName));
+			}
+			throw new TaskRejectedException("Executor '" + this.beanName + "' rejected a task: " + reason);
+		}
+		Runnable decorated = (this.delegate != null) ? this.delegate.decorate(task) : task;
+		this.submitted.incrementAndGet();
+		return new TrackedTask(decorated);
+	}
+
+	void rejectFromNowOn(String reason) {
+		this.rejectReason = reason;
+	}
+
+	/**
+	 * Tasks accepted and not started. For pool executors this is the pool's queue; for a
+	 * {@link SimpleAsyncTaskExecutor} the tasks whose thread has not started yet.
+	 * @return the number of queued tasks
+	 */
+	int queued() {
+		BlockingQueue<Runnable> queue = queue();
+		if (queue != null) {
+			int queued = 0;
+			for (Runnable task : queue) {
+				if (!(task instanceof Future<?> future && future.isCancelled())) {
+					queued++;
+				}
+			}
+			return queued;
+		}
+		return (int) Math.max(0, this.submitted.get() - this.started.get());
+	}
+
+	int running() {
+		ThreadPoolExecutor pool = pool();
+		int active = (pool != null) ? pool.getActiveCount() : 0;
+		return Math.max(active, this.running.size());
+	}
+
+	boolean idle() {
+		return queued() == 0 && running() == 0;
+	}
+
+	long finished() {
+		return this.finished.get();
+	}
+
+	List<String> describeRunning() {
+		long now = System.nanoTime();
+		List<String> names = new ArrayList<>();
+		this.running.stream()
+			.sorted(Comparator.comparingLong((TrackedTask task) -> task.startNanos))
+			.forEach((task) -> names.add(String.format("%s task on thread %s (running %s)", this.beanName,
+					task.thread.getName(), ShutdownBudget
+						.format(Duration.ofMillis(Duration.ofNanos(now - task.startNanos).toMillis())))));
+		int untracked = running() - names.size();
+		if (untracked > 0) {
+			names.add(this.beanName + ": " + untracked + " running task(s) of unknown name");
+		}
+		return names;
+	}
+
+	private BlockingQueue<Runnable> queue() {
+		ThreadPoolExecutor pool = pool();
+		return (pool != null) ? pool.getQueue() : null;
+	}
+
+	private ThreadPoolExecutor pool() {
+		try {
+			if (this.executor instanceof ThreadPoolTaskExecutor executor) {
+				return executor.getThreadPoolExecutor();
+			}
+			if (this.executor instanceof ThreadPoolTaskScheduler scheduler) {
+				return scheduler.getScheduledThreadPoolExecutor();
+			}
+		}
+		catch (IllegalStateException ex) {
+			// not initialized: nothing queued, nothing running
+		}
+		return null;
+	}
+
+	private final class TrackedTask implements Runnable {
+
+		private final Runnable task;
+
+		private volatile Thread thread;
+
+		private volatile long startNanos;
+
+		TrackedTask(Runnable task) {
+			this.task = task;
+		}
+
+		@Override
+		public void run() {
+			this.thread = Thread.currentThread();
+			this.startNanos = System.nanoTime();
+			TaskTracker.this.started.incrementAndGet();
+			TaskTracker.this.running.add(this);
+			try {
+				this.task.run();
+			}
+			finally {
+				TaskTracker.this.running.remove(this);
+				TaskTracker.this.finished.incrementAndGet();
+				TaskTracker.this.signal.changed();
+			}
+		}
+
+		@Override
+		public String toString() {
+			return this.task.toString();
+		}
+
+	}
+
+}

@@ -1,0 +1,75 @@
+package io.graceful.autoconfigure.tasks;
+
+import java.lang.reflect.Field;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.core.task.TaskDecorator;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * Puts a {@link TaskTracker} around the task decorator of every Spring-managed
+ * {@link ThreadPoolTaskExecutor}, {@link ThreadPoolTaskScheduler} and
+ * {@link SimpleAsyncTaskExecutor} (virtual threads and {@code SimpleAsyncTaskScheduler}
+ * included) before it is initialized. The executor's own decorator, if any, keeps
+ * running inside the tracker.
+ */
+class TaskTrackingPostProcessor implements BeanPostProcessor {
+
+	private static final Log logger = LogFactory.getLog(TaskTrackingPostProcessor.class);
+
+	private final Signal signal = new Signal();
+
+	private final List<TaskTracker> trackers = new CopyOnWriteArrayList<>();
+
+	@Override
+	public Object postProcessBeforeInitialization(Object bean, String beanName) {
+		if (bean instanceof ThreadPoolTaskExecutor || bean instanceof ThreadPoolTaskScheduler
+				|| bean instanceof SimpleAsyncTaskExecutor) {
+			Field field = ReflectionUtils.findField(bean.getClass(), "taskDecorator", TaskDecorator.class);
+			if (field == null) {
+				logger.warn(String.format("Executor '%s' (%s) is not tracked: its task decorator could not be read; "
+						+ "its tasks are not awaited by the graceful shutdown", beanName, bean.getClass().getName()));
+				return bean;
+			}
+			TaskTracker tracker = new TaskTracker(beanName, bean, existingDecorator(field, bean), this.signal);
+			if (bean instanceof ThreadPoolTaskExecutor executor) {
+				executor.setTaskDecorator(tracker);
+			}
+			else if (bean instanceof ThreadPoolTaskScheduler scheduler) {
+				scheduler.setTaskDecorator(tracker);
+			}
+			else {
+				((SimpleAsyncTaskExecutor) bean).setTaskDecorator(tracker);
+			}
+			this.trackers.add(tracker);
+		}
+		return bean;
+	}
+
+	/**
+	 * The decorator the executor was configured with. None of these executors exposes it,
+	 * so it is read from the field they all keep it in; without it, the tracker would
+	 * replace the application's decorator (context propagation, MDC, security).
+	 */
+	private static TaskDecorator existingDecorator(Field field, Object executor) {
+		ReflectionUtils.makeAccessible(field);
+		return (TaskDecorator) ReflectionUtils.getField(field, executor);
+	}
+
+	Signal signal() {
+		return this.signal;
+	}
+
+	List<TaskTracker> trackers() {
+		return List.copyOf(this.trackers);
+	}
+
+}

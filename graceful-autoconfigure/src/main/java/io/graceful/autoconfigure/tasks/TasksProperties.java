@@ -1,0 +1,32 @@
+package io.graceful.autoconfigure.tasks;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Settings of the background-work step: Spring-managed executors and schedulers and
+ * {@link TrackedWork} finish before the resources they use go away.
+ *
+ * @since 0.1.0
+ */
+@ConfigurationProperties("graceful.tasks")
+public class TasksProperties {
+
+	/**
+	 * Longest time queued and running tasks of Spring-managed executors, and tracked work,
+	 * may take to finish once the background-work step starts. Tasks still queued then are
+	 * cancelled and running ones interrupted when the executors are destroyed; both are
+	 * named in the log.
+	 */
+	private Duration timeout = Duration.ofSeconds(3);
+
+	public Duration getTimeout() {
+		return this.timeout;
+	}
+
+	public void setTimeout(Duration timeout) {
+		this.timeout = timeout;
+	}
+
+}

@@ -1,0 +1,77 @@
+package io.graceful.autoconfigure.jdbc;
+
+import javax.sql.DataSource;
+
+import io.graceful.autoconfigure.GracefulAutoConfiguration;
+import io.graceful.autoconfigure.InvalidGracefulPropertyException;
+import io.graceful.autoconfigure.budget.ShutdownBound;
+import io.graceful.autoconfigure.report.ShutdownReport;
+import io.graceful.autoconfigure.report.StepOutcome;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(OutputCaptureExtension.class)
+class DataSourceDrainAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
+			AutoConfigurations.of(GracefulAutoConfiguration.class, DataSourceDrainAutoConfiguration.class));
+
+	@Test
+	void drainsWhenThereIsADataSourceWithATwoSecondDefaultBound() {
+		this.runner.withBean(DataSource.class, SimpleDriverDataSource::new).run((context) -> {
+			assertThat(context).hasSingleBean(DataSourceDrainLifecycle.class);
+			assertThat(context.getBean("dataSourceDrainShutdownBound", ShutdownBound.class))
+				.satisfies((bound) -> {
+					assertThat(bound.property()).isEqualTo("graceful.datasource.await-timeout");
+					assertThat(bound.duration()).hasSeconds(2);
+				});
+		});
+	}
+
+	@Test
+	void backsOffWithoutADataSource() {
+		this.runner.run((context) -> assertThat(context).doesNotHaveBean(DataSourceDrainLifecycle.class));
+	}
+
+	@Test
+	void backsOffWhenGracefulIsDisabled() {
+		this.runner.withBean(DataSource.class, SimpleDriverDataSource::new)
+			.withPropertyValues("graceful.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(DataSourceDrainLifecycle.class));
+	}
+
+	@Test
+	void rejectsAZeroBoundNamingTheProperty() {
+		this.runner.withBean(DataSource.class, SimpleDriverDataSource::new)
+			.withPropertyValues("graceful.datasource.await-timeout=0s")
+			.run((context) -> assertThat(context).getFailure()
+				.hasRootCauseInstanceOf(InvalidGracefulPropertyException.class)
+				.rootCause()
+				.hasMessageContaining("graceful.datasource.await-timeout"));
+	}
+
+	@Test
+	void aDataSourceThatIsNotAHikariPoolIsLeftToSpringAndTheLogSaysNoDrainWasPossible(CapturedOutput output) {
+		this.runner.withBean("legacy", DataSource.class, SimpleDriverDataSource::new).run((context) -> {
+			ShutdownReport report = context.getBean(ShutdownReport.class);
+			((ConfigurableApplicationContext) context.getSourceApplicationContext()).close();
+			assertThat(output).contains("DataSource drain skipped: no open HikariCP pool; no drain possible for 1 "
+					+ "DataSource(s) that are not HikariCP pools, Spring closes them as usual: 'legacy' "
+					+ "(SimpleDriverDataSource)");
+			assertThat(report.getResults()).singleElement().satisfies((result) -> {
+				assertThat(result.outcome()).isEqualTo(StepOutcome.SKIPPED);
+				assertThat(result.counts()).containsEntry("datasources-not-drainable", 1L);
+			});
+		});
+	}
+
+}
