@@ -75,6 +75,11 @@ class KafkaFlushLifecycle implements SmartLifecycle, DisposableBean {
 		List<TrackedProducer<?, ?>> producers = this.tracker.openProducers();
 		StepRecorder recorder = this.report.begin(FLUSH_STEP, this.flushTimeout);
 		this.tracker.shutdown(this.closeTimeout);
+		if (producers.isEmpty()) {
+			logger.debug("Kafka flush skipped: no Kafka producer is open; new sends are rejected from now on");
+			recorder.count("producers", 0).skipped("no Kafka producer open");
+			return;
+		}
 		long acknowledgedBefore = this.tracker.acknowledged();
 		long failedBefore = this.tracker.failed();
 		long inFlight = producers.stream().mapToLong(TrackedProducer::pending).sum();
@@ -173,6 +178,10 @@ class KafkaFlushLifecycle implements SmartLifecycle, DisposableBean {
 			.count("sends-rejected", rejected)
 			.count("transactions-aborted", aborted)
 			.count("transaction-records-aborted", abortedRecords);
+		if (closed == 0 && failed == 0 && rejected == 0) {
+			recorder.skipped("no Kafka producer to close");
+			return;
+		}
 		String elapsed = ShutdownBudget.format(Duration.ofMillis(recorder.elapsed().toMillis()));
 		String transactions = (aborted > 0) ? String.format("; %d open transactions aborted by Kafka on close "
 				+ "(%d records not committed)", aborted, abortedRecords) : "";
