@@ -1,0 +1,211 @@
+package io.graceful.autoconfigure.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import io.graceful.autoconfigure.GracefulPhases;
+import io.graceful.autoconfigure.budget.ShutdownBudget;
+import io.graceful.autoconfigure.report.ShutdownReport;
+import io.graceful.autoconfigure.report.StepRecorder;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The Kafka flush: after background work and the DataSource drain (work that commits and
+ * then sends still finds a producer), every producer the factories created delivers what
+ * it buffers, in parallel, within one bound; from then on sends are rejected. Spring
+ * Kafka's factories then close their producers at {@link GracefulPhases#KAFKA_PRODUCERS_CLOSE}
+ * within the close bound; the close is reported when the context destroys its beans.
+ * Its log lines are a documented contract.
+ */
+class KafkaFlushLifecycle implements SmartLifecycle, DisposableBean {
+
+	static final String FLUSH_STEP = "kafka-flush";
+
+	static final String CLOSE_STEP = "kafka-producers-close";
+
+	private static final Log logger = LogFactory.getLog(KafkaFlushLifecycle.class);
+
+	private final KafkaProducerTracker tracker;
+
+	private final ShutdownReport report;
+
+	private final Duration flushTimeout;
+
+	private final Duration closeTimeout;
+
+	private volatile boolean running;
+
+	private volatile StepRecorder closeRecorder;
+
+	private long failedBeforeClose;
+
+	KafkaFlushLifecycle(KafkaProducerTracker tracker, ShutdownReport report, Duration flushTimeout,
+			Duration closeTimeout) {
+		this.tracker = tracker;
+		this.report = report;
+		this.flushTimeout = flushTimeout;
+		this.closeTimeout = closeTimeout;
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		if (this.tracker.isEmpty()) {
+			return;
+		}
+		flush();
+		this.failedBeforeClose = this.tracker.failed();
+		this.closeRecorder = this.report.begin(CLOSE_STEP, this.closeTimeout);
+	}
+
+	private void flush() {
+		List<TrackedProducer<?, ?>> producers = this.tracker.openProducers();
+		StepRecorder recorder = this.report.begin(FLUSH_STEP, this.flushTimeout);
+		this.tracker.shutdown(this.closeTimeout);
+		if (producers.isEmpty()) {
+			logger.debug("Kafka flush skipped: no Kafka producer is open; new sends are rejected from now on");
+			recorder.count("producers", 0).skipped("no Kafka producer open");
+			return;
+		}
+		long acknowledgedBefore = this.tracker.acknowledged();
+		long failedBefore = this.tracker.failed();
+		long inFlight = producers.stream().mapToLong(TrackedProducer::pending).sum();
+		List<TrackedProducer<?, ?>> inTransaction = producers.stream().filter(TrackedProducer::inTransaction).toList();
+		logger.info(String.format("Kafka flush started: %d records in flight on %d producers; "
+				+ "new sends are rejected from now on; waiting up to %s", inFlight, producers.size(),
+				ShutdownBudget.format(this.flushTimeout)));
+		if (!inTransaction.isEmpty()) {
+			logger.warn(String.format("Kafka flush: %d transactions are still open (%d records); Kafka aborts an "
+					+ "open transaction when its producer closes, so read-committed consumers will not see them",
+					inTransaction.size(), inTransaction.stream().mapToLong(TrackedProducer::transactionRecords).sum()));
+		}
+		CountDownLatch flushed = new CountDownLatch(producers.size());
+		for (TrackedProducer<?, ?> producer : producers) {
+			Thread thread = new Thread(() -> flush(producer, flushed), "graceful-kafka-flush-" + producer.clientId());
+			thread.setDaemon(true);
+			thread.start();
+		}
+		boolean finished = await(flushed);
+		long delivered = this.tracker.acknowledged() - acknowledgedBefore;
+		long failed = this.tracker.failed() - failedBefore;
+		recorder.count("producers", producers.size())
+			.count("records-in-flight", inFlight)
+			.count("records-flushed", delivered)
+			.count("records-failed", failed)
+			.count("transactions-open", inTransaction.size());
+		String elapsed = ShutdownBudget.format(Duration.ofMillis(recorder.elapsed().toMillis()));
+		List<TrackedProducer<?, ?>> stuck = producers.stream().filter((producer) -> producer.pending() > 0).toList();
+		long notDelivered = stuck.stream().mapToLong(TrackedProducer::pending).sum();
+		if (finished && notDelivered == 0) {
+			logger.info(String.format("Kafka flush finished in %s: %d records flushed, %d failed, from %d producers",
+					elapsed, delivered, failed, producers.size()));
+			recorder.completed(delivered + " records flushed, " + failed + " failed");
+			return;
+		}
+		List<String> names = new ArrayList<>();
+		stuck.forEach((producer) -> names.add(producer.clientId() + " (" + producer.pending() + " records)"));
+		logger.warn(String.format("Kafka flush hit its %s bound; %d records not delivered: %d flushed, %d failed; "
+				+ "still flushing: %s; they fail unless delivered while the producers close (up to %s)",
+				ShutdownBudget.format(this.flushTimeout), notDelivered, delivered, failed, String.join(", ", names),
+				ShutdownBudget.format(this.closeTimeout)));
+		recorder.cut("records", notDelivered, names)
+			.timedOut(delivered + " records flushed, " + failed + " failed, " + notDelivered + " not delivered");
+	}
+
+	private static void flush(TrackedProducer<?, ?> producer, CountDownLatch flushed) {
+		try {
+			producer.flush();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Flush of Kafka producer " + producer.clientId() + " failed", ex);
+		}
+		finally {
+			flushed.countDown();
+		}
+	}
+
+	private boolean await(CountDownLatch latch) {
+		try {
+			return latch.await(this.flushTimeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	/**
+	 * Reports the close, after Spring Kafka's factories closed their producers; closes, in
+	 * what is left of the close bound, producers no factory closed (for example those of
+	 * a factory that is not a bean).
+	 */
+	@Override
+	public void destroy() {
+		StepRecorder recorder = this.closeRecorder;
+		if (recorder == null) {
+			return;
+		}
+		this.closeRecorder = null;
+		List<TrackedProducer<?, ?>> leftovers = this.tracker.openProducers();
+		for (TrackedProducer<?, ?> producer : leftovers) {
+			try {
+				producer.close(this.closeTimeout);
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Failed to close Kafka producer " + producer.clientId(), ex);
+			}
+		}
+		long failed = this.tracker.failed() - this.failedBeforeClose;
+		long closed = this.tracker.closedDuringShutdown();
+		long rejected = this.tracker.rejected();
+		long aborted = this.tracker.transactionsAborted();
+		long abortedRecords = this.tracker.transactionRecordsAborted();
+		recorder.count("producers-closed", closed)
+			.count("records-failed", failed)
+			.count("sends-rejected", rejected)
+			.count("transactions-aborted", aborted)
+			.count("transaction-records-aborted", abortedRecords);
+		if (closed == 0 && failed == 0 && rejected == 0) {
+			recorder.skipped("no Kafka producer to close");
+			return;
+		}
+		String elapsed = ShutdownBudget.format(Duration.ofMillis(recorder.elapsed().toMillis()));
+		String transactions = (aborted > 0) ? String.format("; %d open transactions aborted by Kafka on close "
+				+ "(%d records not committed)", aborted, abortedRecords) : "";
+		if (failed == 0) {
+			logger.info(String.format("Kafka producers closed in %s: %d producers, 0 records failed, "
+					+ "%d sends rejected after the flush%s", elapsed, closed, rejected, transactions));
+			recorder.completed(closed + " producers closed, " + rejected + " sends rejected");
+			return;
+		}
+		logger.warn(String.format("Kafka producers close hit its %s bound; %d records failed: %d producers closed, "
+				+ "%d sends rejected after the flush%s", ShutdownBudget.format(this.closeTimeout), failed, closed,
+				rejected, transactions));
+		recorder.cut("records", failed, List.of())
+			.timedOut(closed + " producers closed, " + failed + " records failed, " + rejected + " sends rejected");
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return GracefulPhases.KAFKA_FLUSH;
+	}
+
+}

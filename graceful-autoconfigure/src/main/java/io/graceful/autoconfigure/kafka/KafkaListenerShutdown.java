@@ -1,0 +1,118 @@
+package io.graceful.autoconfigure.kafka;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import io.graceful.autoconfigure.budget.ShutdownBudget;
+import io.graceful.autoconfigure.report.ShutdownReport;
+import io.graceful.autoconfigure.report.StepRecorder;
+
+import org.springframework.context.ApplicationListener;
+import org.springframework.kafka.event.ConsumerStartedEvent;
+import org.springframework.kafka.event.ConsumerStoppedEvent;
+import org.springframework.kafka.event.KafkaEvent;
+import org.springframework.kafka.listener.AbstractMessageListenerContainer;
+import org.springframework.kafka.listener.MessageListenerContainer;
+
+/**
+ * The stop of Spring Kafka's listener containers as graceful sees it. The containers stop
+ * asynchronously in their own phase ({@code GracefulPhases.KAFKA_LISTENERS}): each
+ * consumer finishes the records of its current poll, commits and closes, and the
+ * lifecycle processor waits for them up to that phase's timeout (set from
+ * {@code graceful.kafka.listener-timeout}; {@code ContainerProperties.shutdownTimeout}
+ * plays no part here). Consumers are followed through their started and stopped events,
+ * so the phase just before names those running and the phase just after those still
+ * running at the bound. Its log lines are a documented contract.
+ */
+class KafkaListenerShutdown implements ApplicationListener<KafkaEvent> {
+
+	static final String STEP = "kafka-listeners";
+
+	private static final Log logger = LogFactory.getLog(KafkaListenerShutdown.class);
+
+	private final Map<Object, String> running = new ConcurrentHashMap<>();
+
+	private final ShutdownReport report;
+
+	private final Duration listenerTimeout;
+
+	private volatile StepRecorder recorder;
+
+	private volatile Map<Object, String> stopping = Map.of();
+
+	KafkaListenerShutdown(ShutdownReport report, Duration listenerTimeout) {
+		this.report = report;
+		this.listenerTimeout = listenerTimeout;
+	}
+
+	@Override
+	public void onApplicationEvent(KafkaEvent event) {
+		if (event instanceof ConsumerStartedEvent) {
+			this.running.put(event.getSource(), describe(event.getSource()));
+		}
+		else if (event instanceof ConsumerStoppedEvent) {
+			this.running.remove(event.getSource());
+		}
+	}
+
+	private static String describe(Object container) {
+		String name = (container instanceof AbstractMessageListenerContainer<?, ?> listenerContainer)
+				? listenerContainer.getBeanName() : null;
+		String group = null;
+		if (container instanceof MessageListenerContainer listenerContainer) {
+			name = (name != null) ? name : listenerContainer.getListenerId();
+			group = listenerContainer.getGroupId();
+		}
+		name = (name != null) ? name : container.toString();
+		return (group != null) ? name + " (group " + group + ")" : name;
+	}
+
+	void stopping() {
+		Map<Object, String> consumers = new LinkedHashMap<>(this.running);
+		if (consumers.isEmpty()) {
+			return;
+		}
+		this.stopping = consumers;
+		this.recorder = this.report.begin(STEP, this.listenerTimeout);
+		this.recorder.count("consumers", consumers.size());
+		logger.info(String.format("Kafka listeners stopping: %d consumers (%s) finish the records of their "
+				+ "current poll and commit their offsets; waiting up to %s", consumers.size(),
+				String.join(", ", consumers.values()), ShutdownBudget.format(this.listenerTimeout)));
+	}
+
+	void stopped() {
+		StepRecorder recorder = this.recorder;
+		if (recorder == null) {
+			return;
+		}
+		this.recorder = null;
+		Map<Object, String> consumers = this.stopping;
+		List<String> stillRunning = consumers.keySet()
+			.stream()
+			.filter(this.running::containsKey)
+			.map(consumers::get)
+			.toList();
+		String elapsed = ShutdownBudget.format(Duration.ofMillis(recorder.elapsed().toMillis()));
+		int stopped = consumers.size() - stillRunning.size();
+		recorder.count("consumers-stopped", stopped);
+		if (stillRunning.isEmpty()) {
+			logger.info(String.format("Kafka listeners stopped in %s: %d consumers finished their poll and committed",
+					elapsed, stopped));
+			recorder.completed(stopped + " consumers stopped");
+			return;
+		}
+		logger.warn(String.format("Kafka listeners hit their %s bound; %d of %d consumers still running: %s; "
+				+ "records they processed without committing are delivered again after the restart",
+				ShutdownBudget.format(this.listenerTimeout), stillRunning.size(), consumers.size(),
+				String.join(", ", stillRunning)));
+		recorder.cut("consumers", stillRunning.size(), stillRunning)
+			.timedOut(stopped + " consumers stopped, " + stillRunning.size() + " still running");
+	}
+
+}

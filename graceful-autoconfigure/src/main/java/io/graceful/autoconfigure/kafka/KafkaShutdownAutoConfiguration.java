@@ -1,0 +1,102 @@
+package io.graceful.autoconfigure.kafka;
+
+import java.time.Duration;
+
+import io.graceful.autoconfigure.DurationRules;
+import io.graceful.autoconfigure.GracefulAutoConfiguration;
+import io.graceful.autoconfigure.GracefulPhases;
+import io.graceful.autoconfigure.InvalidGracefulPropertyException;
+import io.graceful.autoconfigure.budget.ShutdownBound;
+import io.graceful.autoconfigure.report.ShutdownReport;
+import org.apache.kafka.clients.producer.Producer;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/**
+ * Bound and report the Kafka steps of a shutdown: listener containers stop within
+ * {@code graceful.kafka.listener-timeout}; every producer is flushed within
+ * {@code graceful.kafka.flush-timeout}, after which sends fail fast; producers close
+ * within {@code graceful.kafka.close-timeout}.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = GracefulAutoConfiguration.class,
+		afterName = "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration")
+@ConditionalOnBooleanProperty(name = "graceful.enabled", matchIfMissing = true)
+@ConditionalOnClass({ KafkaTemplate.class, Producer.class })
+@EnableConfigurationProperties(KafkaShutdownProperties.class)
+public final class KafkaShutdownAutoConfiguration {
+
+	static final String LISTENER_TIMEOUT = "graceful.kafka.listener-timeout";
+
+	static final String FLUSH_TIMEOUT = "graceful.kafka.flush-timeout";
+
+	static final String CLOSE_TIMEOUT = "graceful.kafka.close-timeout";
+
+	@Bean
+	static KafkaProducerTrackingPostProcessor gracefulKafkaProducerTrackingPostProcessor(
+			ObjectProvider<KafkaProducerTracker> tracker) {
+		return new KafkaProducerTrackingPostProcessor(tracker);
+	}
+
+	@Bean
+	KafkaProducerTracker gracefulKafkaProducerTracker() {
+		return new KafkaProducerTracker();
+	}
+
+	@Bean
+	KafkaFlushLifecycle gracefulKafkaFlushLifecycle(KafkaProducerTracker tracker, ShutdownReport report,
+			KafkaShutdownProperties properties) {
+		return new KafkaFlushLifecycle(tracker, report, DurationRules.positive(FLUSH_TIMEOUT, properties.getFlushTimeout()),
+				wholeSeconds(CLOSE_TIMEOUT, properties.getCloseTimeout()));
+	}
+
+	@Bean
+	KafkaListenerShutdown gracefulKafkaListenerShutdown(ShutdownReport report, KafkaShutdownProperties properties) {
+		return new KafkaListenerShutdown(report, DurationRules.positive(LISTENER_TIMEOUT, properties.getListenerTimeout()));
+	}
+
+	@Bean
+	KafkaListenersStoppingLifecycle gracefulKafkaListenersStoppingLifecycle(KafkaListenerShutdown shutdown) {
+		return new KafkaListenersStoppingLifecycle(shutdown);
+	}
+
+	@Bean
+	KafkaListenersStoppedLifecycle gracefulKafkaListenersStoppedLifecycle(KafkaListenerShutdown shutdown) {
+		return new KafkaListenersStoppedLifecycle(shutdown);
+	}
+
+	@Bean
+	ShutdownBound kafkaListenersShutdownBound(KafkaShutdownProperties properties) {
+		return ShutdownBound.ofPhase("kafka listeners", LISTENER_TIMEOUT, properties.getListenerTimeout(),
+				GracefulPhases.KAFKA_LISTENERS);
+	}
+
+	@Bean
+	ShutdownBound kafkaFlushShutdownBound(KafkaShutdownProperties properties) {
+		return ShutdownBound.of("kafka flush", FLUSH_TIMEOUT, properties.getFlushTimeout(), GracefulPhases.KAFKA_FLUSH);
+	}
+
+	@Bean
+	ShutdownBound kafkaProducersCloseShutdownBound(KafkaShutdownProperties properties) {
+		return ShutdownBound.of("kafka producers close", CLOSE_TIMEOUT, properties.getCloseTimeout(),
+				GracefulPhases.KAFKA_PRODUCERS_CLOSE);
+	}
+
+	static Duration wholeSeconds(String property, Duration value) {
+		DurationRules.notNegative(property, value);
+		if (value.toMillis() % 1000 != 0) {
+			throw new InvalidGracefulPropertyException(property, value,
+					"it must be whole seconds, 0 or more (for example 1s): Spring Kafka closes producers "
+							+ "with a timeout in seconds");
+		}
+		return value;
+	}
+
+}
