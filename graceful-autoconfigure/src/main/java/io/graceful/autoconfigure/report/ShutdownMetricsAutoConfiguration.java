@@ -3,6 +3,7 @@ package io.graceful.autoconfigure.report;
 import io.graceful.autoconfigure.DurationRules;
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.GracefulProperties;
+import io.graceful.autoconfigure.budget.ShutdownBound;
 import io.graceful.autoconfigure.web.InFlightRequests;
 import io.graceful.autoconfigure.web.WebDrainAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -15,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -32,9 +34,10 @@ public final class ShutdownMetricsAutoConfiguration {
 
 	@Bean
 	ShutdownMetrics gracefulShutdownMetrics(ShutdownReport report, ObjectProvider<InFlightRequests> inFlightRequests,
-			GracefulProperties properties) {
+			GracefulProperties properties, ApplicationContext context, ObjectProvider<ShutdownBound> bounds) {
 		return new ShutdownMetrics(report, inFlightRequests.getIfAvailable(),
-				DurationRules.positive("graceful.grace-period", properties.getGracePeriod()));
+				DurationRules.positive("graceful.grace-period", properties.getGracePeriod()), context,
+				() -> bounds.orderedStream().toList());
 	}
 
 }

@@ -61,7 +61,7 @@ class ShutdownStepLifecycle implements SmartLifecycle {
 			task.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
 			String elapsed = format(recorder.elapsed());
 			logger.info(String.format("Shutdown step %s finished in %s", name, elapsed));
-			recorder.completed("finished in " + elapsed);
+			recorder.completed("");
 		}
 		catch (TimeoutException ex) {
 			task.cancel(true);
