@@ -114,7 +114,6 @@ class ShutdownMetrics implements MeterBinder, SmartApplicationListener {
 		if (this.inFlightRequests != null) {
 			Gauge.builder(IN_FLIGHT, this.inFlightRequests, InFlightRequests::count)
 				.description("HTTP requests being served")
-				.baseUnit("requests")
 				.register(registry);
 		}
 		Gauge.builder(BUDGET, this, (metrics) -> metrics.gracePeriod.toNanos() / 1e9)
