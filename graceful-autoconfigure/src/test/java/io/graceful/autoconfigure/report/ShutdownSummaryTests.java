@@ -63,6 +63,28 @@ class ShutdownSummaryTests {
 	}
 
 	@Test
+	void stateIsStoppingAfterTheWebServerStopsAndStoppedAtTheEnd() {
+		List<ShutdownState> states = new ArrayList<>();
+		this.runner.withUserConfiguration(LateSteps.class).run((context) -> {
+			ShutdownReport report = context.getBean(ShutdownReport.class);
+			report.onStepResult((result) -> states.add(report.getState()));
+			context.close();
+			assertThat(report.getState()).isEqualTo(ShutdownState.STOPPED);
+		});
+		// withdraw, producers-close, pool-close
+		assertThat(states).containsExactly(ShutdownState.WITHDRAWING, ShutdownState.STOPPING, ShutdownState.STOPPING);
+	}
+
+	@Test
+	void summaryIsWrittenWithLazyInitialization() {
+		this.runner.withPropertyValues("spring.main.lazy-initialization=true")
+			.withInitializer((context) -> context
+				.addBeanFactoryPostProcessor(new org.springframework.boot.LazyInitializationBeanFactoryPostProcessor()))
+			.run((context) -> context.close());
+		assertThat(this.summaryLog.list).hasSize(1);
+	}
+
+	@Test
 	void noSummaryWhenTheContextNeverStartedShuttingDown() {
 		this.runner.withPropertyValues("graceful.grace-period=0s")
 			.run((context) -> assertThat(context).hasFailed());
