@@ -3,7 +3,10 @@ package io.graceful.autoconfigure.report;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -21,6 +24,8 @@ public final class ShutdownReport {
 	private final List<StepResult> results = new CopyOnWriteArrayList<>();
 
 	private final List<Consumer<StepResult>> listeners = new CopyOnWriteArrayList<>();
+
+	private final Map<StepRecorder, Boolean> running = new ConcurrentHashMap<>();
 
 	private volatile ShutdownState state = ShutdownState.RUNNING;
 
@@ -59,10 +64,13 @@ public final class ShutdownReport {
 	 */
 	public StepRecorder begin(String step, Duration bound) {
 		this.currentStep = step;
-		return new StepRecorder(this, step, bound, this.clock.instant(), nanoTime());
+		StepRecorder recorder = new StepRecorder(this, step, bound, this.clock.instant(), nanoTime());
+		this.running.put(recorder, Boolean.TRUE);
+		return recorder;
 	}
 
-	void record(StepResult result) {
+	void record(StepRecorder recorder, StepResult result) {
+		this.running.remove(recorder);
 		this.results.add(result);
 		this.listeners.forEach((listener) -> listener.accept(result));
 	}
@@ -89,6 +97,17 @@ public final class ShutdownReport {
 	 */
 	public String getCurrentStep() {
 		return this.currentStep;
+	}
+
+	/**
+	 * The steps that began and have not finished yet, oldest first.
+	 * @return their recorders
+	 */
+	public List<StepRecorder> getRunningSteps() {
+		return this.running.keySet()
+			.stream()
+			.sorted(Comparator.comparingLong(StepRecorder::startNanos))
+			.toList();
 	}
 
 	public List<StepResult> getResults() {

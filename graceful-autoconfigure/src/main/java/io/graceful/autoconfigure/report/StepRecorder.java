@@ -47,6 +47,18 @@ public final class StepRecorder {
 	}
 
 	/**
+	 * The bound the step has.
+	 * @return the bound, or {@code null} when it has none
+	 */
+	public Duration bound() {
+		return this.bound;
+	}
+
+	long startNanos() {
+		return this.startNanos;
+	}
+
+	/**
 	 * Time since the step started.
 	 * @return the elapsed time
 	 */
@@ -103,7 +115,7 @@ public final class StepRecorder {
 		this.finished = true;
 		StepResult result = new StepResult(this.step, this.started, elapsed(), this.bound, outcome, summary,
 				this.counts, this.cut, this.cutNames);
-		this.report.record(result);
+		this.report.record(this, result);
 		return result;
 	}
 

@@ -1,0 +1,188 @@
+package io.graceful.autoconfigure.report;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import io.graceful.autoconfigure.GracefulProperties;
+import io.graceful.autoconfigure.budget.ShutdownBound;
+import io.graceful.autoconfigure.web.InFlightRequest;
+import io.graceful.autoconfigure.web.InFlightRequests;
+
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.availability.ApplicationAvailability;
+
+/**
+ * The {@code graceful} actuator endpoint: where a shutdown is while it happens (state,
+ * current step, elapsed time and remaining budget, requests in flight, each step's
+ * result so far) and the bounds it was configured with. Read-only; Spring Boot's exposure
+ * rules apply, so it is not exposed over HTTP unless included in
+ * {@code management.endpoints.web.exposure.include}.
+ *
+ * @since 0.1.0
+ */
+@Endpoint(id = "graceful")
+public class GracefulEndpoint {
+
+	private final ShutdownReport report;
+
+	private final InFlightRequests inFlightRequests;
+
+	private final List<ShutdownBound> bounds;
+
+	private final GracefulProperties properties;
+
+	private final ApplicationAvailability availability;
+
+	GracefulEndpoint(ShutdownReport report, InFlightRequests inFlightRequests, List<ShutdownBound> bounds,
+			GracefulProperties properties, ApplicationAvailability availability) {
+		this.report = report;
+		this.inFlightRequests = inFlightRequests;
+		this.bounds = bounds.stream().sorted(Comparator.comparingInt(ShutdownBound::phase).reversed()).toList();
+		this.properties = properties;
+		this.availability = availability;
+	}
+
+	/**
+	 * The live state of the shutdown.
+	 * @return the descriptor
+	 */
+	@ReadOperation
+	public GracefulDescriptor graceful() {
+		Duration elapsed = this.report.elapsed();
+		Duration gracePeriod = this.properties.getGracePeriod();
+		Duration remaining = gracePeriod.minus(elapsed);
+		List<InFlightRequestDescriptor> inFlight = (this.inFlightRequests != null) ? this.inFlightRequests.snapshot()
+			.stream()
+			.map(InFlightRequestDescriptor::of)
+			.toList() : List.of();
+		List<RunningStepDescriptor> running = this.report.getRunningSteps()
+			.stream()
+			.map(RunningStepDescriptor::of)
+			.toList();
+		List<StepDescriptor> steps = this.report.getResults().stream().map(StepDescriptor::of).toList();
+		List<BoundDescriptor> bounds = this.bounds.stream().map(BoundDescriptor::of).toList();
+		String readiness = (this.availability != null) ? String.valueOf(this.availability.getReadinessState()) : null;
+		String liveness = (this.availability != null) ? String.valueOf(this.availability.getLivenessState()) : null;
+		return new GracefulDescriptor(this.report.getState().name(), this.report.getCurrentStep(),
+				this.report.getCloseStarted(), elapsed.toMillis(), gracePeriod.toMillis(),
+				remaining.isNegative() ? 0 : remaining.toMillis(), readiness, liveness, inFlight, running, steps,
+				new BudgetDescriptor(gracePeriod.toMillis(), this.properties.getSafetyMargin().toMillis(),
+						this.properties.getOtherPhasesTimeout().toMillis(), bounds));
+	}
+
+	/**
+	 * The endpoint's answer.
+	 *
+	 * @param state {@code RUNNING}, {@code WITHDRAWING}, {@code DRAINING}, {@code STOPPING}
+	 * or {@code STOPPED}
+	 * @param currentStep the step that started last, or {@code null} before the shutdown
+	 * @param closeStarted when the shutdown started, or {@code null}
+	 * @param elapsedMs milliseconds since the shutdown started
+	 * @param gracePeriodMs the platform's grace period
+	 * @param remainingBudgetMs what is left of the grace period
+	 * @param readiness the readiness state
+	 * @param liveness the liveness state
+	 * @param inFlightRequests the requests being served, oldest first
+	 * @param runningSteps the steps started and not finished
+	 * @param steps the result of each finished step, in order
+	 * @param budget the configured bounds
+	 */
+	public record GracefulDescriptor(String state, String currentStep, Instant closeStarted, long elapsedMs,
+			long gracePeriodMs, long remainingBudgetMs, String readiness, String liveness,
+			List<InFlightRequestDescriptor> inFlightRequests, List<RunningStepDescriptor> runningSteps,
+			List<StepDescriptor> steps, BudgetDescriptor budget) {
+
+	}
+
+	/**
+	 * A request in flight; method and path only, never query strings or headers.
+	 *
+	 * @param method the HTTP method
+	 * @param path the path
+	 * @param ageMs how long it has been running
+	 */
+	public record InFlightRequestDescriptor(String method, String path, long ageMs) {
+
+		static InFlightRequestDescriptor of(InFlightRequest request) {
+			return new InFlightRequestDescriptor(request.method(), request.path(), request.age().toMillis());
+		}
+
+	}
+
+	/**
+	 * A step that has started and not finished.
+	 *
+	 * @param step the step name
+	 * @param elapsedMs time since it started
+	 * @param boundMs its bound, or {@code null}
+	 */
+	public record RunningStepDescriptor(String step, long elapsedMs, Long boundMs) {
+
+		static RunningStepDescriptor of(StepRecorder recorder) {
+			return new RunningStepDescriptor(recorder.step(), recorder.elapsed().toMillis(), millis(recorder.bound()));
+		}
+
+	}
+
+	/**
+	 * What a finished step did.
+	 *
+	 * @param step the step name
+	 * @param started when it started
+	 * @param durationMs how long it took
+	 * @param boundMs its bound, or {@code null}
+	 * @param outcome {@code completed}, {@code timed-out}, {@code failed} or {@code skipped}
+	 * @param summary a sentence for people
+	 * @param counts facts as numbers
+	 * @param cut what was cut, by kind
+	 * @param cutNames names of what was cut where known
+	 */
+	public record StepDescriptor(String step, Instant started, long durationMs, Long boundMs, String outcome,
+			String summary, Map<String, Long> counts, Map<String, Long> cut, List<String> cutNames) {
+
+		static StepDescriptor of(StepResult result) {
+			return new StepDescriptor(result.step(), result.started(), result.duration().toMillis(),
+					millis(result.bound()), result.outcome().label(), result.summary(), result.counts(), result.cut(),
+					result.cutNames());
+		}
+
+	}
+
+	/**
+	 * The configured bounds.
+	 *
+	 * @param gracePeriodMs {@code graceful.grace-period}
+	 * @param safetyMarginMs {@code graceful.safety-margin}
+	 * @param otherPhasesTimeoutMs {@code graceful.other-phases-timeout}
+	 * @param bounds every step's bound, in shutdown order
+	 */
+	public record BudgetDescriptor(long gracePeriodMs, long safetyMarginMs, long otherPhasesTimeoutMs,
+			List<BoundDescriptor> bounds) {
+
+	}
+
+	/**
+	 * One step's bound.
+	 *
+	 * @param step the step
+	 * @param property the property that sets it
+	 * @param durationMs the bound
+	 * @param phase the lifecycle phase the step runs in
+	 */
+	public record BoundDescriptor(String step, String property, long durationMs, int phase) {
+
+		static BoundDescriptor of(ShutdownBound bound) {
+			return new BoundDescriptor(bound.step(), bound.property(), bound.duration().toMillis(), bound.phase());
+		}
+
+	}
+
+	private static Long millis(Duration duration) {
+		return (duration != null) ? duration.toMillis() : null;
+	}
+
+}

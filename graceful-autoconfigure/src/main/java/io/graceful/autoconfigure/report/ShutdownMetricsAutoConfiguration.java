@@ -1,0 +1,43 @@
+package io.graceful.autoconfigure.report;
+
+import io.graceful.autoconfigure.DurationRules;
+import io.graceful.autoconfigure.GracefulAutoConfiguration;
+import io.graceful.autoconfigure.GracefulProperties;
+import io.graceful.autoconfigure.budget.ShutdownBound;
+import io.graceful.autoconfigure.web.InFlightRequests;
+import io.graceful.autoconfigure.web.WebDrainAutoConfiguration;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Shutdown metrics, when Micrometer is present and a meter registry is configured.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = { GracefulAutoConfiguration.class, WebDrainAutoConfiguration.class,
+		MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+		SimpleMetricsExportAutoConfiguration.class })
+@ConditionalOnBooleanProperty(name = "graceful.enabled", matchIfMissing = true)
+@ConditionalOnClass({ MeterRegistry.class, MetricsAutoConfiguration.class })
+@ConditionalOnBean(MeterRegistry.class)
+public final class ShutdownMetricsAutoConfiguration {
+
+	@Bean
+	ShutdownMetrics gracefulShutdownMetrics(ShutdownReport report, ObjectProvider<InFlightRequests> inFlightRequests,
+			GracefulProperties properties, ApplicationContext context, ObjectProvider<ShutdownBound> bounds) {
+		return new ShutdownMetrics(report, inFlightRequests.getIfAvailable(),
+				DurationRules.positive("graceful.grace-period", properties.getGracePeriod()), context,
+				() -> bounds.orderedStream().toList());
+	}
+
+}

@@ -1,0 +1,169 @@
+package io.graceful.autoconfigure.report;
+
+import java.time.Duration;
+import java.util.List;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.util.ContextInitializer;
+import com.jayway.jsonpath.DocumentContext;
+import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * With Spring Boot's structured console logging on, the summary carries its facts as
+ * fields: nested in ECS, flat in Logstash.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class StructuredSummaryLoggingTests {
+
+	@AfterEach
+	void restorePlainLogging() throws Exception {
+		LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+		context.reset();
+		new ContextInitializer(context).autoConfig();
+	}
+
+	@Test
+	void ecsSummaryOfCleanShutdownHasNestedFields(CapturedOutput output) {
+		runAndClose("ecs", CleanApp.class);
+		DocumentContext json = summaryJson(output);
+		assertThat(json.read("$.log.level", String.class)).isEqualTo("INFO");
+		assertThat(json.read("$.log.logger", String.class)).isEqualTo(ShutdownSummary.LOGGER_NAME);
+		assertThat(json.read("$.message", String.class)).startsWith("Graceful shutdown completed in ")
+			.endsWith("; nothing was cut");
+		assertThat(json.read("$.graceful.shutdown.clean", Boolean.class)).isTrue();
+		assertThat(json.read("$.graceful.shutdown.duration_ms", Long.class)).isNotNegative();
+		assertThat(json.read("$.graceful.shutdown.grace_period_ms", Long.class)).isEqualTo(30_000L);
+		assertThat(json.read("$.graceful.shutdown.steps[*].name", List.class)).containsExactly("withdraw",
+				"sample-flush");
+		assertThat(json.read("$.graceful.shutdown.steps[1].outcome", String.class)).isEqualTo("completed");
+		assertThat(json.read("$.graceful.shutdown.steps[1].duration_ms", Long.class)).isNotNegative();
+	}
+
+	@Test
+	void ecsSummaryOfShutdownThatCutWorkIsAWarningWithCutCounts(CapturedOutput output) {
+		runAndClose("ecs", CuttingApp.class);
+		DocumentContext json = summaryJson(output);
+		assertThat(json.read("$.log.level", String.class)).isEqualTo("WARN");
+		assertThat(json.read("$.message", String.class))
+			.endsWith("; cut 3 records: orders-0, orders-1, orders-2; timed out: sample-flush");
+		assertThat(json.read("$.graceful.shutdown.clean", Boolean.class)).isFalse();
+		assertThat(json.read("$.graceful.shutdown.cut.records", Long.class)).isEqualTo(3L);
+		assertThat(json.read("$.graceful.shutdown.steps[1].outcome", String.class)).isEqualTo("timed-out");
+		assertThat(json.read("$.graceful.shutdown.steps[1].cut.records", Long.class)).isEqualTo(3L);
+	}
+
+	@Test
+	void logstashSummaryHasFlatFields(CapturedOutput output) {
+		runAndClose("logstash", CuttingApp.class);
+		DocumentContext json = summaryJson(output);
+		assertThat(json.read("$.level", String.class)).isEqualTo("WARN");
+		assertThat(json.read("$['graceful.shutdown.clean']", Boolean.class)).isFalse();
+		assertThat(json.read("$['graceful.shutdown.cut.records']", Long.class)).isEqualTo(3L);
+		assertThat(json.read("$['graceful.shutdown.steps'][*].name", List.class)).containsExactly("withdraw",
+				"sample-flush");
+	}
+
+	private static void runAndClose(String format, Class<?> app) {
+		new SpringApplicationBuilder(app).web(WebApplicationType.NONE)
+			.properties("logging.structured.format.console=" + format, "spring.main.register-shutdown-hook=false",
+					"spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
+							+ "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration")
+			.run()
+			.close();
+	}
+
+	private static DocumentContext summaryJson(CapturedOutput output) {
+		List<String> lines = output.getOut()
+			.lines()
+			.filter((line) -> line.contains("Graceful shutdown completed in"))
+			.toList();
+		assertThat(lines).hasSize(1);
+		assertThat(lines.get(0)).startsWith("{");
+		return JsonPath.parse(lines.get(0));
+	}
+
+	/**
+	 * Stands for a step of the starter that records into the report, for example the
+	 * Kafka flush.
+	 */
+	static class SampleFlush implements SmartLifecycle {
+
+		private final ShutdownReport report;
+
+		private final boolean cut;
+
+		private volatile boolean running;
+
+		SampleFlush(ShutdownReport report, boolean cut) {
+			this.report = report;
+			this.cut = cut;
+		}
+
+		@Override
+		public void start() {
+			this.running = true;
+		}
+
+		@Override
+		public void stop() {
+			this.running = false;
+			StepRecorder recorder = this.report.begin("sample-flush", Duration.ofSeconds(2));
+			if (this.cut) {
+				recorder.cut("records", 3, List.of("orders-0", "orders-1", "orders-2"))
+					.timedOut("3 records not acknowledged");
+			}
+			else {
+				recorder.count("records-flushed", 12).completed("12 records flushed");
+			}
+		}
+
+		@Override
+		public boolean isRunning() {
+			return this.running;
+		}
+
+		@Override
+		public int getPhase() {
+			return Integer.MIN_VALUE + 1000;
+		}
+
+	}
+
+	@SpringBootConfiguration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class CleanApp {
+
+		@Bean
+		SampleFlush sampleFlush(ShutdownReport report) {
+			return new SampleFlush(report, false);
+		}
+
+	}
+
+	@SpringBootConfiguration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class CuttingApp {
+
+		@Bean
+		SampleFlush sampleFlush(ShutdownReport report) {
+			return new SampleFlush(report, true);
+		}
+
+	}
+
+}
