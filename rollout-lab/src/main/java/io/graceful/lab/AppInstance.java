@@ -126,7 +126,8 @@ final class AppInstance {
 	Restart stop(long boundSeconds) {
 		double sigterm = LabClock.now();
 		this.events.add(new Event(this.name, "SIGTERM", sigterm, ""));
-		this.process.destroy();
+		// SIGTERM through the handle: Process.destroy() would also close our end of the pipe, losing the shutdown log
+		this.process.toHandle().destroy();
 		boolean killed = false;
 		try {
 			if (!this.process.waitFor(boundSeconds, TimeUnit.SECONDS)) {

@@ -30,7 +30,7 @@ final class Settings {
 
 	Duration tail = Duration.ofSeconds(3);
 
-	double incrementShare = 0.2;
+	double incrementShare = 0.1;
 
 	int incrementDelayMs = 2000;
 
@@ -88,7 +88,7 @@ final class Settings {
 				  --warmup=DUR             load before the first roll [4s]
 				  --settle=DUR             load between an instance being UP again and the next roll [2s]
 				  --tail=DUR               load after the last roll [3s]
-				  --increment-share=F      share of requests that are POST /counter/increment [0.2]
+				  --increment-share=F      share of requests that are POST /counter/increment [0.1]
 				  --increment-delay=MS     delayMs of each increment (background task wait) [2000]
 				  --long-share=F           share of orders with long work [0.25]
 				  --short-max=MS           short orders: workMs 0..MS [50]

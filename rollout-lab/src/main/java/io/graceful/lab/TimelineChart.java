@@ -22,7 +22,7 @@ import javax.imageio.ImageIO;
  */
 final class TimelineChart {
 
-	private static final int WIDTH = 1400;
+	private static final int WIDTH = 1500;
 
 	private static final int HEIGHT = 560;
 
@@ -150,8 +150,9 @@ final class TimelineChart {
 		for (Mark mark : MARKS) {
 			g.setColor(mark.color());
 			g.drawLine(lx, ly - 10, lx, ly + 2);
-			g.drawString(mark.letter() + "n " + (mark.kind().equals("UP") ? "UP in HAProxy" : mark.kind()), lx + 5, ly);
-			lx += 20 + g.getFontMetrics().stringWidth(mark.letter() + "n " + mark.kind() + " in HAProxy");
+			String label = mark.letter() + "n " + (mark.kind().equals("UP") ? "UP in HAProxy" : mark.kind());
+			g.drawString(label, lx + 5, ly);
+			lx += 25 + g.getFontMetrics().stringWidth(label);
 		}
 		g.setColor(Color.DARK_GRAY);
 		g.drawString("n = instance number; x: seconds since the load started (requests bucketed by start time)", LEFT,
