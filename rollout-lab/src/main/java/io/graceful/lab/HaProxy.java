@@ -45,6 +45,8 @@ final class HaProxy implements AutoCloseable {
 
 	private final int port;
 
+	private final Path socket;
+
 	private Process process;
 
 	HaProxy(Path dir, Mode mode, HealthCheck check) {
@@ -52,6 +54,13 @@ final class HaProxy implements AutoCloseable {
 		this.mode = mode;
 		this.check = check;
 		this.port = Ports.free();
+		try {
+			// a UNIX socket path must stay under 108 bytes, which a deep run folder can exceed
+			this.socket = Files.createTempDirectory("lab-haproxy").resolve("stats.sock");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 	}
 
 	/** Health check timing: a server goes DOWN after {@code fall} failed checks {@code interMs} apart. */
@@ -109,7 +118,7 @@ final class HaProxy implements AutoCloseable {
 			throw new UncheckedIOException(ex);
 		}
 		Path log = this.dir.resolve("haproxy.log");
-		int valid = ChildProcesses.run(List.of(binary, "-c", "-q", "-f", config.toString()), log, 30);
+		int valid = ChildProcesses.run(List.of(binary, "-c", "-f", config.toString()), log, 30);
 		if (valid != 0) {
 			throw new IllegalStateException("HAProxy rejected " + config + "; see " + log);
 		}
@@ -124,7 +133,7 @@ final class HaProxy implements AutoCloseable {
 	}
 
 	private Path socket() {
-		return this.dir.resolve("haproxy-" + this.mode.name().toLowerCase() + ".sock");
+		return this.socket;
 	}
 
 	/** Server name to HAProxy's status ({@code UP}, {@code DOWN}, {@code UP 1/2}, ...), from {@code show stat}. */
@@ -201,6 +210,13 @@ final class HaProxy implements AutoCloseable {
 	@Override
 	public void close() {
 		ChildProcesses.terminate(this.process, 10);
+		try {
+			Files.deleteIfExists(this.socket);
+			Files.deleteIfExists(this.socket.getParent());
+		}
+		catch (IOException ex) {
+			// a leftover temporary folder is harmless
+		}
 	}
 
 }

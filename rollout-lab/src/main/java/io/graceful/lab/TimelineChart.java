@@ -30,7 +30,7 @@ final class TimelineChart {
 
 	private static final int RIGHT = 30;
 
-	private static final int TOP = 90;
+	private static final int TOP = 100;
 
 	private static final int BOTTOM = 90;
 
@@ -126,10 +126,11 @@ final class TimelineChart {
 		Stroke dashed = new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] { 5, 4 }, 0);
 		for (AppInstance.Event event : marks) {
 			double at = (event.atMs() - run.loadStartMs()) / 1000;
-			if (at < 0 || at > buckets + 1) {
+			if (at < 0 || event.atMs() > run.loadEndMs()) {
 				continue;
 			}
-			for (Mark mark : MARKS) {
+			for (int k = 0; k < MARKS.size(); k++) {
+				Mark mark = MARKS.get(k);
 				if (mark.kind().equals(event.kind())) {
 					int px = LEFT + (int) (at * xScale);
 					int row = instances.indexOf(event.instance());
@@ -137,7 +138,7 @@ final class TimelineChart {
 					g.setStroke(mark.dashed() ? dashed : solid);
 					g.drawLine(px, TOP - 4, px, TOP + plotHeight);
 					g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 11));
-					g.drawString(mark.letter() + (row + 1), px - 6, TOP - 10 - 14 * (row % 3));
+					g.drawString(mark.letter() + (row + 1), px - 6, TOP - 10 - 14 * (k % 4));
 				}
 			}
 		}
