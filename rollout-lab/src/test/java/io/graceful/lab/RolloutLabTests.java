@@ -70,6 +70,7 @@ class RolloutLabTests {
 		}
 		Report.writeSummary(this.runDir, settings, Lab.header(settings), runs);
 		String table = "\n" + Report.table(runs);
+		System.out.print(table);
 		assertThat(runs.stream().mapToLong(RunResult::sent).sum()).as("requests in total" + table)
 			.isGreaterThanOrEqualTo(3000);
 		for (RunResult run : runs) {
@@ -98,7 +99,9 @@ class RolloutLabTests {
 			RunResult run = Lab.runOne(this.infra, this.haproxy, settings, HaProxy.Mode.L7, false,
 					this.runDir.resolve("baseline-attempt-" + attempt));
 			runs.add(run);
+			Report.writeSummary(run.dir().getParent(), settings, Lab.header(settings), List.of(run));
 			if (run.lost() > 0) {
+				System.out.print(Report.table(runs));
 				return;
 			}
 		}
