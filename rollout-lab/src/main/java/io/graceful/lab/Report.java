@@ -1,0 +1,195 @@
+package io.graceful.lab;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The run folder's files: per-request CSV, events CSV, summary table (text and JSON), timeline charts and index.html.
+ */
+final class Report {
+
+	private Report() {
+	}
+
+	static void writeRun(RunResult run) {
+		try (Writer out = Files.newBufferedWriter(run.dir().resolve("requests.csv"), StandardCharsets.UTF_8)) {
+			out.write("seq,kind,id,start_ms,end_ms,latency_ms,status,outcome,error\n");
+			for (LoadGenerator.Request r : run.requests()) {
+				out.write(String.format(Locale.ROOT, "%d,%s,%s,%.1f,%.1f,%.1f,%d,%s,%s%n", r.seq(), r.kind(), r.id(),
+						r.startMs() - run.loadStartMs(), r.endMs() - run.loadStartMs(), r.endMs() - r.startMs(),
+						r.status(), r.ok() ? "ok" : "failed", r.error()));
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		try (Writer out = Files.newBufferedWriter(run.dir().resolve("events.csv"), StandardCharsets.UTF_8)) {
+			out.write("instance,event,at_ms,detail\n");
+			for (AppInstance.Event e : run.events()) {
+				out.write(String.format(Locale.ROOT, "%s,%s,%.1f,\"%s\"%n", e.instance(), e.kind(),
+						e.atMs() - run.loadStartMs(), e.detail().replace("\"", "'")));
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		TimelineChart.write(run, run.dir().resolve("timeline.png"));
+	}
+
+	/** The summary table, one column per run. */
+	static String table(List<RunResult> runs) {
+		List<String[]> rows = new ArrayList<>();
+		rows.add(row("", runs, RunResult::label));
+		rows.add(row("requests sent", runs, (r) -> String.valueOf(r.sent())));
+		rows.add(row("  ok (2xx)", runs, (r) -> String.valueOf(r.ok())));
+		rows.add(row("  failed", runs, (r) -> String.valueOf(r.failed())));
+		rows.add(row("    orders / increments", runs, (r) -> r.failed("order") + " / " + r.failed("increment")));
+		rows.add(row("    why", runs, (r) -> r.failureReasons().isEmpty() ? "-"
+				: r.failureReasons().entrySet().stream().map((e) -> e.getKey() + " x" + e.getValue())
+					.collect(Collectors.joining(", "))));
+		rows.add(row("orders acknowledged (201)", runs, (r) -> String.valueOf(r.verification().ordersAcknowledged())));
+		rows.add(row("  rows in PostgreSQL", runs, (r) -> String.valueOf(r.verification().orderRows())));
+		rows.add(row("  missing rows", runs, (r) -> String.valueOf(r.verification().missingOrders())));
+		rows.add(row("  consumed events", runs, (r) -> String.valueOf(r.verification().eventRows())));
+		rows.add(row("  missing events", runs, (r) -> String.valueOf(r.verification().missingEvents())));
+		rows.add(row("increments acknowledged (202)", runs,
+				(r) -> String.valueOf(r.verification().incrementsAcknowledged())));
+		rows.add(row("  counter", runs, (r) -> String.valueOf(r.verification().counter())));
+		rows.add(row("  missing increments", runs, (r) -> String.valueOf(r.verification().missingIncrements())));
+		rows.add(row("catch-up", runs, (r) -> r.verification().catchUp()));
+		int restarts = runs.stream().mapToInt((r) -> r.restarts().size()).max().orElse(0);
+		for (int i = 0; i < restarts; i++) {
+			int index = i;
+			rows.add(row("restart " + (i + 1) + ": SIGTERM -> exit", runs, (r) -> {
+				if (index >= r.restarts().size()) {
+					return "-";
+				}
+				AppInstance.Restart restart = r.restarts().get(index);
+				return String.format(Locale.ROOT, "%s %.1fs%s", restart.instance(), restart.shutdownMs() / 1000,
+						restart.killed() ? " KILLED" : "");
+			}));
+		}
+		rows.add(row("shutdown bound (grace period)", runs, (r) -> (r.gracePeriodMs() / 1000) + "s"));
+		rows.add(row("withdraw delay vs check inter x fall", runs,
+				(r) -> r.graceful() ? (r.withdrawDelayMs() + "ms vs " + r.detectionMs() + "ms") : "none vs "
+						+ r.detectionMs() + "ms"));
+		rows.add(row("verdict", runs, (r) -> r.lostNothing() ? "LOST NOTHING" : "LOST " + r.lost()
+				+ (r.verification().caughtUp() ? "" : " (catch-up incomplete)")));
+		int[] widths = new int[runs.size() + 1];
+		for (String[] row : rows) {
+			for (int i = 0; i < row.length; i++) {
+				widths[i] = Math.max(widths[i], row[i].length());
+			}
+		}
+		StringBuilder text = new StringBuilder();
+		for (int r = 0; r < rows.size(); r++) {
+			String[] row = rows.get(r);
+			for (int i = 0; i < row.length; i++) {
+				text.append((i == 0) ? "" : " | ").append(String.format("%-" + widths[i] + "s", row[i]));
+			}
+			text.append('\n');
+			if (r == 0) {
+				for (int i = 0; i < widths.length; i++) {
+					text.append((i == 0) ? "" : "-+-").append("-".repeat(widths[i]));
+				}
+				text.append('\n');
+			}
+		}
+		return text.toString();
+	}
+
+	private static String[] row(String name, List<RunResult> runs, Function<RunResult, String> value) {
+		String[] row = new String[runs.size() + 1];
+		row[0] = name;
+		for (int i = 0; i < runs.size(); i++) {
+			row[i + 1] = value.apply(runs.get(i));
+		}
+		return row;
+	}
+
+	static String json(Settings settings, List<RunResult> runs) {
+		StringBuilder json = new StringBuilder("{\n  \"settings\": {");
+		json.append(String.format(Locale.ROOT,
+				"\"rate\": %s, \"instances\": %d, \"rounds\": %d, \"incrementShare\": %s, \"incrementDelayMs\": %d, "
+						+ "\"longShare\": %s, \"workMs\": [0, %d, %d, %d], \"seed\": %d, \"withdrawDelayMs\": %d, "
+						+ "\"check\": {\"interMs\": %d, \"fall\": %d, \"rise\": %d}, \"gracePeriodMs\": %d},\n",
+				settings.rate, settings.instances, settings.rounds, settings.incrementShare,
+				settings.incrementDelayMs, settings.longShare, settings.shortMaxMs, settings.longMinMs,
+				settings.longMaxMs, settings.seed, settings.withdrawDelay.toMillis(), settings.checkInterMs,
+				settings.checkFall, settings.checkRise, settings.gracePeriod.toMillis()));
+		json.append("  \"runs\": [");
+		for (int i = 0; i < runs.size(); i++) {
+			RunResult r = runs.get(i);
+			RunResult.Verification v = r.verification();
+			json.append((i == 0) ? "\n" : ",\n");
+			json.append(String.format(Locale.ROOT,
+					"    {\"label\": \"%s\", \"mode\": \"%s\", \"graceful\": %s, \"sent\": %d, \"ok\": %d, "
+							+ "\"failed\": %d, \"failedOrders\": %d, \"failedIncrements\": %d, \"failureReasons\": %s, "
+							+ "\"ordersAcknowledged\": %d, \"orderRows\": %d, \"missingOrders\": %d, "
+							+ "\"eventRows\": %d, \"missingEvents\": %d, \"incrementsAcknowledged\": %d, "
+							+ "\"counter\": %d, \"missingIncrements\": %d, \"caughtUp\": %s, \"catchUp\": \"%s\", "
+							+ "\"lostNothing\": %s, \"restarts\": [%s]}",
+					r.label(), r.mode(), r.graceful(), r.sent(), r.ok(), r.failed(), r.failed("order"),
+					r.failed("increment"), reasons(r.failureReasons()), v.ordersAcknowledged(), v.orderRows(),
+					v.missingOrders(), v.eventRows(), v.missingEvents(), v.incrementsAcknowledged(), v.counter(),
+					v.missingIncrements(), v.caughtUp(), v.catchUp(), r.lostNothing(),
+					r.restarts().stream().map((s) -> String.format(Locale.ROOT,
+							"{\"instance\": \"%s\", \"shutdownMs\": %.0f, \"exitCode\": %d, \"killed\": %s, "
+									+ "\"backUpAfterMs\": %.0f}",
+							s.instance(), s.shutdownMs(), s.exitCode(), s.killed(), s.upAgainAtMs() - s.exitAtMs()))
+						.collect(Collectors.joining(", "))));
+		}
+		json.append("\n  ]\n}\n");
+		return json.toString();
+	}
+
+	private static String reasons(Map<String, Long> reasons) {
+		return reasons.entrySet().stream().map((e) -> "\"" + e.getKey().replace("\"", "'") + "\": " + e.getValue())
+			.collect(Collectors.joining(", ", "{", "}"));
+	}
+
+	static void writeSummary(Path runDir, Settings settings, String header, List<RunResult> runs) {
+		String table = table(runs);
+		try {
+			Files.writeString(runDir.resolve("summary.txt"), header + "\n" + table);
+			Files.writeString(runDir.resolve("summary.json"), json(settings, runs));
+			StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+					+ "<title>graceful rollout lab</title><style>body{font-family:sans-serif;margin:2em}"
+					+ "pre{background:#f6f6f6;padding:1em}</style></head><body>\n<h1>graceful rollout lab</h1>\n");
+			html.append("<pre>").append(escape(header)).append("</pre>\n<pre>").append(escape(table))
+				.append("</pre>\n");
+			for (RunResult run : runs) {
+				String folder = runDir.relativize(run.dir()).toString();
+				html.append("<h2>").append(escape(run.label())).append("</h2>\n<p><img src=\"").append(folder)
+					.append("/timeline.png\" alt=\"timeline ").append(escape(run.label())).append("\"></p>\n<p><a href=\"")
+					.append(folder).append("/requests.csv\">requests.csv</a> · <a href=\"").append(folder)
+					.append("/events.csv\">events.csv</a> · app logs: ");
+				for (int i = 1; Files.exists(run.dir().resolve("app-" + i + ".log")); i++) {
+					html.append("<a href=\"").append(folder).append("/app-").append(i).append(".log\">app-").append(i)
+						.append("</a> ");
+				}
+				html.append("</p>\n");
+			}
+			html.append("</body></html>\n");
+			Files.writeString(runDir.resolve("index.html"), html);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static String escape(String text) {
+		return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+	}
+
+}

@@ -1,0 +1,226 @@
+package io.graceful.lab;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Every parameter of a lab run, with defaults that fit a 2-core machine. {@link #parse} reads {@code --name=value}
+ * (or {@code --name value}) options; {@link #usage()} documents them.
+ */
+final class Settings {
+
+	List<HaProxy.Mode> modes = List.of(HaProxy.Mode.L4, HaProxy.Mode.L7);
+
+	boolean baseline;
+
+	boolean baselineOnly;
+
+	double rate = 40;
+
+	int instances = 2;
+
+	int rounds = 1;
+
+	Duration warmup = Duration.ofSeconds(4);
+
+	Duration settle = Duration.ofSeconds(2);
+
+	Duration tail = Duration.ofSeconds(3);
+
+	double incrementShare = 0.1;
+
+	int incrementDelayMs = 2000;
+
+	double longShare = 0.25;
+
+	int shortMaxMs = 50;
+
+	int longMinMs = 300;
+
+	int longMaxMs = 3000;
+
+	long seed = 42;
+
+	Duration withdrawDelay = Duration.ofSeconds(3);
+
+	long checkInterMs = 500;
+
+	int checkFall = 2;
+
+	int checkRise = 2;
+
+	Duration catchUp = Duration.ofSeconds(60);
+
+	Duration catchUpQuiet = Duration.ofSeconds(10);
+
+	Duration gracePeriod = Duration.ofSeconds(30);
+
+	Duration requestTimeout = Duration.ofSeconds(15);
+
+	int clients = 4;
+
+	Path jar = Path.of("sample-app/target/sample-app.jar");
+
+	Path out = Path.of("lab-runs");
+
+	boolean quiet;
+
+	static String usage() {
+		return """
+				Usage: ./lab infra
+				       ./lab demo [--baseline] [options]
+
+				infra   starts PostgreSQL and Kafka, prints the --key=value arguments an app instance needs, and
+				        stays in the foreground until SIGTERM/Ctrl+C (then stops both)
+				demo    starts infra, HAProxy and the sample-app instances, rolls every instance under load in each mode,
+				        verifies and writes a run folder (CSV, summary text/JSON, timeline PNG, index.html)
+
+				demo options (defaults fit a 2-core machine):
+				  --baseline               also run every mode with graceful.enabled=false and print both side by side
+				  --baseline-only          run only the baseline (plain Spring Boot shutdown)
+				  --mode=l4|l7|both        HAProxy mode tcp (L4, like kube-proxy) / http (L7, like an ingress) [both]
+				  --rate=N                 requests per second, fixed arrival rate (open model) [40]
+				  --instances=N            sample-app instances behind HAProxy [2]
+				  --rounds=N               times every instance is rolled (restarts = instances x rounds) [1]
+				  --warmup=DUR             load before the first roll [4s]
+				  --settle=DUR             load between an instance being UP again and the next roll [2s]
+				  --tail=DUR               load after the last roll [3s]
+				  --increment-share=F      share of requests that are POST /counter/increment [0.1]
+				  --increment-delay=MS     delayMs of each increment (background task wait) [2000]
+				  --long-share=F           share of orders with long work [0.25]
+				  --short-max=MS           short orders: workMs 0..MS [50]
+				  --long-min=MS --long-max=MS  long orders: workMs range [300..3000] (keep <= 3000: fits every bound)
+				  --seed=N                 seed of the request mix [42]
+				  --withdraw-delay=DUR     graceful.withdraw.delay given to the app [3s]; must exceed inter x fall + 1s
+				  --check-inter=MS --check-fall=N --check-rise=N  HAProxy readiness check [500ms, 2, 2]
+				  --catch-up=DUR           bound for waiting until consumer and background increments caught up [60s]
+				  --catch-up-quiet=DUR     stop waiting earlier when nothing changed for this long [10s]
+				  --grace-period=DUR       SIGKILL an instance that has not exited after this long [30s]
+				  --request-timeout=DUR    a request without a response after this long is failed [15s]
+				  --clients=N              keep-alive HTTP clients (each keeps its own connection pool) [4]
+				  --jar=PATH               the sample app [sample-app/target/sample-app.jar]
+				  --out=DIR                parent folder of run folders [lab-runs]
+				""";
+	}
+
+	static Settings parse(List<String> args) {
+		Settings settings = new Settings();
+		List<String> all = new ArrayList<>(args);
+		for (int i = 0; i < all.size(); i++) {
+			String arg = all.get(i);
+			if (!arg.startsWith("--")) {
+				throw new IllegalArgumentException("Unexpected argument '" + arg + "'");
+			}
+			String name = arg.substring(2);
+			String value = null;
+			int equals = name.indexOf('=');
+			if (equals >= 0) {
+				value = name.substring(equals + 1);
+				name = name.substring(0, equals);
+			}
+			if (name.equals("baseline")) {
+				settings.baseline = true;
+				continue;
+			}
+			if (name.equals("baseline-only")) {
+				settings.baselineOnly = true;
+				continue;
+			}
+			if (name.equals("quiet")) {
+				settings.quiet = true;
+				continue;
+			}
+			if (value == null) {
+				if (i + 1 >= all.size()) {
+					throw new IllegalArgumentException("--" + name + " needs a value");
+				}
+				value = all.get(++i);
+			}
+			settings.set(name, value);
+		}
+		settings.validate();
+		return settings;
+	}
+
+	private void set(String name, String value) {
+		switch (name) {
+			case "mode" -> this.modes = switch (value.toLowerCase(Locale.ROOT)) {
+				case "l4" -> List.of(HaProxy.Mode.L4);
+				case "l7" -> List.of(HaProxy.Mode.L7);
+				case "both" -> List.of(HaProxy.Mode.L4, HaProxy.Mode.L7);
+				default -> throw new IllegalArgumentException("--mode must be l4, l7 or both, not '" + value + "'");
+			};
+			case "rate" -> this.rate = Double.parseDouble(value);
+			case "instances" -> this.instances = Integer.parseInt(value);
+			case "rounds" -> this.rounds = Integer.parseInt(value);
+			case "warmup" -> this.warmup = duration(value);
+			case "settle" -> this.settle = duration(value);
+			case "tail" -> this.tail = duration(value);
+			case "increment-share" -> this.incrementShare = Double.parseDouble(value);
+			case "increment-delay" -> this.incrementDelayMs = Integer.parseInt(value);
+			case "long-share" -> this.longShare = Double.parseDouble(value);
+			case "short-max" -> this.shortMaxMs = Integer.parseInt(value);
+			case "long-min" -> this.longMinMs = Integer.parseInt(value);
+			case "long-max" -> this.longMaxMs = Integer.parseInt(value);
+			case "seed" -> this.seed = Long.parseLong(value);
+			case "withdraw-delay" -> this.withdrawDelay = duration(value);
+			case "check-inter" -> this.checkInterMs = duration(value.matches("\\d+") ? value + "ms" : value).toMillis();
+			case "check-fall" -> this.checkFall = Integer.parseInt(value);
+			case "check-rise" -> this.checkRise = Integer.parseInt(value);
+			case "catch-up" -> this.catchUp = duration(value);
+			case "catch-up-quiet" -> this.catchUpQuiet = duration(value);
+			case "grace-period" -> this.gracePeriod = duration(value);
+			case "request-timeout" -> this.requestTimeout = duration(value);
+			case "clients" -> this.clients = Integer.parseInt(value);
+			case "jar" -> this.jar = Path.of(value);
+			case "out" -> this.out = Path.of(value);
+			default -> throw new IllegalArgumentException("Unknown option --" + name);
+		}
+	}
+
+	void validate() {
+		require(this.rate > 0 && this.rate <= 2000, "--rate must be in (0, 2000]");
+		require(this.instances >= 2, "--instances must be at least 2 (one must serve while another restarts)");
+		require(this.rounds >= 1, "--rounds must be at least 1");
+		require(this.longMaxMs <= 3000, "--long-max must be <= 3000 so every request fits the drain bound");
+		require(0 <= this.longMinMs && this.longMinMs <= this.longMaxMs, "--long-min must be in [0, --long-max]");
+		require(this.incrementShare >= 0 && this.incrementShare <= 1, "--increment-share must be in [0, 1]");
+		require(this.longShare >= 0 && this.longShare <= 1, "--long-share must be in [0, 1]");
+		require(this.incrementDelayMs >= 0 && this.incrementDelayMs <= 60000, "--increment-delay must be 0..60000");
+		require(this.checkFall >= 1 && this.checkRise >= 1 && this.checkInterMs >= 100,
+				"--check-inter must be >= 100ms and --check-fall/--check-rise >= 1");
+	}
+
+	HaProxy.HealthCheck healthCheck() {
+		return new HaProxy.HealthCheck(this.checkInterMs, this.checkFall, this.checkRise);
+	}
+
+	/** The margin by which the withdraw delay exceeds the time HAProxy needs to see the instance DOWN. */
+	long withdrawMarginMs() {
+		return this.withdrawDelay.toMillis() - healthCheck().detectionMs();
+	}
+
+	private static void require(boolean condition, String message) {
+		if (!condition) {
+			throw new IllegalArgumentException(message);
+		}
+	}
+
+	static Duration duration(String value) {
+		String v = value.trim().toLowerCase(Locale.ROOT);
+		if (v.endsWith("ms")) {
+			return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+		}
+		if (v.endsWith("s")) {
+			return Duration.ofMillis((long) (Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
+		}
+		if (v.endsWith("m")) {
+			return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)) * 60);
+		}
+		return Duration.ofMillis((long) (Double.parseDouble(v) * 1000));
+	}
+
+}
