@@ -198,6 +198,24 @@ class KafkaFlushTests {
 			.contains("1 open transactions aborted by Kafka on close");
 	}
 
+	@Test
+	void contextStoppedAndStartedAgainAcceptsSendsAgain() throws Exception {
+		String topic = TestKafka.createTopic(this.bootstrapServers, "restart");
+		ConfigurableApplicationContext context = KafkaTestApplication.run(this.bootstrapServers, NoBeans.class);
+		try {
+			KafkaTemplate<String, String> template = template(context);
+			template.send(topic, "before stop").get(30, TimeUnit.SECONDS);
+			context.stop();
+			context.start();
+			template.send(topic, "after restart").get(30, TimeUnit.SECONDS);
+			assertThat(TestKafka.values(this.bootstrapServers, topic, false)).containsExactly("before stop",
+					"after restart");
+		}
+		finally {
+			context.close();
+		}
+	}
+
 	@SuppressWarnings("unchecked")
 	private static KafkaTemplate<String, String> template(ConfigurableApplicationContext context) {
 		return context.getBean(KafkaTemplate.class);

@@ -65,7 +65,8 @@ public final class KafkaProcess implements AutoCloseable {
 				"controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
 				"log.dirs=" + directory.resolve("data"), "num.partitions=1", "offsets.topic.replication.factor=1",
 				"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1",
-				"group.initial.rebalance.delay.ms=0"));
+				"group.initial.rebalance.delay.ms=0", "offsets.topic.num.partitions=1",
+				"transaction.state.log.num.partitions=1"));
 		ByteArrayOutputStream formatOutput = new ByteArrayOutputStream();
 		int formatted = StorageTool.execute(new String[] { "format", "--standalone", "-t",
 				Uuid.randomUuid().toString(), "-c", config.toString() }, new PrintStream(formatOutput, true,
