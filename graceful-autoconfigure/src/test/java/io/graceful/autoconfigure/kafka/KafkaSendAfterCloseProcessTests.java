@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.graceful.autoconfigure.testsupport.TestKafka;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,51 +19,74 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A send after the producer factory stopped, in a process of its own so that nothing in
  * the test JVM could deliver the record later: plain Spring Kafka accepts it on a new
  * producer that is never closed and the record is lost when the process exits; with
- * graceful the send fails fast and the caller knows.
+ * graceful the send fails fast and the caller knows. Both applications run at the same
+ * time to keep the class quick.
  */
 class KafkaSendAfterCloseProcessTests {
 
-	private final String bootstrapServers = TestKafka.bootstrapServers();
+	private static final String bootstrapServers = TestKafka.bootstrapServers();
 
 	@TempDir
-	Path temp;
+	static Path temp;
+
+	private static Application plain;
+
+	private static Application graceful;
+
+	@BeforeAll
+	static void startApplications() throws IOException {
+		plain = Application.start(TestKafka.createTopic(bootstrapServers, "lost-at-exit"), false);
+		graceful = Application.start(TestKafka.createTopic(bootstrapServers, "rejected-after-close"), true);
+	}
+
+	@AfterAll
+	static void stopApplications() {
+		for (Application application : new Application[] { plain, graceful }) {
+			if (application != null) {
+				application.process.destroyForcibly();
+			}
+		}
+	}
 
 	@Test
 	void withoutTheStarterASendAfterCloseIsAcceptedAndLostAtExit() throws Exception {
-		String topic = TestKafka.createTopic(this.bootstrapServers, "lost-at-exit");
-		List<String> output = runApplication(topic, false);
+		List<String> output = plain.output();
 		assertThat(output).contains("RESULT before-close acknowledged", "RESULT after-close accepted");
-		assertThat(TestKafka.values(this.bootstrapServers, topic, false))
+		assertThat(TestKafka.values(bootstrapServers, plain.topic, false))
 			.as("the accepted record never reached the broker")
 			.containsExactly("before close");
 	}
 
 	@Test
 	void withTheStarterASendAfterCloseFailsFast() throws Exception {
-		String topic = TestKafka.createTopic(this.bootstrapServers, "rejected-after-close");
-		List<String> output = runApplication(topic, true);
+		List<String> output = graceful.output();
 		assertThat(output).contains("RESULT before-close acknowledged")
-			.anyMatch((line) -> line.startsWith("RESULT after-close rejected: " + KafkaSendRejectedException.class.getName()));
-		assertThat(TestKafka.values(this.bootstrapServers, topic, false)).containsExactly("before close");
+			.anyMatch((line) -> line
+				.startsWith("RESULT after-close rejected: " + KafkaSendRejectedException.class.getName()));
+		assertThat(TestKafka.values(bootstrapServers, graceful.topic, false)).containsExactly("before close");
 	}
 
-	private List<String> runApplication(String topic, boolean graceful) throws IOException, InterruptedException {
-		Path log = this.temp.resolve("application.log");
-		Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), KafkaSendAfterCloseApplication.class.getName(),
-				this.bootstrapServers, topic, String.valueOf(graceful))
-			.redirectErrorStream(true)
-			.redirectOutput(log.toFile())
-			.start();
-		try {
-			assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("application exited").isTrue();
+	private record Application(String topic, Process process, Path log) {
+
+		static Application start(String topic, boolean graceful) throws IOException {
+			Path log = temp.resolve(topic + ".log");
+			Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+					"-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
+					System.getProperty("java.class.path"), KafkaSendAfterCloseApplication.class.getName(),
+					bootstrapServers, topic, String.valueOf(graceful))
+				.redirectErrorStream(true)
+				.redirectOutput(log.toFile())
+				.start();
+			return new Application(topic, process, log);
 		}
-		finally {
-			process.destroyForcibly();
+
+		List<String> output() throws IOException, InterruptedException {
+			assertThat(this.process.waitFor(90, TimeUnit.SECONDS)).as("application exited").isTrue();
+			List<String> lines = Files.readAllLines(this.log, StandardCharsets.UTF_8);
+			assertThat(this.process.exitValue()).as(String.join("\n", lines)).isZero();
+			return lines;
 		}
-		List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-		assertThat(process.exitValue()).as(String.join("\n", lines)).isZero();
-		return lines;
+
 	}
 
 }
