@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The broker goes away before the application closes (a real broker in its own process,
- * killed while records linger in the producer): the flush gives up at its bound, the close at its bound, and the
+ * stopped with SIGTERM while records linger in the producer): the flush gives up at its bound, the close at its bound, and the
  * log says how many records were not delivered.
  */
 @ExtendWith(OutputCaptureExtension.class)
@@ -63,7 +63,7 @@ class KafkaBrokerOutageTests {
 		beforeOutage.get(30, TimeUnit.SECONDS);
 		List<CompletableFuture<SendResult<String, String>>> sent = new ArrayList<>();
 		IntStream.range(0, 50).forEach((i) -> sent.add(template.send(topic, "lingering " + i)));
-		kafka.kill();
+		kafka.stop();
 		assertThat(sent).noneMatch(CompletableFuture::isDone);
 		long start = System.nanoTime();
 		context.close();
