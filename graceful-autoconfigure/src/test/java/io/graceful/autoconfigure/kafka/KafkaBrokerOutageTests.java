@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The broker goes away before the application closes (a real broker in its own process,
- * stopped with SIGTERM while records linger in the producer): the flush gives up at its bound, the close at its bound, and the
- * log says how many records were not delivered.
+ * stopped with SIGTERM while records linger in the producer): the flush gives up at its
+ * bound, the close at its bound, and the log says how many records were not delivered.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class KafkaBrokerOutageTests {

@@ -90,7 +90,8 @@ class KafkaFlushTests {
 	void sendAfterTheFlushFailsFastAndIsCounted(CapturedOutput output) throws Exception {
 		String topic = TestKafka.createTopic(this.bootstrapServers, "after-flush");
 		ConfigurableApplicationContext context = KafkaTestApplication.run(this.bootstrapServers,
-				SendWhileStopping.class, LINGER, "test.topic=" + topic, "test.phase=" + (GracefulPhases.KAFKA_FLUSH - 1),
+				SendWhileStopping.class, LINGER, "test.topic=" + topic,
+				"test.phase=" + (GracefulPhases.KAFKA_FLUSH - 1),
 				"test.warm-up=true");
 		ShutdownReport report = context.getBean(ShutdownReport.class);
 		SendWhileStopping sender = context.getBean(SendWhileStopping.class);

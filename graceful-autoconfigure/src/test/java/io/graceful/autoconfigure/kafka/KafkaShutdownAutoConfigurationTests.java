@@ -97,7 +97,8 @@ class KafkaShutdownAutoConfigurationTests {
 				assertThat(failure).isInstanceOf(ShutdownBudgetExceededException.class)
 					.hasMessageContaining("add up to 14s");
 				// the failure analysis prints this table of bounds
-				assertThat(((ShutdownBudgetExceededException) failure).getBudget().describe()).contains("kafka listeners", "graceful.kafka.listener-timeout",
+				assertThat(((ShutdownBudgetExceededException) failure).getBudget().describe()).contains(
+						"kafka listeners", "graceful.kafka.listener-timeout",
 						"kafka flush", "graceful.kafka.flush-timeout", "kafka producers close",
 						"graceful.kafka.close-timeout");
 			});

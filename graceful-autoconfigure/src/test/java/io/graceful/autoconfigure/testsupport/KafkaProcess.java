@@ -75,7 +75,8 @@ public final class KafkaProcess implements AutoCloseable {
 			throw new IllegalStateException("Kafka storage format failed: " + formatOutput);
 		}
 		Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), "kafka.Kafka", config.toString())
+				"-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+				"kafka.Kafka", config.toString())
 			.redirectErrorStream(true)
 			.start();
 		CountDownLatch started = new CountDownLatch(1);
