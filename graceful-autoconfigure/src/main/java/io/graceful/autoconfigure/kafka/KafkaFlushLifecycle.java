@@ -57,6 +57,11 @@ class KafkaFlushLifecycle implements SmartLifecycle, DisposableBean {
 
 	@Override
 	public void start() {
+		if (this.closeRecorder != null) {
+			// started again after a stop without close (context stop/start, checkpoint/restore)
+			destroy();
+		}
+		this.tracker.resume();
 		this.running = true;
 	}
 

@@ -108,6 +108,16 @@ final class KafkaProducerTracker {
 	}
 
 	/**
+	 * Accept sends again, after the context was stopped without being closed and is
+	 * started again.
+	 */
+	synchronized void resume() {
+		this.rejecting = false;
+		this.closeTimeout = null;
+		this.closeStarted = false;
+	}
+
+	/**
 	 * The timeout for one producer close: unchanged while running; during shutdown, what
 	 * is left of the close bound, which starts with the first close.
 	 * @param requested the timeout the caller asked for

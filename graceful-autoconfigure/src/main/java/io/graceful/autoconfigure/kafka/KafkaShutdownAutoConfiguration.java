@@ -53,13 +53,15 @@ public final class KafkaShutdownAutoConfiguration {
 	@Bean
 	KafkaFlushLifecycle gracefulKafkaFlushLifecycle(KafkaProducerTracker tracker, ShutdownReport report,
 			KafkaShutdownProperties properties) {
-		return new KafkaFlushLifecycle(tracker, report, DurationRules.positive(FLUSH_TIMEOUT, properties.getFlushTimeout()),
+		return new KafkaFlushLifecycle(tracker, report,
+				DurationRules.positive(FLUSH_TIMEOUT, properties.getFlushTimeout()),
 				wholeSeconds(CLOSE_TIMEOUT, properties.getCloseTimeout()));
 	}
 
 	@Bean
 	KafkaListenerShutdown gracefulKafkaListenerShutdown(ShutdownReport report, KafkaShutdownProperties properties) {
-		return new KafkaListenerShutdown(report, DurationRules.positive(LISTENER_TIMEOUT, properties.getListenerTimeout()));
+		return new KafkaListenerShutdown(report,
+				DurationRules.positive(LISTENER_TIMEOUT, properties.getListenerTimeout()));
 	}
 
 	@Bean

@@ -90,7 +90,8 @@ class KafkaFlushTests {
 	void sendAfterTheFlushFailsFastAndIsCounted(CapturedOutput output) throws Exception {
 		String topic = TestKafka.createTopic(this.bootstrapServers, "after-flush");
 		ConfigurableApplicationContext context = KafkaTestApplication.run(this.bootstrapServers,
-				SendWhileStopping.class, LINGER, "test.topic=" + topic, "test.phase=" + (GracefulPhases.KAFKA_FLUSH - 1),
+				SendWhileStopping.class, LINGER, "test.topic=" + topic,
+				"test.phase=" + (GracefulPhases.KAFKA_FLUSH - 1),
 				"test.warm-up=true");
 		ShutdownReport report = context.getBean(ShutdownReport.class);
 		SendWhileStopping sender = context.getBean(SendWhileStopping.class);
@@ -196,6 +197,24 @@ class KafkaFlushTests {
 			.containsEntry("transaction-records-aborted", 1L);
 		assertThat(output).contains("1 transactions are still open (1 records)")
 			.contains("1 open transactions aborted by Kafka on close");
+	}
+
+	@Test
+	void contextStoppedAndStartedAgainAcceptsSendsAgain() throws Exception {
+		String topic = TestKafka.createTopic(this.bootstrapServers, "restart");
+		ConfigurableApplicationContext context = KafkaTestApplication.run(this.bootstrapServers, NoBeans.class);
+		try {
+			KafkaTemplate<String, String> template = template(context);
+			template.send(topic, "before stop").get(30, TimeUnit.SECONDS);
+			context.stop();
+			context.start();
+			template.send(topic, "after restart").get(30, TimeUnit.SECONDS);
+			assertThat(TestKafka.values(this.bootstrapServers, topic, false)).containsExactly("before stop",
+					"after restart");
+		}
+		finally {
+			context.close();
+		}
 	}
 
 	@SuppressWarnings("unchecked")

@@ -65,7 +65,8 @@ public final class KafkaProcess implements AutoCloseable {
 				"controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
 				"log.dirs=" + directory.resolve("data"), "num.partitions=1", "offsets.topic.replication.factor=1",
 				"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1",
-				"group.initial.rebalance.delay.ms=0"));
+				"group.initial.rebalance.delay.ms=0", "offsets.topic.num.partitions=1",
+				"transaction.state.log.num.partitions=1"));
 		ByteArrayOutputStream formatOutput = new ByteArrayOutputStream();
 		int formatted = StorageTool.execute(new String[] { "format", "--standalone", "-t",
 				Uuid.randomUuid().toString(), "-c", config.toString() }, new PrintStream(formatOutput, true,
@@ -74,7 +75,8 @@ public final class KafkaProcess implements AutoCloseable {
 			throw new IllegalStateException("Kafka storage format failed: " + formatOutput);
 		}
 		Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Xmx384m", "-cp", System.getProperty("java.class.path"), "kafka.Kafka", config.toString())
+				"-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+				"kafka.Kafka", config.toString())
 			.redirectErrorStream(true)
 			.start();
 		CountDownLatch started = new CountDownLatch(1);
@@ -140,6 +142,19 @@ public final class KafkaProcess implements AutoCloseable {
 		}
 		logger.info(String.format("Kafka process (pid %d) stopped in %d ms", this.process.pid(),
 				TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+	}
+
+	/**
+	 * Kill the broker (SIGKILL), as a crash or a lost host would, and wait until it is
+	 * gone. Unlike {@link #stop()}, no controlled shutdown tells clients the partitions
+	 * went away: producers keep the metadata they had.
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	public void kill() throws InterruptedException {
+		if (this.process.isAlive()) {
+			this.process.destroyForcibly().waitFor(20, TimeUnit.SECONDS);
+			logger.info(String.format("Kafka process (pid %d) killed", this.process.pid()));
+		}
 	}
 
 	@Override

@@ -53,6 +53,8 @@ public final class TestKafka {
 			embedded.brokerProperty("offsets.topic.replication.factor", "1");
 			embedded.brokerProperty("transaction.state.log.replication.factor", "1");
 			embedded.brokerProperty("transaction.state.log.min.isr", "1");
+			embedded.brokerProperty("offsets.topic.num.partitions", "1");
+			embedded.brokerProperty("transaction.state.log.num.partitions", "1");
 			embedded.afterPropertiesSet();
 			Runtime.getRuntime().addShutdownHook(new Thread(embedded::destroy, "test-kafka-stop"));
 			broker = embedded;
