@@ -127,6 +127,8 @@ class AcknowledgedWorkSurvivesShutdownTests {
 		assertThat(rows(run)).isEqualTo(1);
 		assertThat(output).contains("1 tracked work in progress")
 			.containsPattern("DataSource drain finished in [0-9.]+m?s: 1 pools closed");
+		// Spring's own close at bean destruction finds the pool closed and returns at once
+		assertThat(output.getOut().split("Shutdown initiated", -1)).hasSize(2);
 	}
 
 	/**
@@ -168,7 +170,7 @@ class AcknowledgedWorkSurvivesShutdownTests {
 					+ "where state = 'active' and query = 'select pg_sleep(30)'") == 1);
 		ShutdownReport report = context.getBean(ShutdownReport.class);
 		Duration closed = ShutdownTestApp.close(context);
-		assertThat(closed).isGreaterThanOrEqualTo(Duration.ofSeconds(1)).isLessThan(Duration.ofSeconds(4));
+		assertThat(closed).isGreaterThanOrEqualTo(Duration.ofSeconds(1)).isLessThan(Duration.ofSeconds(6));
 		assertThat(output).contains("DataSource drain started: 1 HikariCP pools, 1 connections in use")
 			.contains("DataSource drain hit its 1s bound; 1 connections still in use will be aborted");
 		assertThat(query).failsWithin(Duration.ofSeconds(5));

@@ -121,7 +121,7 @@ class DataSourceDrainLifecycle implements SmartLifecycle, SmartApplicationListen
 			int cut = awaitClosed(pool, deadline);
 			if (cut > 0) {
 				abortedConnections += cut;
-				aborted.add(pool.describe() + " (" + cut + " in use)");
+				aborted.add(pool.describe(cut));
 			}
 		}
 		recorder.count("pools", pools.size())
