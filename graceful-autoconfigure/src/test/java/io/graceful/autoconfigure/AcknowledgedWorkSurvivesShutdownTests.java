@@ -163,11 +163,12 @@ class AcknowledgedWorkSurvivesShutdownTests {
 				with("graceful.datasource.await-timeout=1s", "spring.datasource.connection-fetch=lazy"));
 		JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
 		HikariDataSource pool = context.getBean(javax.sql.DataSource.class).unwrap(HikariDataSource.class);
-		CompletableFuture<Void> query = CompletableFuture.runAsync(() -> jdbc.execute("select pg_sleep(30)"),
-				plainExecutor);
-		await().atMost(Duration.ofSeconds(5))
+		String marker = run();
+		CompletableFuture<Void> query = CompletableFuture
+			.runAsync(() -> jdbc.execute("select pg_sleep(30), '" + marker + "'"), plainExecutor);
+		await().atMost(Duration.ofSeconds(10))
 			.until(() -> TestPostgres.queryForLong("select count(*) from pg_stat_activity "
-					+ "where state = 'active' and query = 'select pg_sleep(30)'") == 1);
+					+ "where state = 'active' and query like 'select pg_sleep(30), ''" + marker + "''%'") == 1);
 		ShutdownReport report = context.getBean(ShutdownReport.class);
 		Duration closed = ShutdownTestApp.close(context);
 		assertThat(closed).isGreaterThanOrEqualTo(Duration.ofSeconds(1)).isLessThan(Duration.ofSeconds(6));
