@@ -40,14 +40,13 @@ class DataSourceDrainLifecycle implements SmartLifecycle, SmartApplicationListen
 
 	private static final Log logger = LogFactory.getLog(DataSourceDrainLifecycle.class);
 
-	private static final boolean HIKARI_PRESENT = ClassUtils.isPresent("com.zaxxer.hikari.HikariDataSource",
-			DataSourceDrainLifecycle.class.getClassLoader());
-
 	private final ConfigurableApplicationContext context;
 
 	private final ShutdownReport report;
 
 	private final Duration timeout;
+
+	private final boolean hikariPresent;
 
 	private volatile boolean closing;
 
@@ -57,6 +56,7 @@ class DataSourceDrainLifecycle implements SmartLifecycle, SmartApplicationListen
 		this.context = context;
 		this.report = report;
 		this.timeout = timeout;
+		this.hikariPresent = ClassUtils.isPresent("com.zaxxer.hikari.HikariDataSource", context.getClassLoader());
 	}
 
 	@Override
@@ -121,7 +121,7 @@ class DataSourceDrainLifecycle implements SmartLifecycle, SmartApplicationListen
 			int cut = awaitClosed(pool, deadline);
 			if (cut > 0) {
 				abortedConnections += cut;
-				aborted.add(pool.describe() + " (" + cut + " in use)");
+				aborted.add(pool.describe(cut));
 			}
 		}
 		recorder.count("pools", pools.size())
@@ -165,7 +165,7 @@ class DataSourceDrainLifecycle implements SmartLifecycle, SmartApplicationListen
 				continue;
 			}
 			DataSource dataSource = beanFactory.getBean(name, DataSource.class);
-			HikariPoolDrain pool = HIKARI_PRESENT ? HikariPoolDrain.of(name, dataSource) : null;
+			HikariPoolDrain pool = this.hikariPresent ? HikariPoolDrain.of(name, dataSource) : null;
 			if (pool == null) {
 				undrainable.add("'" + name + "' (" + dataSource.getClass().getSimpleName() + ")");
 			}

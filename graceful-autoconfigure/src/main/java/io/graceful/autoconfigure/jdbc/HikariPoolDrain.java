@@ -66,9 +66,10 @@ final class HikariPoolDrain {
 		return this.dataSource;
 	}
 
-	String describe() {
+	String describe(int inUse) {
 		String pool = this.dataSource.getPoolName();
-		return "pool '" + pool + "'" + (this.beanName.equals(pool) ? "" : " (bean '" + this.beanName + "')");
+		return "pool '" + pool + "' (" + (this.beanName.equals(pool) ? "" : "bean '" + this.beanName + "', ") + inUse
+				+ " in use)";
 	}
 
 	boolean isClosed() {

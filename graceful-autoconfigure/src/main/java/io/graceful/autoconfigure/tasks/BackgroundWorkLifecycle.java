@@ -177,7 +177,7 @@ class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListene
 		long finishedBefore = finished(trackers);
 		List<String> cancelled = cancelledScheduledTasks();
 		logger.info(String.format("Background work started: %d tasks queued and %d running on %d executors, "
-				+ "%d tracked work in progress, %d scheduled tasks cancelled (not due yet); waiting up to %s", queued,
+				+ "%d tracked work in progress, %d scheduled tasks cancelled (no further runs); waiting up to %s", queued,
 				running, trackers.size(), tracked, cancelled.size(), ShutdownBudget.format(this.timeout)));
 		boolean idle = this.tracking.signal().await(() -> idle(trackers), deadline, RECHECK_NANOS);
 		String reason = "the background-work step of the graceful shutdown has ended and the resources tasks use "

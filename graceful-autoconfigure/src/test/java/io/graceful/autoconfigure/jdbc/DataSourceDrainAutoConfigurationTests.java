@@ -2,6 +2,7 @@ package io.graceful.autoconfigure.jdbc;
 
 import javax.sql.DataSource;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.InvalidGracefulPropertyException;
 import io.graceful.autoconfigure.budget.ShutdownBound;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -72,6 +74,17 @@ class DataSourceDrainAutoConfigurationTests {
 				assertThat(result.counts()).containsEntry("datasources-not-drainable", 1L);
 			});
 		});
+	}
+
+	@Test
+	void worksWithoutHikariOnTheClasspath(CapturedOutput output) {
+		this.runner.withClassLoader(new FilteredClassLoader(HikariDataSource.class))
+			.withBean("legacy", DataSource.class, SimpleDriverDataSource::new)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(DataSourceDrainLifecycle.class);
+				((ConfigurableApplicationContext) context.getSourceApplicationContext()).close();
+				assertThat(output).contains("no drain possible for 1 DataSource(s) that are not HikariCP pools");
+			});
 	}
 
 }

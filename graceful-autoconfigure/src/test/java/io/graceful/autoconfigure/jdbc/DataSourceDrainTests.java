@@ -1,0 +1,125 @@
+package io.graceful.autoconfigure.jdbc;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.graceful.autoconfigure.report.ShutdownReport;
+import io.graceful.autoconfigure.testsupport.ShutdownTestApp;
+import io.graceful.autoconfigure.testsupport.TestPostgres;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The DataSource drain against real PostgreSQL with two HikariCP pools.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class DataSourceDrainTests {
+
+	/**
+	 * One pool has a connection that is returned 300 ms into the drain, the other one that
+	 * is never returned in time: both wait in parallel within one bound of 2.5 s, so close
+	 * takes about one bound, not the sum; the returned connection is not aborted.
+	 */
+	@Test
+	void poolsDrainInParallelWithinOneTotalBound(CapturedOutput output) throws Exception {
+		ConfigurableApplicationContext context = ShutdownTestApp.run(new Class<?>[] { TwoPools.class },
+				"graceful.datasource.await-timeout=2500ms");
+		HikariDataSource quick = context.getBean("quickPool", HikariDataSource.class);
+		HikariDataSource slow = context.getBean("slowPool", HikariDataSource.class);
+		ShutdownReport report = context.getBean(ShutdownReport.class);
+		CountDownLatch holding = new CountDownLatch(2);
+		CountDownLatch returnQuick = new CountDownLatch(1);
+		CompletableFuture<Void> quickWork = hold(quick, holding, returnQuick, "select 1");
+		CompletableFuture<Void> slowWork = hold(slow, holding, new CountDownLatch(0), "select pg_sleep(30)");
+		assertThat(holding.await(5, TimeUnit.SECONDS)).isTrue();
+		CompletableFuture.runAsync(() -> {
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> DataSourceDrainLifecycle.STEP.equals(report.getCurrentStep()));
+			sleep(300);
+			returnQuick.countDown();
+		});
+		Duration closed = ShutdownTestApp.close(context);
+		assertThat(closed).isGreaterThanOrEqualTo(Duration.ofMillis(2500)).isLessThan(Duration.ofMillis(4500));
+		assertThat(quickWork).succeedsWithin(Duration.ofSeconds(1));
+		assertThat(slowWork).failsWithin(Duration.ofSeconds(5));
+		assertThat(output).contains("DataSource drain started: 2 HikariCP pools, 2 connections in use")
+			.contains("DataSource drain hit its 2.5s bound; 1 connections still in use will be aborted "
+					+ "(their statements fail): pool 'slow' (bean 'slowPool', 1 in use); shutdown continues");
+		assertThat(output).doesNotContain("pool 'quick' (");
+		// Spring's own close at bean destruction finds the pools closed and returns at once
+		assertThat(output.getOut().split("quick - Shutdown initiated", -1)).hasSize(2);
+		assertThat(output.getOut().split("slow - Shutdown initiated", -1)).hasSize(2);
+	}
+
+	/**
+	 * Take a connection, wait for the release, then run the SQL on it and return it.
+	 */
+	private static CompletableFuture<Void> hold(HikariDataSource pool, CountDownLatch holding, CountDownLatch release,
+			String sql) {
+		return CompletableFuture.runAsync(() -> new JdbcTemplate(pool).execute((Connection connection) -> {
+			holding.countDown();
+			try {
+				release.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			try (Statement statement = connection.createStatement()) {
+				statement.execute(sql);
+			}
+			return null;
+		}));
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TwoPools {
+
+		@Bean
+		@Primary
+		HikariDataSource quickPool() {
+			return pool("quick");
+		}
+
+		@Bean
+		HikariDataSource slowPool() {
+			return pool("slow");
+		}
+
+		private static HikariDataSource pool(String name) {
+			HikariDataSource pool = new HikariDataSource();
+			pool.setPoolName(name);
+			pool.setJdbcUrl(TestPostgres.jdbcUrl());
+			pool.setUsername("postgres");
+			pool.setPassword("postgres");
+			pool.setMaximumPoolSize(2);
+			return pool;
+		}
+
+	}
+
+}
