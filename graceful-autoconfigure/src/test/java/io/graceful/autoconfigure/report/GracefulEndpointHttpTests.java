@@ -67,6 +67,8 @@ class GracefulEndpointHttpTests {
 		Gate gate = this.context.getBean(Gate.class);
 		ShutdownReport report = this.context.getBean(ShutdownReport.class);
 		MeterRegistry registry = this.context.getBean(MeterRegistry.class);
+		assertThat(((WebServerApplicationContext) this.context).getWebServer().getClass().getSimpleName())
+			.isEqualTo("TomcatWebServer");
 		GracefulEndpoint endpoint = this.context.getBean(GracefulEndpoint.class);
 		ApplicationAvailability availability = this.context.getBean(ApplicationAvailability.class);
 		List<String> statesAtStepEnd = new ArrayList<>();
@@ -202,7 +204,8 @@ class GracefulEndpointHttpTests {
 				"management.endpoints.web.exposure.include=graceful,health,prometheus",
 				"management.endpoint.health.probes.enabled=true",
 				"spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
-						+ "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration"));
+						+ "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration,"
+						+ "org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration"));
 		all.addAll(List.of(properties));
 		this.context = new SpringApplicationBuilder(App.class).properties(all.toArray(String[]::new)).run();
 		// the logging system is initialized by the run: attach afterwards
