@@ -6,26 +6,43 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import io.graceful.autoconfigure.GracefulProperties;
 import io.graceful.autoconfigure.budget.ShutdownBound;
 import io.graceful.autoconfigure.web.InFlightRequest;
 import io.graceful.autoconfigure.web.InFlightRequests;
 
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * The {@code graceful} actuator endpoint: where a shutdown is while it happens (state,
  * current step, elapsed time and remaining budget, requests in flight, each step's
- * result so far) and the bounds it was configured with. Read-only; Spring Boot's exposure
- * rules apply, so it is not exposed over HTTP unless included in
+ * result so far) and the bounds it was configured with. Spring Boot's exposure rules
+ * apply, so it is not exposed over HTTP unless included in
  * {@code management.endpoints.web.exposure.include}.
+ * <p>
+ * Its one write operation takes the application out of rotation without stopping it
+ * (readiness refuses traffic, responses carry {@code Connection: close}) and puts it back,
+ * for blue/green switches and VMs. Anyone who can call it can take the instance out of
+ * load balancing: it is off by default ({@code management.endpoint.graceful.access}
+ * defaults to {@code read-only}); turn it on only behind actuator security.
  *
  * @since 0.1.0
  */
-@Endpoint(id = "graceful")
+@Endpoint(id = "graceful", defaultAccess = Access.READ_ONLY)
 public class GracefulEndpoint {
+
+	private static final Log logger = LogFactory.getLog(GracefulEndpoint.class);
 
 	private final ShutdownReport report;
 
@@ -37,13 +54,47 @@ public class GracefulEndpoint {
 
 	private final ApplicationAvailability availability;
 
+	private final ApplicationEventPublisher publisher;
+
 	GracefulEndpoint(ShutdownReport report, InFlightRequests inFlightRequests, List<ShutdownBound> bounds,
-			GracefulProperties properties, ApplicationAvailability availability) {
+			GracefulProperties properties, ApplicationAvailability availability, ApplicationEventPublisher publisher) {
 		this.report = report;
 		this.inFlightRequests = inFlightRequests;
 		this.bounds = bounds.stream().sorted(Comparator.comparingInt(ShutdownBound::phase).reversed()).toList();
 		this.properties = properties;
 		this.availability = availability;
+		this.publisher = publisher;
+	}
+
+	/**
+	 * Take the application out of rotation without stopping it, or put it back.
+	 * @param inService {@code false} to withdraw (readiness {@code REFUSING_TRAFFIC},
+	 * {@code Connection: close} on every HTTP/1.1 response, requests still served),
+	 * {@code true} to return to service
+	 * @return the state afterwards
+	 */
+	@WriteOperation
+	public GracefulDescriptor rotation(boolean inService) {
+		if (this.report.getState() != ShutdownState.RUNNING) {
+			throw new InvalidEndpointRequestException("The application is shutting down",
+					"the application is shutting down");
+		}
+		if (inService) {
+			if (this.inFlightRequests != null) {
+				this.inFlightRequests.stopClosingConnections();
+			}
+			AvailabilityChangeEvent.publish(this.publisher, this, ReadinessState.ACCEPTING_TRAFFIC);
+			logger.info("Returned to rotation through the graceful endpoint: readiness is ACCEPTING_TRAFFIC");
+		}
+		else {
+			if (this.inFlightRequests != null) {
+				this.inFlightRequests.startClosingConnections();
+			}
+			AvailabilityChangeEvent.publish(this.publisher, this, ReadinessState.REFUSING_TRAFFIC);
+			logger.info("Taken out of rotation through the graceful endpoint: readiness is REFUSING_TRAFFIC; "
+					+ "still serving requests, with Connection: close");
+		}
+		return graceful();
 	}
 
 	/**

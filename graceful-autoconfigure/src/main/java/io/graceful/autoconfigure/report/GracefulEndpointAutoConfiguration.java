@@ -14,6 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -32,9 +33,9 @@ public final class GracefulEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	GracefulEndpoint gracefulEndpoint(ShutdownReport report, ObjectProvider<InFlightRequests> inFlightRequests,
 			ObjectProvider<ShutdownBound> bounds, GracefulProperties properties,
-			ObjectProvider<ApplicationAvailability> availability) {
+			ObjectProvider<ApplicationAvailability> availability, ApplicationEventPublisher publisher) {
 		return new GracefulEndpoint(report, inFlightRequests.getIfAvailable(), bounds.orderedStream().toList(),
-				properties, availability.getIfAvailable());
+				properties, availability.getIfAvailable(), publisher);
 	}
 
 }

@@ -10,6 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 /**
  * The one place that knows where a shutdown is: its state, the step running and every
  * step's result so far. Every step writes to it; the log summary, the actuator endpoint
@@ -18,6 +21,8 @@ import java.util.function.Consumer;
  * @since 0.1.0
  */
 public final class ShutdownReport {
+
+	private static final Log logger = LogFactory.getLog(ShutdownReport.class);
 
 	private final Clock clock;
 
@@ -72,7 +77,15 @@ public final class ShutdownReport {
 	void record(StepRecorder recorder, StepResult result) {
 		this.running.remove(recorder);
 		this.results.add(result);
-		this.listeners.forEach((listener) -> listener.accept(result));
+		for (Consumer<StepResult> listener : this.listeners) {
+			try {
+				listener.accept(result);
+			}
+			catch (RuntimeException ex) {
+				// a listener (metrics, tests) must never break a shutdown step
+				logger.warn("Could not pass the result of step '" + result.step() + "' to " + listener, ex);
+			}
+		}
 	}
 
 	/**

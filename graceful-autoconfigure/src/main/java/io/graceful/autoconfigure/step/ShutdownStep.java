@@ -3,6 +3,7 @@ package io.graceful.autoconfigure.step;
 import java.time.Duration;
 
 import io.graceful.autoconfigure.GracefulPhases;
+
 import org.springframework.util.Assert;
 
 /**

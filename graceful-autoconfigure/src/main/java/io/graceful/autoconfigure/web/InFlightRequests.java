@@ -68,6 +68,14 @@ public final class InFlightRequests {
 	}
 
 	/**
+	 * Stop answering with {@code Connection: close}: the application is back in rotation
+	 * (only before a shutdown, through the {@code graceful} endpoint's write operation).
+	 */
+	public void stopClosingConnections() {
+		this.closingConnections = false;
+	}
+
+	/**
 	 * When the last application request arrived since {@link #startClosingConnections()}
 	 * (or that call itself), in {@link System#nanoTime()} terms.
 	 * @return the nano time

@@ -25,6 +25,9 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.LivenessState;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -64,6 +67,13 @@ class GracefulEndpointHttpTests {
 		Gate gate = this.context.getBean(Gate.class);
 		ShutdownReport report = this.context.getBean(ShutdownReport.class);
 		MeterRegistry registry = this.context.getBean(MeterRegistry.class);
+		assertThat(((WebServerApplicationContext) this.context).getWebServer().getClass().getSimpleName())
+			.isEqualTo("TomcatWebServer");
+		GracefulEndpoint endpoint = this.context.getBean(GracefulEndpoint.class);
+		ApplicationAvailability availability = this.context.getBean(ApplicationAvailability.class);
+		List<String> statesAtStepEnd = new ArrayList<>();
+		report.onStepResult((result) -> statesAtStepEnd.add(result.step() + ":" + report.getState() + ":"
+				+ availability.getReadinessState() + ":" + availability.getLivenessState()));
 
 		DocumentContext running = json(get("/actuator/graceful"));
 		assertThat(running.read("$.state", String.class)).isEqualTo("RUNNING");
@@ -125,6 +135,17 @@ class GracefulEndpointHttpTests {
 		closing.get(20, TimeUnit.SECONDS);
 
 		assertThat(report.getState()).isEqualTo(ShutdownState.STOPPED);
+		assertThat(statesAtStepEnd).startsWith("withdraw:WITHDRAWING:REFUSING_TRAFFIC:CORRECT",
+				"web-drain:DRAINING:REFUSING_TRAFFIC:CORRECT");
+		assertThat(availability.getReadinessState()).isEqualTo(ReadinessState.REFUSING_TRAFFIC);
+		assertThat(availability.getLivenessState()).isEqualTo(LivenessState.CORRECT);
+		GracefulEndpoint.GracefulDescriptor stopped = endpoint.graceful();
+		assertThat(stopped.state()).isEqualTo("STOPPED");
+		assertThat(stopped.runningSteps()).isEmpty();
+		assertThat(stopped.steps()).extracting(GracefulEndpoint.StepDescriptor::step,
+				GracefulEndpoint.StepDescriptor::outcome)
+			.startsWith(org.assertj.core.groups.Tuple.tuple("withdraw", "completed"),
+					org.assertj.core.groups.Tuple.tuple("web-drain", "completed"));
 		assertThat(report.getResults()).extracting(StepResult::step, StepResult::outcome)
 			.startsWith(org.assertj.core.groups.Tuple.tuple("withdraw", StepOutcome.COMPLETED),
 					org.assertj.core.groups.Tuple.tuple("web-drain", StepOutcome.COMPLETED));
@@ -183,7 +204,8 @@ class GracefulEndpointHttpTests {
 				"management.endpoints.web.exposure.include=graceful,health,prometheus",
 				"management.endpoint.health.probes.enabled=true",
 				"spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
-						+ "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration"));
+						+ "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration,"
+						+ "org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration"));
 		all.addAll(List.of(properties));
 		this.context = new SpringApplicationBuilder(App.class).properties(all.toArray(String[]::new)).run();
 		// the logging system is initialized by the run: attach afterwards

@@ -7,15 +7,20 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.util.ContextInitializer;
 import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
+import io.graceful.autoconfigure.GracefulAutoConfiguration;
+import io.graceful.autoconfigure.budget.ShutdownBudgetAutoConfiguration;
+import io.graceful.autoconfigure.withdraw.WithdrawAutoConfiguration;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.logging.LoggingSystemProperty;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.SmartLifecycle;
@@ -30,8 +35,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 class StructuredSummaryLoggingTests {
 
+	// Spring Boot copies logging.structured.format.console into this system property,
+	// where every later application in the JVM would find it
+	private static final String STRUCTURED_FORMAT = LoggingSystemProperty.CONSOLE_STRUCTURED_FORMAT
+		.getEnvironmentVariableName();
+
+	private String structuredFormatBefore;
+
+	@BeforeEach
+	void rememberStructuredFormat() {
+		this.structuredFormatBefore = System.getProperty(STRUCTURED_FORMAT);
+	}
+
 	@AfterEach
 	void restorePlainLogging() throws Exception {
+		if (this.structuredFormatBefore != null) {
+			System.setProperty(STRUCTURED_FORMAT, this.structuredFormatBefore);
+		}
+		else {
+			System.clearProperty(STRUCTURED_FORMAT);
+		}
 		LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
 		context.reset();
 		new ContextInitializer(context).autoConfig();
@@ -80,9 +103,7 @@ class StructuredSummaryLoggingTests {
 
 	private static void runAndClose(String format, Class<?> app) {
 		new SpringApplicationBuilder(app).web(WebApplicationType.NONE)
-			.properties("logging.structured.format.console=" + format, "spring.main.register-shutdown-hook=false",
-					"spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
-							+ "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration")
+			.properties("logging.structured.format.console=" + format, "spring.main.register-shutdown-hook=false")
 			.run()
 			.close();
 	}
@@ -145,7 +166,8 @@ class StructuredSummaryLoggingTests {
 	}
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
+	@ImportAutoConfiguration({ GracefulAutoConfiguration.class, ShutdownBudgetAutoConfiguration.class,
+			WithdrawAutoConfiguration.class, ShutdownSummaryAutoConfiguration.class })
 	static class CleanApp {
 
 		@Bean
@@ -156,7 +178,8 @@ class StructuredSummaryLoggingTests {
 	}
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
+	@ImportAutoConfiguration({ GracefulAutoConfiguration.class, ShutdownBudgetAutoConfiguration.class,
+			WithdrawAutoConfiguration.class, ShutdownSummaryAutoConfiguration.class })
 	static class CuttingApp {
 
 		@Bean

@@ -102,13 +102,20 @@ class ShutdownStepTests {
 			HangingStep config = context.getBean(HangingStep.class);
 			Shutdown shutdown = Shutdown.of(context);
 			long start = System.nanoTime();
-			context.close();
+			java.util.concurrent.CompletableFuture<Void> closed = java.util.concurrent.CompletableFuture
+				.runAsync(context::close);
+			assertThat(config.started.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+			DocumentContext whileRunning = shutdown.endpointJson();
+			assertThat(whileRunning.read("$.currentStep", String.class)).isEqualTo("hanging-client");
+			assertThat(whileRunning.read("$.runningSteps[*].step", List.class)).containsExactly("hanging-client");
+			assertThat(whileRunning.read("$.runningSteps[0].boundMs", Long.class)).isEqualTo(1000L);
+			closed.get(10, java.util.concurrent.TimeUnit.SECONDS);
 			Duration closeTook = Duration.ofNanos(System.nanoTime() - start);
 			assertThat(config.interrupted.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
 			assertThat(closeTook).isLessThan(Duration.ofSeconds(5));
 			StepResult result = shutdown.result("hanging-client");
 			assertThat(result.outcome()).isEqualTo(StepOutcome.TIMED_OUT);
-			assertThat(result.duration()).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+			assertThat(result.duration()).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
 			DocumentContext json = shutdown.endpointJson();
 			assertThat(json.read("$.steps[?(@.step == 'hanging-client')].outcome", List.class))
 				.containsExactly("timed-out");
@@ -116,7 +123,7 @@ class ShutdownStepTests {
 			ILoggingEvent summary = onlySummary();
 			assertThat(summary.getLevel().toString()).isEqualTo("WARN");
 			assertThat(summary.getFormattedMessage()).contains("hanging-client ")
-				.contains(" timed-out (interrupted at its 300ms bound)")
+				.contains(" timed-out (interrupted at its 1s bound)")
 				.endsWith("; timed out: hanging-client");
 		});
 	}
@@ -214,12 +221,15 @@ class ShutdownStepTests {
 	@Configuration(proxyBeanMethods = false)
 	static class HangingStep {
 
+		final CountDownLatch started = new CountDownLatch(1);
+
 		final CountDownLatch interrupted = new CountDownLatch(1);
 
 		@Bean
 		ShutdownStep hangingClient() {
-			return ShutdownStep.of("hanging-client", GracefulPhases.DATASOURCE_DRAIN - 10, Duration.ofMillis(300),
+			return ShutdownStep.of("hanging-client", GracefulPhases.DATASOURCE_DRAIN - 10, Duration.ofSeconds(1),
 					() -> {
+						this.started.countDown();
 						try {
 							new CountDownLatch(1).await();
 						}
