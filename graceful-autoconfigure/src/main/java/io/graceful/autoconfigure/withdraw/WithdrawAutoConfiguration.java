@@ -41,7 +41,7 @@ public final class WithdrawAutoConfiguration {
 
 	@Bean
 	ShutdownBound withdrawShutdownBound(WithdrawSettings settings) {
-		return ShutdownBound.of("withdraw delay", "graceful.withdraw.delay", settings.delay(), GracefulPhases.WITHDRAW);
+		return ShutdownBound.of("withdraw", "graceful.withdraw.delay", settings.delay(), GracefulPhases.WITHDRAW);
 	}
 
 }

@@ -35,7 +35,7 @@ class ResourceBoundsBudgetTests {
 		this.runner.withPropertyValues("spring.main.cloud-platform=kubernetes").run((context) -> {
 			ShutdownBudget budget = context.getBean(ShutdownBudgetVerifier.class).budget();
 			assertThat(budget.bounds()).extracting(ShutdownBound::step)
-				.containsSubsequence("withdraw delay", "background work", "datasource drain", "other phases",
+				.containsSubsequence("withdraw", "background work", "datasource drain", "other phases",
 						"safety margin");
 			assertThat(budget.bounds()).filteredOn((bound) -> bound.step().equals("background work"))
 				.singleElement()

@@ -40,7 +40,7 @@ class ShutdownBudgetAutoConfigurationTests {
 			assertThat(context).hasNotFailed();
 			ShutdownBudget budget = budget(context);
 			assertThat(budget.bounds()).extracting(ShutdownBound::step, ShutdownBound::duration)
-				.containsExactly(bound("withdraw delay", 10), bound("web drain", 7), bound("other phases", 1),
+				.containsExactly(bound("withdraw", 10), bound("web drain", 7), bound("other phases", 1),
 						bound("safety margin", 2));
 			assertThat(budget.total()).isEqualTo(Duration.ofSeconds(20));
 			assertThat(budget.gracePeriod()).isEqualTo(Duration.ofSeconds(30));
@@ -54,7 +54,7 @@ class ShutdownBudgetAutoConfigurationTests {
 			assertThat(context).hasNotFailed();
 			ShutdownBudget budget = budget(context);
 			assertThat(budget.bounds()).extracting(ShutdownBound::step)
-				.containsExactly("withdraw delay", "kafka listeners", "web drain", "background work", "datasource drain",
+				.containsExactly("withdraw", "kafka listeners", "web drain", "background work", "datasource drain",
 						"kafka flush", "kafka producers close", "other phases", "safety margin");
 			assertThat(budget.total()).isEqualTo(Duration.ofSeconds(30));
 			assertThat(budget.fits()).isTrue();
@@ -82,7 +82,7 @@ class ShutdownBudgetAutoConfigurationTests {
 			assertThat(analysis.getDescription())
 				.startsWith("The worst case of a graceful shutdown (20s) does not fit the platform's grace period "
 						+ "(15s); the platform would kill the process 5s before the last step ends:")
-				.containsPattern("withdraw delay\\s+10s\\s+graceful\\.withdraw\\.delay")
+				.containsPattern("withdraw\\s+10s\\s+graceful\\.withdraw\\.delay")
 				.containsPattern("web drain\\s+7s\\s+graceful\\.web\\.drain-timeout")
 				.containsPattern("other phases\\s+1s\\s+graceful\\.other-phases-timeout")
 				.containsPattern("safety margin\\s+2s\\s+graceful\\.safety-margin")
@@ -102,7 +102,7 @@ class ShutdownBudgetAutoConfigurationTests {
 				assertThat(context).hasNotFailed();
 				assertThat(output).contains("The worst case of a graceful shutdown (20s) does not fit the grace "
 						+ "period (15s); the platform may kill the process before the last step ends:");
-				assertThat(output.toString()).containsPattern("withdraw delay\\s+10s\\s+graceful\\.withdraw\\.delay");
+				assertThat(output.toString()).containsPattern("withdraw\\s+10s\\s+graceful\\.withdraw\\.delay");
 				assertThat(output.toString()).containsPattern("WARN");
 			});
 	}

@@ -79,7 +79,7 @@ class GracefulEndpointHttpTests {
 		assertThat(running.read("$.state", String.class)).isEqualTo("RUNNING");
 		assertThat(running.read("$.readiness", String.class)).isEqualTo("ACCEPTING_TRAFFIC");
 		assertThat(running.read("$.remainingBudgetMs", Long.class)).isEqualTo(30_000L);
-		assertThat(running.read("$.budget.bounds[*].step", List.class)).contains("withdraw delay", "web drain");
+		assertThat(running.read("$.budget.bounds[*].step", List.class)).contains("withdraw", "web drain");
 		assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
 		String scrape = get("/actuator/prometheus").body();
 		assertThat(scrape).contains("graceful_requests_in_flight ")
