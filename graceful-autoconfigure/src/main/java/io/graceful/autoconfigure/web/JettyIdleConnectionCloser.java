@@ -2,6 +2,7 @@ package io.graceful.autoconfigure.web;
 
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.IdleTimeout;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.internal.HttpConnection;
 
@@ -10,10 +11,10 @@ import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 
 /**
- * Closes Jetty's idle HTTP/1.x keep-alive connections. A connection is idle when its channel
- * holds no request (read under the channel's lock), its parser waits for the start of a
- * request and no unparsed bytes are buffered. Other connections (HTTP/2, upgraded) are left
- * alone.
+ * Closes Jetty's idle HTTP/1.x keep-alive connections. A connection is idle when it had no
+ * I/O for {@link ConnectionIdleness#MIN_QUIET}, its channel holds no request (read under the
+ * channel's lock), its parser waits for the start of a request and no unparsed bytes are
+ * buffered. Other connections (HTTP/2, upgraded) are left alone.
  */
 class JettyIdleConnectionCloser implements IdleConnectionCloser {
 
@@ -32,13 +33,18 @@ class JettyIdleConnectionCloser implements IdleConnectionCloser {
 		int closed = 0;
 		for (Connector connector : jettyWebServer.getServer().getConnectors()) {
 			for (EndPoint endPoint : connector.getConnectedEndPoints()) {
-				if (endPoint.isOpen() && isIdle(endPoint.getConnection())) {
+				if (endPoint.isOpen() && quietLongEnough(endPoint) && isIdle(endPoint.getConnection())) {
 					endPoint.close();
 					closed++;
 				}
 			}
 		}
 		return closed;
+	}
+
+	private static boolean quietLongEnough(EndPoint endPoint) {
+		return !(endPoint instanceof IdleTimeout idleTimeout)
+				|| idleTimeout.getIdleFor() >= ConnectionIdleness.MIN_QUIET.toMillis();
 	}
 
 	private static boolean isIdle(Connection connection) {

@@ -7,6 +7,7 @@ import org.apache.catalina.connector.Connector;
 import org.apache.coyote.AbstractProtocol;
 import org.apache.coyote.ProtocolHandler;
 import org.apache.tomcat.util.net.AbstractEndpoint;
+import org.apache.tomcat.util.net.NioEndpoint;
 import org.apache.tomcat.util.net.SocketWrapperBase;
 
 import org.springframework.boot.tomcat.TomcatWebServer;
@@ -16,8 +17,9 @@ import org.springframework.util.ReflectionUtils;
 
 /**
  * Closes Tomcat's idle keep-alive connections. A connection is idle when no processor is
- * attached while its lock is held: Tomcat takes that lock to process a connection and
- * clears the processor during processing too, so a missing processor alone proves nothing.
+ * attached while its lock is held (Tomcat takes that lock to process a connection and
+ * clears the processor during processing too, so a missing processor alone proves nothing),
+ * and it had no I/O for {@link ConnectionIdleness#MIN_QUIET}.
  */
 class TomcatIdleConnectionCloser implements IdleConnectionCloser {
 
@@ -47,11 +49,13 @@ class TomcatIdleConnectionCloser implements IdleConnectionCloser {
 
 	private int closeIdle(AbstractEndpoint<?, ?> endpoint) {
 		int closed = 0;
+		long quietSince = System.currentTimeMillis() - ConnectionIdleness.MIN_QUIET.toMillis();
 		for (SocketWrapperBase<?> connection : endpoint.getConnections()) {
 			ReentrantLock lock = connection.getLock();
 			if (lock.tryLock()) {
 				try {
-					if (!connection.isClosed() && connection.getCurrentProcessor() == null) {
+					if (!connection.isClosed() && connection.getCurrentProcessor() == null
+							&& quietSince(connection, quietSince)) {
 						connection.close();
 						closed++;
 					}
@@ -62,6 +66,11 @@ class TomcatIdleConnectionCloser implements IdleConnectionCloser {
 			}
 		}
 		return closed;
+	}
+
+	private static boolean quietSince(SocketWrapperBase<?> connection, long quietSince) {
+		return !(connection instanceof NioEndpoint.NioSocketWrapper nio)
+				|| Math.max(nio.getLastRead(), nio.getLastWrite()) <= quietSince;
 	}
 
 	private static Method findGetEndpoint() {

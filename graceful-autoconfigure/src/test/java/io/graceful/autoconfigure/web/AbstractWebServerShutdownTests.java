@@ -37,7 +37,7 @@ abstract class AbstractWebServerShutdownTests {
 
 	private static final String COMMON_EXCLUDES = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration";
 
-	/** Loaded 2-core machine: how late a readiness flip may be seen. */
+	/** How late, after close started, readiness may turn REFUSING_TRAFFIC. */
 	private static final Duration READINESS_FLIP = Duration.ofMillis(100);
 
 	protected final ShutdownMoments moments = new ShutdownMoments();
@@ -82,10 +82,17 @@ abstract class AbstractWebServerShutdownTests {
 		}
 		CompletableFuture<Duration> closing = closeInBackground();
 		assertThat(this.moments.closeStarted.await(10, TimeUnit.SECONDS)).isTrue();
-		long firstRefusal = awaitReadiness(port(), 503);
-		Duration flip = Duration.ofNanos(firstRefusal - this.moments.closeStartedNanos);
-		System.out.println("Test measured: readiness answered 503 " + flip.toMillis() + "ms after close started");
-		assertThat(flip).isLessThan(READINESS_FLIP);
+		assertThat(this.moments.refusingTraffic.await(10, TimeUnit.SECONDS)).isTrue();
+		Duration flip = Duration.ofNanos(this.moments.refusingTrafficNanos - this.moments.closeStartedNanos);
+		assertThat(flip).as("readiness flip after close started").isLessThan(READINESS_FLIP);
+		long asked = System.nanoTime();
+		HttpResponse<String> firstAsked = get("/actuator/health/readiness");
+		long answered = System.nanoTime();
+		System.out.println("Test measured: readiness REFUSING_TRAFFIC " + flip.toNanos() / 1000 + "us after close started; "
+				+ "the first probe sent after it answered " + firstAsked.statusCode() + " "
+				+ Duration.ofNanos(answered - this.moments.closeStartedNanos).toMillis() + "ms after close started (round trip "
+				+ Duration.ofNanos(answered - asked).toMillis() + "ms)");
+		assertThat(firstAsked.statusCode()).as("the first readiness probe sent after the flip").isEqualTo(503);
 		HttpResponse<String> readiness = get("/actuator/health/readiness");
 		assertThat(readiness.statusCode()).isEqualTo(503);
 		assertThat(readiness.body()).contains("OUT_OF_SERVICE");
@@ -303,13 +310,15 @@ abstract class AbstractWebServerShutdownTests {
 				while (this.running.get()) {
 					long sent = System.nanoTime();
 					int status;
+					String failure = null;
 					try (RawHttpConnection connection = RawHttpConnection.open(port)) {
 						status = connection.get(this.path).status();
 					}
 					catch (IOException ex) {
 						status = -1;
+						failure = ex.toString();
 					}
-					this.probes.add(new Probe(sent, status));
+					this.probes.add(new Probe(sent, status, failure));
 					try {
 						Thread.sleep(100);
 					}
@@ -332,7 +341,7 @@ abstract class AbstractWebServerShutdownTests {
 
 	}
 
-	protected record Probe(long sentNanos, int status) {
+	protected record Probe(long sentNanos, int status, String failure) {
 	}
 
 }

@@ -15,7 +15,8 @@ class JettyShutdownTests extends AbstractWebServerShutdownTests {
 	@Override
 	protected Map<String, String> serverProperties() {
 		return Map.of("spring.autoconfigure.exclude",
-				"org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration");
+				"org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration,"
+						+ "org.springframework.boot.tomcat.autoconfigure.actuate.web.server.TomcatServletManagementContextAutoConfiguration");
 	}
 
 }

@@ -4,6 +4,9 @@ import java.util.concurrent.CountDownLatch;
 
 import io.graceful.autoconfigure.GracefulPhases;
 
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.ContextClosedEvent;
@@ -12,25 +15,36 @@ import org.springframework.core.Ordered;
 /**
  * Takes the moments of a shutdown inside the JVM: when close starts (a
  * {@link ContextClosedEvent} listener registered before the application's beans, so it runs
- * ahead of the withdraw), when the lifecycle phases begin (withdraw is over) and when the
+ * ahead of the withdraw), when readiness turns REFUSING_TRAFFIC, when the lifecycle phases begin (withdraw is over) and when the
  * web drain starts.
  */
-final class ShutdownMoments implements ApplicationListener<ContextClosedEvent>, Ordered {
+final class ShutdownMoments implements ApplicationListener<ApplicationEvent>, Ordered {
 
 	final CountDownLatch closeStarted = new CountDownLatch(1);
 
 	final CountDownLatch withdrawEnded = new CountDownLatch(1);
 
+	final CountDownLatch refusingTraffic = new CountDownLatch(1);
+
 	volatile long closeStartedNanos;
+
+	volatile long refusingTrafficNanos;
 
 	volatile long withdrawEndedNanos;
 
 	volatile long drainStartedNanos;
 
 	@Override
-	public void onApplicationEvent(ContextClosedEvent event) {
-		this.closeStartedNanos = System.nanoTime();
-		this.closeStarted.countDown();
+	public void onApplicationEvent(ApplicationEvent event) {
+		if (event instanceof ContextClosedEvent && this.closeStarted.getCount() > 0) {
+			this.closeStartedNanos = System.nanoTime();
+			this.closeStarted.countDown();
+		}
+		else if (event instanceof AvailabilityChangeEvent<?> change && change.getState() == ReadinessState.REFUSING_TRAFFIC
+				&& this.refusingTraffic.getCount() > 0) {
+			this.refusingTrafficNanos = System.nanoTime();
+			this.refusingTraffic.countDown();
+		}
 	}
 
 	@Override
