@@ -9,6 +9,7 @@ import org.eclipse.jetty.server.internal.HttpConnection;
 import org.springframework.boot.jetty.JettyWebServer;
 import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationContext;
 
 /**
  * Closes Jetty's idle HTTP/1.x keep-alive connections. A connection is idle when it had no
@@ -18,15 +19,18 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
  */
 class JettyIdleConnectionCloser implements IdleConnectionCloser {
 
-	private final WebServerApplicationContext context;
+	private final ApplicationContext context;
 
-	JettyIdleConnectionCloser(WebServerApplicationContext context) {
+	JettyIdleConnectionCloser(ApplicationContext context) {
 		this.context = context;
 	}
 
 	@Override
 	public int closeIdleConnections() {
-		WebServer webServer = this.context.getWebServer();
+		if (!(this.context instanceof WebServerApplicationContext webServerContext)) {
+			return 0;
+		}
+		WebServer webServer = webServerContext.getWebServer();
 		if (!(webServer instanceof JettyWebServer jettyWebServer)) {
 			return 0;
 		}

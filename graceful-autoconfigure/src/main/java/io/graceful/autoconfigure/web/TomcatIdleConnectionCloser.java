@@ -13,6 +13,7 @@ import org.apache.tomcat.util.net.SocketWrapperBase;
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationContext;
 import org.springframework.util.ReflectionUtils;
 
 /**
@@ -25,15 +26,18 @@ class TomcatIdleConnectionCloser implements IdleConnectionCloser {
 
 	private static final Method GET_ENDPOINT = findGetEndpoint();
 
-	private final WebServerApplicationContext context;
+	private final ApplicationContext context;
 
-	TomcatIdleConnectionCloser(WebServerApplicationContext context) {
+	TomcatIdleConnectionCloser(ApplicationContext context) {
 		this.context = context;
 	}
 
 	@Override
 	public int closeIdleConnections() {
-		WebServer webServer = this.context.getWebServer();
+		if (!(this.context instanceof WebServerApplicationContext webServerContext)) {
+			return 0;
+		}
+		WebServer webServer = webServerContext.getWebServer();
 		if (!(webServer instanceof TomcatWebServer tomcatWebServer)) {
 			return 0;
 		}

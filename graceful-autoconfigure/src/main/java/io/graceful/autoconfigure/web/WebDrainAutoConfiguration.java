@@ -31,6 +31,7 @@ import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -150,7 +151,7 @@ public final class WebDrainAutoConfiguration {
 	static class TomcatConfiguration {
 
 		@Bean
-		TomcatIdleConnectionCloser tomcatIdleConnectionCloser(WebServerApplicationContext context) {
+		TomcatIdleConnectionCloser tomcatIdleConnectionCloser(ApplicationContext context) {
 			return new TomcatIdleConnectionCloser(context);
 		}
 
@@ -161,7 +162,7 @@ public final class WebDrainAutoConfiguration {
 	static class JettyConfiguration {
 
 		@Bean
-		JettyIdleConnectionCloser jettyIdleConnectionCloser(WebServerApplicationContext context) {
+		JettyIdleConnectionCloser jettyIdleConnectionCloser(ApplicationContext context) {
 			return new JettyIdleConnectionCloser(context);
 		}
 

@@ -15,7 +15,8 @@ import org.springframework.core.Ordered;
 /**
  * Takes the moments of a shutdown inside the JVM: when close starts (a
  * {@link ContextClosedEvent} listener registered before the application's beans, so it runs
- * ahead of the withdraw), when readiness turns REFUSING_TRAFFIC, when the lifecycle phases begin (withdraw is over) and when the
+ * ahead of the withdraw), when readiness turns REFUSING_TRAFFIC (a web context publishes that
+ * itself just before the event), when the lifecycle phases begin (withdraw is over) and when the
  * web drain starts.
  */
 final class ShutdownMoments implements ApplicationListener<ApplicationEvent>, Ordered {
