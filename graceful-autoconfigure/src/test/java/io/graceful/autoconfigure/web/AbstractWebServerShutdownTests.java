@@ -155,6 +155,21 @@ abstract class AbstractWebServerShutdownTests {
 	}
 
 	@Test
+	void withoutIdleClosingTheIdleConnectionOutlivesTheWithdraw(CapturedOutput output) throws Exception {
+		start("graceful.withdraw.delay=1s", "graceful.withdraw.close-idle-connections=false",
+				"graceful.web.drain-timeout=2s");
+		RawHttpConnection idle = RawHttpConnection.open(port());
+		assertThat(idle.get("/hello").status()).isEqualTo(200);
+		CompletableFuture<Duration> closing = closeInBackground();
+		long endOfStream = idle.awaitEndOfStream(Duration.ofSeconds(15));
+		idle.close();
+		closing.get(15, TimeUnit.SECONDS);
+		assertThat(endOfStream).as("closed by the server's own shutdown, after the withdraw")
+			.isGreaterThan(this.moments.withdrawEndedNanos);
+		assertThat(output).contains("0 idle connections closed");
+	}
+
+	@Test
 	void requestLongerThanTheDrainTimeoutIsNamedAndCloseEndsWithinTheBound(CapturedOutput output) throws Exception {
 		start("graceful.withdraw.delay=0", "graceful.web.drain-timeout=1s");
 		getAsync("/slow?ms=20000");
