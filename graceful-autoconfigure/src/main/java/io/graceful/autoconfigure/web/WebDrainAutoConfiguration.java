@@ -28,6 +28,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.jetty.JettyWebServer;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -147,12 +148,17 @@ public final class WebDrainAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass({ Tomcat.class, TomcatWebServer.class })
+	@ConditionalOnClass({ Tomcat.class, TomcatWebServer.class, TomcatConnectorCustomizer.class })
 	static class TomcatConfiguration {
 
 		@Bean
 		TomcatIdleConnectionCloser tomcatIdleConnectionCloser(ApplicationContext context) {
 			return new TomcatIdleConnectionCloser(context);
+		}
+
+		@Bean
+		TomcatStopBoundCustomizer gracefulTomcatStopBoundCustomizer(GracefulProperties properties) {
+			return new TomcatStopBoundCustomizer(webStopBound(properties));
 		}
 
 	}

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -138,10 +139,12 @@ abstract class AbstractWebServerShutdownTests {
 		RawHttpConnection idle = RawHttpConnection.open(port());
 		assertThat(idle.get("/hello").status()).isEqualTo(200);
 		Prober prober = new Prober("/hello");
+		CountDownLatch drainMayStart = this.moments.holdAfterWithdraw();
 		CompletableFuture<Duration> closing = closeInBackground();
 		assertThat(this.moments.closeStarted.await(10, TimeUnit.SECONDS)).isTrue();
 		prober.start();
 		long endOfStream = idle.awaitEndOfStream(Duration.ofSeconds(10));
+		drainMayStart.countDown();
 		idle.close();
 		assertThat(this.moments.withdrawEnded.await(10, TimeUnit.SECONDS)).isTrue();
 		prober.stop();
@@ -177,6 +180,20 @@ abstract class AbstractWebServerShutdownTests {
 		Duration closed = closeInBackground().get(15, TimeUnit.SECONDS);
 		assertThat(closed).isLessThan(Duration.ofSeconds(2));
 		assertThat(output).containsPattern("Web drain hit its 1s bound; cut 1 requests: GET /slow \\([0-9.]+m?s\\)");
+	}
+
+	/**
+	 * For servers that run a request on a thread: a straggler that ignores interrupts holds
+	 * the stop only for the capped waits of the server (not its defaults of several seconds).
+	 */
+	protected void assertStragglerIgnoringInterruptsCostsAtMost(Duration beyondDrain, CapturedOutput output)
+			throws Exception {
+		start("graceful.withdraw.delay=0", "graceful.web.drain-timeout=1s");
+		getAsync("/stubborn?ms=10000");
+		awaitInFlight("/stubborn");
+		Duration closed = closeInBackground().get(30, TimeUnit.SECONDS);
+		assertThat(closed).isLessThan(Duration.ofSeconds(1).plus(beyondDrain));
+		assertThat(output).contains("cut 1 requests: GET /stubborn (");
 	}
 
 	@Test

@@ -1,6 +1,7 @@
 package io.graceful.autoconfigure.web;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import io.graceful.autoconfigure.GracefulPhases;
 
@@ -35,6 +36,8 @@ final class ShutdownMoments implements ApplicationListener<ApplicationEvent>, Or
 
 	volatile long drainStartedNanos;
 
+	private volatile CountDownLatch hold;
+
 	@Override
 	public void onApplicationEvent(ApplicationEvent event) {
 		if (event instanceof ContextClosedEvent && this.closeStarted.getCount() > 0) {
@@ -60,7 +63,27 @@ final class ShutdownMoments implements ApplicationListener<ApplicationEvent>, Or
 		return new Marker(GracefulPhases.WITHDRAW - 1, () -> {
 			this.withdrawEndedNanos = System.nanoTime();
 			this.withdrawEnded.countDown();
+			CountDownLatch hold = this.hold;
+			if (hold != null) {
+				try {
+					hold.await(5, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
 		});
+	}
+
+	/**
+	 * Hold the shutdown between the end of the withdraw and the drain (at most 5s), so that
+	 * a test can look at the server in between without racing the drain.
+	 * @return the latch that lets the shutdown go on
+	 */
+	CountDownLatch holdAfterWithdraw() {
+		CountDownLatch hold = new CountDownLatch(1);
+		this.hold = hold;
+		return hold;
 	}
 
 	/**

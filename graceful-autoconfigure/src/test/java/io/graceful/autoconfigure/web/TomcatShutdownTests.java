@@ -6,6 +6,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.test.system.CapturedOutput;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -44,6 +46,11 @@ class TomcatShutdownTests extends AbstractWebServerShutdownTests {
 		assertThat(this.moments.withdrawEnded.getCount()).as("still within the delay").isEqualTo(1);
 		assertThat(get(port(), "/hello").statusCode()).isEqualTo(200);
 		assertThat(this.moments.withdrawEnded.await(10, TimeUnit.SECONDS)).isTrue();
+	}
+
+	@Test
+	void stragglerIgnoringInterruptsHoldsTheStopOnlyForTheCappedWaits(CapturedOutput output) throws Exception {
+		assertStragglerIgnoringInterruptsCostsAtMost(Duration.ofSeconds(2), output);
 	}
 
 }

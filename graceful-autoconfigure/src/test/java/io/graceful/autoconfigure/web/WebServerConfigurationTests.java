@@ -33,6 +33,7 @@ class WebServerConfigurationTests {
 	void servletApplicationGetsTomcatAndJettyClosersButNotNetty() {
 		this.servlet.run((context) -> assertThat(context).hasNotFailed()
 			.hasSingleBean(TomcatIdleConnectionCloser.class)
+			.hasSingleBean(TomcatStopBoundCustomizer.class)
 			.hasSingleBean(JettyIdleConnectionCloser.class)
 			.hasSingleBean(JettyStopTimeoutCustomizer.class)
 			.doesNotHaveBean(NettyIdleConnectionCloser.class));
