@@ -7,17 +7,20 @@ import org.apache.catalina.connector.Connector;
 import org.apache.coyote.AbstractProtocol;
 import org.apache.coyote.ProtocolHandler;
 import org.apache.tomcat.util.net.AbstractEndpoint;
+import org.apache.tomcat.util.net.NioEndpoint;
 import org.apache.tomcat.util.net.SocketWrapperBase;
 
 import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
 import org.springframework.util.ReflectionUtils;
 
 /**
  * Closes Tomcat's idle keep-alive connections. A connection is idle when no processor is
- * attached while its lock is held: Tomcat takes that lock to process a connection and
- * clears the processor during processing too, so a missing processor alone proves nothing.
+ * attached while its lock is held (Tomcat takes that lock to process a connection and
+ * clears the processor during processing too, so a missing processor alone proves nothing),
+ * and it had no I/O for {@link ConnectionIdleness#MIN_QUIET}.
  */
 class TomcatIdleConnectionCloser implements IdleConnectionCloser {
 
@@ -25,19 +28,17 @@ class TomcatIdleConnectionCloser implements IdleConnectionCloser {
 
 	private final ApplicationContext context;
 
-	/**
-	 * Create a closer for the server of a context.
-	 * @param context the context; one that runs no server (a mock web environment in
-	 * tests) has no connections to close
-	 */
 	TomcatIdleConnectionCloser(ApplicationContext context) {
 		this.context = context;
 	}
 
 	@Override
 	public int closeIdleConnections() {
-		if (!(this.context instanceof WebServerApplicationContext webServerContext)
-				|| !(webServerContext.getWebServer() instanceof TomcatWebServer tomcatWebServer)) {
+		if (!(this.context instanceof WebServerApplicationContext webServerContext)) {
+			return 0;
+		}
+		WebServer webServer = webServerContext.getWebServer();
+		if (!(webServer instanceof TomcatWebServer tomcatWebServer)) {
 			return 0;
 		}
 		int closed = 0;
@@ -52,11 +53,13 @@ class TomcatIdleConnectionCloser implements IdleConnectionCloser {
 
 	private int closeIdle(AbstractEndpoint<?, ?> endpoint) {
 		int closed = 0;
+		long quietSince = System.currentTimeMillis() - ConnectionIdleness.MIN_QUIET.toMillis();
 		for (SocketWrapperBase<?> connection : endpoint.getConnections()) {
 			ReentrantLock lock = connection.getLock();
 			if (lock.tryLock()) {
 				try {
-					if (!connection.isClosed() && connection.getCurrentProcessor() == null) {
+					if (!connection.isClosed() && connection.getCurrentProcessor() == null
+							&& quietSince(connection, quietSince)) {
 						connection.close();
 						closed++;
 					}
@@ -67,6 +70,11 @@ class TomcatIdleConnectionCloser implements IdleConnectionCloser {
 			}
 		}
 		return closed;
+	}
+
+	private static boolean quietSince(SocketWrapperBase<?> connection, long quietSince) {
+		return !(connection instanceof NioEndpoint.NioSocketWrapper nio)
+				|| Math.max(nio.getLastRead(), nio.getLastWrite()) <= quietSince;
 	}
 
 	private static Method findGetEndpoint() {

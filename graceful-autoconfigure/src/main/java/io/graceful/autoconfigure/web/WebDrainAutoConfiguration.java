@@ -19,7 +19,6 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import reactor.netty.http.server.HttpServer;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -27,11 +26,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.jetty.JettyServerCustomizer;
 import org.springframework.boot.jetty.JettyWebServer;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.boot.tomcat.TomcatWebServer;
-import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ApplicationContext;
@@ -54,8 +52,6 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
 @ConditionalOnClass(WebServerApplicationContext.class)
 @EnableConfigurationProperties(WebDrainProperties.class)
 public final class WebDrainAutoConfiguration {
-
-	private static final Duration REACTOR_SHUTDOWN_QUIET_PERIOD = Duration.ofMillis(100);
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -154,12 +150,17 @@ public final class WebDrainAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass({ Tomcat.class, TomcatWebServer.class })
+	@ConditionalOnClass({ Tomcat.class, TomcatWebServer.class, TomcatConnectorCustomizer.class })
 	static class TomcatConfiguration {
 
 		@Bean
 		TomcatIdleConnectionCloser tomcatIdleConnectionCloser(ApplicationContext context) {
 			return new TomcatIdleConnectionCloser(context);
+		}
+
+		@Bean
+		TomcatStopBoundCustomizer gracefulTomcatStopBoundCustomizer(GracefulProperties properties) {
+			return new TomcatStopBoundCustomizer(webStopBound(properties));
 		}
 
 	}
@@ -169,24 +170,13 @@ public final class WebDrainAutoConfiguration {
 	static class JettyConfiguration {
 
 		@Bean
-		JettyIdleConnectionCloser jettyIdleConnectionCloser(WebServerApplicationContext context) {
+		JettyIdleConnectionCloser jettyIdleConnectionCloser(ApplicationContext context) {
 			return new JettyIdleConnectionCloser(context);
 		}
 
-		/**
-		 * Jetty's thread pool waits half its stop timeout (5s by default) before it interrupts
-		 * the requests still running when the server stops, the whole timeout before it gives
-		 * up on them: cap it, so that a cut straggler does not hold the shutdown past the
-		 * budget.
-		 */
 		@Bean
-		JettyServerCustomizer gracefulJettyStopTimeoutCustomizer(GracefulProperties properties) {
-			long bound = webStopBound(properties).toMillis();
-			return (server) -> {
-				if (server.getThreadPool() instanceof QueuedThreadPool threadPool && threadPool.getStopTimeout() > bound) {
-					threadPool.setStopTimeout(bound);
-				}
-			};
+		JettyStopTimeoutCustomizer gracefulJettyStopTimeoutCustomizer(GracefulProperties properties) {
+			return new JettyStopTimeoutCustomizer(webStopBound(properties));
 		}
 
 	}
@@ -202,40 +192,16 @@ public final class WebDrainAutoConfiguration {
 			return new NettyIdleConnectionCloser();
 		}
 
-		/**
-		 * Without a lifecycle timeout, stopping Reactor Netty waits 3s for the requests still
-		 * running: bound it, so that a cut straggler does not hold the shutdown past the
-		 * budget.
-		 */
 		@Bean
-		WebServerFactoryCustomizer<NettyReactiveWebServerFactory> gracefulNettyLifecycleTimeoutCustomizer(
+		ReactorNettyShutdownBounds.LifecycleTimeoutCustomizer gracefulNettyLifecycleTimeoutCustomizer(
 				GracefulProperties properties) {
-			return (factory) -> factory.setLifecycleTimeout(webStopBound(properties));
+			return new ReactorNettyShutdownBounds.LifecycleTimeoutCustomizer(webStopBound(properties));
 		}
 
-		/**
-		 * Reactor Netty's event loops wait a quiet period of 2s (up to 15s) when they shut
-		 * down in lifecycle phase 0, after the web server stopped: an unowned phase that would
-		 * overrun the budget. Shorten both unless the user set the quiet period.
-		 */
 		@Bean
-		static BeanPostProcessor gracefulReactorResourceFactoryPostProcessor(Environment environment) {
-			return new BeanPostProcessor() {
-
-				@Override
-				public Object postProcessBeforeInitialization(Object bean, String beanName) {
-					if (bean instanceof ReactorResourceFactory factory
-							&& !environment.containsProperty("spring.reactor.netty.shutdown-quiet-period")) {
-						Duration bound = environment.getProperty("graceful.other-phases-timeout", Duration.class,
-								Duration.ofSeconds(1));
-						factory.setShutdownQuietPeriod(REACTOR_SHUTDOWN_QUIET_PERIOD.compareTo(bound) < 0
-								? REACTOR_SHUTDOWN_QUIET_PERIOD : Duration.ZERO);
-						factory.setShutdownTimeout(bound);
-					}
-					return bean;
-				}
-
-			};
+		static ReactorNettyShutdownBounds.ResourceFactoryPostProcessor gracefulReactorResourceFactoryPostProcessor(
+				Environment environment) {
+			return new ReactorNettyShutdownBounds.ResourceFactoryPostProcessor(environment);
 		}
 
 	}

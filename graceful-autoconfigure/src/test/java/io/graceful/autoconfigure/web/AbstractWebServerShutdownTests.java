@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,7 +38,7 @@ abstract class AbstractWebServerShutdownTests {
 
 	private static final String COMMON_EXCLUDES = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration";
 
-	/** Loaded 2-core machine: how late a readiness flip may be seen. */
+	/** How late, after close started, readiness may turn REFUSING_TRAFFIC. */
 	private static final Duration READINESS_FLIP = Duration.ofMillis(100);
 
 	protected final ShutdownMoments moments = new ShutdownMoments();
@@ -48,6 +49,9 @@ abstract class AbstractWebServerShutdownTests {
 		.build();
 
 	protected ConfigurableApplicationContext context;
+
+	/** When the closing thread called {@code close()}, the start of the shutdown. */
+	protected volatile long closeCalledNanos;
 
 	/**
 	 * @return the application class: Spring MVC or WebFlux
@@ -82,10 +86,17 @@ abstract class AbstractWebServerShutdownTests {
 		}
 		CompletableFuture<Duration> closing = closeInBackground();
 		assertThat(this.moments.closeStarted.await(10, TimeUnit.SECONDS)).isTrue();
-		long firstRefusal = awaitReadiness(port(), 503);
-		Duration flip = Duration.ofNanos(firstRefusal - this.moments.closeStartedNanos);
-		System.out.println("Test measured: readiness answered 503 " + flip.toMillis() + "ms after close started");
-		assertThat(flip).isLessThan(READINESS_FLIP);
+		assertThat(this.moments.refusingTraffic.await(10, TimeUnit.SECONDS)).isTrue();
+		Duration flip = Duration.ofNanos(this.moments.refusingTrafficNanos - this.closeCalledNanos);
+		assertThat(flip).as("readiness flip after close started").isLessThan(READINESS_FLIP);
+		long asked = System.nanoTime();
+		HttpResponse<String> firstAsked = get("/actuator/health/readiness");
+		long answered = System.nanoTime();
+		System.out.println("Test measured: readiness REFUSING_TRAFFIC " + flip.toNanos() / 1000 + "us after close started; "
+				+ "the first probe sent after it answered " + firstAsked.statusCode() + " "
+				+ Duration.ofNanos(answered - this.closeCalledNanos).toMillis() + "ms after close started (round trip "
+				+ Duration.ofNanos(answered - asked).toMillis() + "ms)");
+		assertThat(firstAsked.statusCode()).as("the first readiness probe sent after the flip").isEqualTo(503);
 		HttpResponse<String> readiness = get("/actuator/health/readiness");
 		assertThat(readiness.statusCode()).isEqualTo(503);
 		assertThat(readiness.body()).contains("OUT_OF_SERVICE");
@@ -128,10 +139,12 @@ abstract class AbstractWebServerShutdownTests {
 		RawHttpConnection idle = RawHttpConnection.open(port());
 		assertThat(idle.get("/hello").status()).isEqualTo(200);
 		Prober prober = new Prober("/hello");
+		CountDownLatch drainMayStart = this.moments.holdAfterWithdraw();
 		CompletableFuture<Duration> closing = closeInBackground();
 		assertThat(this.moments.closeStarted.await(10, TimeUnit.SECONDS)).isTrue();
 		prober.start();
 		long endOfStream = idle.awaitEndOfStream(Duration.ofSeconds(10));
+		drainMayStart.countDown();
 		idle.close();
 		assertThat(this.moments.withdrawEnded.await(10, TimeUnit.SECONDS)).isTrue();
 		prober.stop();
@@ -145,6 +158,21 @@ abstract class AbstractWebServerShutdownTests {
 	}
 
 	@Test
+	void withoutIdleClosingTheIdleConnectionOutlivesTheWithdraw(CapturedOutput output) throws Exception {
+		start("graceful.withdraw.delay=1s", "graceful.withdraw.close-idle-connections=false",
+				"graceful.web.drain-timeout=2s");
+		RawHttpConnection idle = RawHttpConnection.open(port());
+		assertThat(idle.get("/hello").status()).isEqualTo(200);
+		CompletableFuture<Duration> closing = closeInBackground();
+		long endOfStream = idle.awaitEndOfStream(Duration.ofSeconds(15));
+		idle.close();
+		closing.get(15, TimeUnit.SECONDS);
+		assertThat(endOfStream).as("closed by the server's own shutdown, after the withdraw")
+			.isGreaterThan(this.moments.withdrawEndedNanos);
+		assertThat(output).contains("0 idle connections closed");
+	}
+
+	@Test
 	void requestLongerThanTheDrainTimeoutIsNamedAndCloseEndsWithinTheBound(CapturedOutput output) throws Exception {
 		start("graceful.withdraw.delay=0", "graceful.web.drain-timeout=1s");
 		getAsync("/slow?ms=20000");
@@ -152,6 +180,20 @@ abstract class AbstractWebServerShutdownTests {
 		Duration closed = closeInBackground().get(15, TimeUnit.SECONDS);
 		assertThat(closed).isLessThan(Duration.ofSeconds(2));
 		assertThat(output).containsPattern("Web drain hit its 1s bound; cut 1 requests: GET /slow \\([0-9.]+m?s\\)");
+	}
+
+	/**
+	 * For servers that run a request on a thread: a straggler that ignores interrupts holds
+	 * the stop only for the capped waits of the server (not its defaults of several seconds).
+	 */
+	protected void assertStragglerIgnoringInterruptsCostsAtMost(Duration beyondDrain, CapturedOutput output)
+			throws Exception {
+		start("graceful.withdraw.delay=0", "graceful.web.drain-timeout=1s");
+		getAsync("/stubborn?ms=10000");
+		awaitInFlight("/stubborn");
+		Duration closed = closeInBackground().get(30, TimeUnit.SECONDS);
+		assertThat(closed).isLessThan(Duration.ofSeconds(1).plus(beyondDrain));
+		assertThat(output).contains("cut 1 requests: GET /stubborn (");
 	}
 
 	@Test
@@ -225,6 +267,7 @@ abstract class AbstractWebServerShutdownTests {
 		CompletableFuture<Duration> closed = new CompletableFuture<>();
 		Thread thread = new Thread(() -> {
 			long start = System.nanoTime();
+			this.closeCalledNanos = start;
 			try {
 				this.context.close();
 				Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -303,13 +346,15 @@ abstract class AbstractWebServerShutdownTests {
 				while (this.running.get()) {
 					long sent = System.nanoTime();
 					int status;
+					String failure = null;
 					try (RawHttpConnection connection = RawHttpConnection.open(port)) {
 						status = connection.get(this.path).status();
 					}
 					catch (IOException ex) {
 						status = -1;
+						failure = ex.toString();
 					}
-					this.probes.add(new Probe(sent, status));
+					this.probes.add(new Probe(sent, status, failure));
 					try {
 						Thread.sleep(100);
 					}
@@ -332,7 +377,7 @@ abstract class AbstractWebServerShutdownTests {
 
 	}
 
-	protected record Probe(long sentNanos, int status) {
+	protected record Probe(long sentNanos, int status, String failure) {
 	}
 
 }

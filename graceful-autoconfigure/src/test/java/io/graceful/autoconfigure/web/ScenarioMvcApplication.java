@@ -43,6 +43,20 @@ class ScenarioMvcApplication {
 			return "slow";
 		}
 
+		@GetMapping("/stubborn")
+		String stubborn(@RequestParam long ms) {
+			long end = System.nanoTime() + ms * 1_000_000;
+			while (System.nanoTime() < end) {
+				try {
+					Thread.sleep(20);
+				}
+				catch (InterruptedException ex) {
+					// a straggler that ignores interrupts
+				}
+			}
+			return "stubborn";
+		}
+
 		@GetMapping("/sse")
 		SseEmitter sse() throws IOException {
 			SseEmitter emitter = new SseEmitter(0L);

@@ -1,9 +1,19 @@
 package io.graceful.autoconfigure.web;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.system.CapturedOutput;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * The shutdown scenarios on Tomcat with Spring MVC.
+ * The shutdown scenarios on Tomcat with Spring MVC, and those that do not depend on the
+ * server: a separate management port and scheduled tasks during the delay.
  */
 class TomcatShutdownTests extends AbstractWebServerShutdownTests {
 
@@ -15,7 +25,32 @@ class TomcatShutdownTests extends AbstractWebServerShutdownTests {
 	@Override
 	protected Map<String, String> serverProperties() {
 		return Map.of("spring.autoconfigure.exclude",
-				"org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration");
+				"org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration,"
+						+ "org.springframework.boot.jetty.autoconfigure.actuate.web.server.JettyServletManagementContextAutoConfiguration");
+	}
+
+	@Test
+	void separateManagementPortAnswersReadinessRefusedAndScheduledTasksKeepRunningDuringTheDelay() throws Exception {
+		start("graceful.withdraw.delay=2s", "graceful.web.drain-timeout=1s", "management.server.port=0",
+				"management.server.address=127.0.0.1");
+		int managementPort = Integer.parseInt(this.context.getEnvironment().getProperty("local.management.port"));
+		assertThat(managementPort).isNotEqualTo(port());
+		assertThat(get(managementPort, "/actuator/health/readiness").statusCode()).isEqualTo(200);
+		ScenarioMvcApplication.Ticks ticks = this.context.getBean(ScenarioMvcApplication.Ticks.class);
+		closeInBackground();
+		assertThat(this.moments.closeStarted.await(10, TimeUnit.SECONDS)).isTrue();
+		int ticksAtClose = ticks.count.get();
+		awaitReadiness(managementPort, 503);
+		assertThat(get(managementPort, "/actuator/health/readiness").body()).contains("OUT_OF_SERVICE");
+		await().atMost(Duration.ofSeconds(1)).until(() -> ticks.count.get() >= ticksAtClose + 5);
+		assertThat(this.moments.withdrawEnded.getCount()).as("still within the delay").isEqualTo(1);
+		assertThat(get(port(), "/hello").statusCode()).isEqualTo(200);
+		assertThat(this.moments.withdrawEnded.await(10, TimeUnit.SECONDS)).isTrue();
+	}
+
+	@Test
+	void stragglerIgnoringInterruptsHoldsTheStopOnlyForTheCappedWaits(CapturedOutput output) throws Exception {
+		assertStragglerIgnoringInterruptsCostsAtMost(Duration.ofSeconds(2), output);
 	}
 
 }

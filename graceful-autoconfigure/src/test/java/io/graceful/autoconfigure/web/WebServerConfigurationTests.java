@@ -1,0 +1,100 @@
+package io.graceful.autoconfigure.web;
+
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.junit.jupiter.api.Test;
+import reactor.netty.http.server.HttpServer;
+
+import io.graceful.autoconfigure.GracefulAutoConfiguration;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The per-server parts of the web drain auto-configuration: which idle connection closers
+ * and server bounds exist for which server and stack.
+ */
+class WebServerConfigurationTests {
+
+	private final AutoConfigurations configurations = AutoConfigurations.of(GracefulAutoConfiguration.class,
+			WebDrainAutoConfiguration.class);
+
+	private final WebApplicationContextRunner servlet = new WebApplicationContextRunner()
+		.withConfiguration(this.configurations);
+
+	private final ReactiveWebApplicationContextRunner reactive = new ReactiveWebApplicationContextRunner()
+		.withConfiguration(this.configurations);
+
+	@Test
+	void servletApplicationGetsTomcatAndJettyClosersButNotNetty() {
+		this.servlet.run((context) -> assertThat(context).hasNotFailed()
+			.hasSingleBean(TomcatIdleConnectionCloser.class)
+			.hasSingleBean(TomcatStopBoundCustomizer.class)
+			.hasSingleBean(JettyIdleConnectionCloser.class)
+			.hasSingleBean(JettyStopTimeoutCustomizer.class)
+			.doesNotHaveBean(NettyIdleConnectionCloser.class));
+	}
+
+	@Test
+	void reactiveApplicationGetsTheNettyCloserAndShutdownBounds() {
+		this.reactive.run((context) -> assertThat(context).hasNotFailed()
+			.hasSingleBean(NettyIdleConnectionCloser.class)
+			.hasSingleBean(ReactorNettyShutdownBounds.LifecycleTimeoutCustomizer.class)
+			.hasSingleBean(ReactorNettyShutdownBounds.ResourceFactoryPostProcessor.class));
+	}
+
+	@Test
+	void closersWithoutAWebServerCloseNothing() {
+		this.servlet.run((context) -> {
+			assertThat(context.getBean(TomcatIdleConnectionCloser.class).closeIdleConnections()).isZero();
+			assertThat(context.getBean(JettyIdleConnectionCloser.class).closeIdleConnections()).isZero();
+		});
+		this.reactive.run((context) -> assertThat(context.getBean(NettyIdleConnectionCloser.class).closeIdleConnections())
+			.isZero());
+	}
+
+	@Test
+	void withoutJettyThereIsNoJettyCloser() {
+		this.servlet.withClassLoader(new FilteredClassLoader(Server.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(JettyIdleConnectionCloser.class)
+				.doesNotHaveBean(JettyStopTimeoutCustomizer.class));
+	}
+
+	@Test
+	void withoutReactorNettyThereIsNoNettyCloser() {
+		this.reactive.withClassLoader(new FilteredClassLoader(HttpServer.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(NettyIdleConnectionCloser.class));
+	}
+
+	@Test
+	void disabledStarterConfiguresNoServerParts() {
+		this.servlet.withPropertyValues("graceful.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(TomcatIdleConnectionCloser.class)
+				.doesNotHaveBean(JettyIdleConnectionCloser.class));
+	}
+
+	@Test
+	void jettyStopTimeoutIsCappedAtHalfTheOtherPhasesTimeout() {
+		this.servlet.withPropertyValues("graceful.other-phases-timeout=2s").run((context) -> {
+			Server server = new Server(new QueuedThreadPool());
+			context.getBean(JettyStopTimeoutCustomizer.class).customize(server);
+			assertThat(((QueuedThreadPool) server.getThreadPool()).getStopTimeout()).isEqualTo(1000);
+		});
+	}
+
+	@Test
+	void jettyStopTimeoutBelowTheCapIsKept() {
+		this.servlet.run((context) -> {
+			QueuedThreadPool threadPool = new QueuedThreadPool();
+			threadPool.setStopTimeout(100);
+			context.getBean(JettyStopTimeoutCustomizer.class).customize(new Server(threadPool));
+			assertThat(threadPool.getStopTimeout()).isEqualTo(100);
+		});
+	}
+
+}
