@@ -1,18 +1,11 @@
 package io.graceful.benchmarks;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 
 import io.graceful.benchmarks.Child.Variant;
 
@@ -22,7 +15,7 @@ import io.graceful.benchmarks.Child.Variant;
  * next to them.
  * <ul>
  * <li>{@code throughput}: requests per second of a trivial endpoint, both applications
- * running, load from the JDK HttpClient (goal: ratio with/without at least 0.99);</li>
+ * running, load from keep-alive sockets in this JVM (goal: ratio with/without at least 0.99);</li>
  * <li>{@code close}: how long closing the context takes with no traffic and a withdraw
  * delay of 0 (goal: at most 100 ms more);</li>
  * <li>{@code startup}: time to ApplicationReadyEvent (goal: at most 50 ms more).</li>
@@ -67,21 +60,25 @@ public final class Bench {
 	// ---- throughput ----
 
 	static void throughput(int rounds, Duration roundLength, int threads) throws Exception {
-		System.out.printf(Locale.ROOT, "%nThroughput of GET /hello (Tomcat), %d client threads, %d rounds of %ss per "
+		System.out.printf(Locale.ROOT, "%nThroughput of GET /hello (Tomcat, keep-alive), %d connections, %d rounds of %ss per "
 				+ "variant, alternating (ABBA)%n", threads, rounds, roundLength.toMillis() / 1000.0);
-		try (Child with = Child.start(Variant.WITH, JVM, APP); Child without = Child.start(Variant.WITHOUT, JVM, APP)) {
-			Map<Variant, URI> uris = new EnumMap<>(Variant.class);
+		// bench.control=true runs the starter on both sides: the ratio then shows the noise floor
+		boolean control = Boolean.getBoolean("bench.control");
+		if (control) {
+			System.out.println("CONTROL RUN: both sides have the starter; 'without starter' rows are a second copy");
+		}
+		try (Child with = Child.start(Variant.WITH, JVM, APP);
+				Child without = Child.start(control ? Variant.WITH : Variant.WITHOUT, JVM, APP)) {
+			Map<Variant, Integer> ports = new EnumMap<>(Variant.class);
 			for (Child child : List.of(with, without)) {
 				child.verifyVariant();
 			}
-			uris.put(Variant.WITH, URI.create("http://127.0.0.1:" + with.await("PORT", Duration.ofSeconds(5)) + "/hello"));
-			uris.put(Variant.WITHOUT,
-					URI.create("http://127.0.0.1:" + without.await("PORT", Duration.ofSeconds(5)) + "/hello"));
-			HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-			// warm-up: JIT and connection pools of both
+			ports.put(Variant.WITH, Integer.parseInt(with.await("PORT", Duration.ofSeconds(5))));
+			ports.put(Variant.WITHOUT, Integer.parseInt(without.await("PORT", Duration.ofSeconds(5))));
+			// warm-up: JIT of both servers and of the load generator
 			for (int i = 0; i < 2; i++) {
 				for (Variant variant : Variant.values()) {
-					load(client, uris.get(variant), threads, roundLength.multipliedBy(2).plusSeconds(1));
+					RawHttpLoad.run(ports.get(variant), "/hello", threads, roundLength.multipliedBy(2).plusSeconds(1));
 				}
 			}
 			System.out.printf(Locale.ROOT, "%-6s %-16s %10s %12s%n", "round", "variant", "requests", "req/s");
@@ -93,7 +90,7 @@ public final class Bench {
 				Map<Variant, Double> rates = new EnumMap<>(Variant.class);
 				for (Variant variant : order) {
 					long start = System.nanoTime();
-					long requests = load(client, uris.get(variant), threads, roundLength);
+					long requests = RawHttpLoad.run(ports.get(variant), "/hello", threads, roundLength);
 					double seconds = (System.nanoTime() - start) / 1e9;
 					double rate = requests / seconds;
 					rates.put(variant, rate);
@@ -113,44 +110,6 @@ public final class Bench {
 					ratios.stream().mapToDouble(Double::doubleValue).min().orElse(0),
 					ratios.stream().mapToDouble(Double::doubleValue).max().orElse(0));
 		}
-	}
-
-	private static long load(HttpClient client, URI uri, int threads, Duration length) throws InterruptedException {
-		HttpRequest request = HttpRequest.newBuilder(uri).GET().build();
-		LongAdder ok = new LongAdder();
-		LongAdder failed = new LongAdder();
-		AtomicBoolean stop = new AtomicBoolean();
-		CountDownLatch done = new CountDownLatch(threads);
-		for (int i = 0; i < threads; i++) {
-			Thread thread = new Thread(() -> {
-				try {
-					while (!stop.get()) {
-						try {
-							if (client.send(request, BodyHandlers.discarding()).statusCode() == 200) {
-								ok.increment();
-							}
-							else {
-								failed.increment();
-							}
-						}
-						catch (Exception ex) {
-							failed.increment();
-						}
-					}
-				}
-				finally {
-					done.countDown();
-				}
-			}, "bench-load-" + i);
-			thread.start();
-		}
-		Thread.sleep(length.toMillis());
-		stop.set(true);
-		done.await();
-		if (failed.sum() > 0) {
-			throw new IllegalStateException(failed.sum() + " requests to " + uri + " failed");
-		}
-		return ok.sum();
 	}
 
 	// ---- close and startup ----
