@@ -122,10 +122,12 @@ public final class Bench {
 		Map<Variant, List<Double>> ready = new EnumMap<>(Variant.class);
 		Map<Variant, List<Double>> sinceJvm = new EnumMap<>(Variant.class);
 		Map<Variant, List<Double>> close = new EnumMap<>(Variant.class);
+		Map<Variant, List<Double>> readyCpu = new EnumMap<>(Variant.class);
+		Map<Variant, List<Double>> closeCpu = new EnumMap<>(Variant.class);
 		List<String> args = new ArrayList<>(APP);
 		args.add("--bench.close-when-ready=true");
-		System.out.printf(Locale.ROOT, "%-5s %-16s %16s %22s %12s%n", "run", "variant", "ready (Spring ms)",
-				"ready since JVM (ms)", "close (ms)");
+		System.out.printf(Locale.ROOT, "%-5s %-16s %12s %14s %14s %10s %14s%n", "run", "variant", "ready (ms)",
+				"ready JVM (ms)", "ready CPU (ms)", "close (ms)", "close CPU (ms)");
 		for (int run = 0; run <= runs; run++) {
 			Variant[] order = (run % 2 == 0) ? new Variant[] { Variant.WITH, Variant.WITHOUT }
 					: new Variant[] { Variant.WITHOUT, Variant.WITH };
@@ -134,37 +136,43 @@ public final class Bench {
 					child.verifyVariant();
 					double readyMs = Long.parseLong(child.await("READY-NANOS", Duration.ofSeconds(5))) / 1e6;
 					double jvmMs = Long.parseLong(child.await("READY-SINCE-JVM-START-MILLIS", Duration.ofSeconds(5)));
+					double readyCpuMs = Long.parseLong(child.await("READY-CPU-NANOS", Duration.ofSeconds(5))) / 1e6;
 					double closeMs = Long.parseLong(child.await("CLOSE-NANOS", Duration.ofSeconds(60))) / 1e6;
+					double closeCpuMs = Long.parseLong(child.await("CLOSE-CPU-NANOS", Duration.ofSeconds(5))) / 1e6;
 					if (!child.awaitExit(Duration.ofSeconds(30))) {
 						throw new IllegalStateException(variant + " run did not exit after close");
 					}
 					String label = (run == 0) ? "warm" : String.valueOf(run);
-					System.out.printf(Locale.ROOT, "%-5s %-16s %16.0f %22.0f %12.1f%n", label, variant, readyMs, jvmMs,
-							closeMs);
+					System.out.printf(Locale.ROOT, "%-5s %-16s %12.0f %14.0f %14.0f %10.1f %14.1f%n", label, variant,
+							readyMs, jvmMs, readyCpuMs, closeMs, closeCpuMs);
 					if (run > 0) {
 						ready.computeIfAbsent(variant, (v) -> new ArrayList<>()).add(readyMs);
 						sinceJvm.computeIfAbsent(variant, (v) -> new ArrayList<>()).add(jvmMs);
 						close.computeIfAbsent(variant, (v) -> new ArrayList<>()).add(closeMs);
+						readyCpu.computeIfAbsent(variant, (v) -> new ArrayList<>()).add(readyCpuMs);
+						closeCpu.computeIfAbsent(variant, (v) -> new ArrayList<>()).add(closeCpuMs);
 					}
 				}
 			}
 		}
 		System.out.println();
-		System.out.printf(Locale.ROOT, "%-34s %12s %12s %12s %s%n", "median", "with", "without", "difference",
+		System.out.printf(Locale.ROOT, "%-36s %12s %12s %12s %s%n", "median", "with", "without", "difference",
 				"goal");
 		if (printStartup) {
 			summary("startup, ready (Spring's time taken)", ready, "<= 50 ms more");
 			summary("startup, ready since JVM start", sinceJvm, "<= 50 ms more");
+			summary("startup, process CPU until ready", readyCpu, "(CPU, all threads)");
 		}
 		if (printClose) {
 			summary("close, no traffic, delay 0", close, "<= 100 ms more");
+			summary("close, process CPU", closeCpu, "(CPU, all threads)");
 		}
 	}
 
 	private static void summary(String what, Map<Variant, List<Double>> values, String goal) {
 		double with = median(values.get(Variant.WITH));
 		double without = median(values.get(Variant.WITHOUT));
-		System.out.printf(Locale.ROOT, "%-34s %9.1f ms %9.1f ms %+9.1f ms %s%n", what, with, without, with - without,
+		System.out.printf(Locale.ROOT, "%-36s %9.1f ms %9.1f ms %+9.1f ms %s%n", what, with, without, with - without,
 				goal);
 	}
 
