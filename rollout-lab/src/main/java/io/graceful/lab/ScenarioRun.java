@@ -95,6 +95,10 @@ final class ScenarioRun {
 				for (AppInstance instance : instances) {
 					String roll = "roll " + (restarts.size() + 1) + "/" + (this.settings.rounds * instances.size())
 							+ " " + instance.name();
+					if (this.settings.burst > 0) {
+						this.phase = roll + ": queueing " + this.settings.burst + " background increments on it";
+						this.load.burst(instance.port(), this.settings.burst, this.settings.incrementDelayMs);
+					}
 					this.phase = roll + ": SIGTERM, waiting for exit";
 					AppInstance.Restart restart = instance.stop(this.settings.gracePeriod.toSeconds());
 					this.phase = roll + ": restarting, waiting for HAProxy to report it UP";

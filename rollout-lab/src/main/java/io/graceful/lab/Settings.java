@@ -34,6 +34,8 @@ final class Settings {
 
 	int incrementDelayMs = 2000;
 
+	int burst = 12;
+
 	double longShare = 0.25;
 
 	int shortMaxMs = 50;
@@ -90,6 +92,8 @@ final class Settings {
 				  --tail=DUR               load after the last roll [3s]
 				  --increment-share=F      share of requests that are POST /counter/increment [0.1]
 				  --increment-delay=MS     delayMs of each increment (background task wait) [2000]
+				  --burst=N                increments sent straight to an instance just before its SIGTERM, so background
+				                           work is queued on its executor when the shutdown begins [12]
 				  --long-share=F           share of orders with long work [0.25]
 				  --short-max=MS           short orders: workMs 0..MS [50]
 				  --long-min=MS --long-max=MS  long orders: workMs range [300..3000] (keep <= 3000: fits every bound)
@@ -161,6 +165,7 @@ final class Settings {
 			case "tail" -> this.tail = duration(value);
 			case "increment-share" -> this.incrementShare = Double.parseDouble(value);
 			case "increment-delay" -> this.incrementDelayMs = Integer.parseInt(value);
+			case "burst" -> this.burst = Integer.parseInt(value);
 			case "long-share" -> this.longShare = Double.parseDouble(value);
 			case "short-max" -> this.shortMaxMs = Integer.parseInt(value);
 			case "long-min" -> this.longMinMs = Integer.parseInt(value);
@@ -187,6 +192,7 @@ final class Settings {
 		require(this.rounds >= 1, "--rounds must be at least 1");
 		require(this.longMaxMs <= 3000, "--long-max must be <= 3000 so every request fits the drain bound");
 		require(0 <= this.longMinMs && this.longMinMs <= this.longMaxMs, "--long-min must be in [0, --long-max]");
+		require(this.burst >= 0 && this.burst <= 1000, "--burst must be in [0, 1000]");
 		require(this.incrementShare >= 0 && this.incrementShare <= 1, "--increment-share must be in [0, 1]");
 		require(this.longShare >= 0 && this.longShare <= 1, "--long-share must be in [0, 1]");
 		require(this.incrementDelayMs >= 0 && this.incrementDelayMs <= 60000, "--increment-delay must be 0..60000");
