@@ -24,6 +24,8 @@ final class Settings {
 
 	int rounds = 1;
 
+	Duration prewarm = Duration.ofSeconds(10);
+
 	Duration warmup = Duration.ofSeconds(4);
 
 	Duration settle = Duration.ofSeconds(2);
@@ -87,7 +89,8 @@ final class Settings {
 				  --rate=N                 requests per second, fixed arrival rate (open model) [40]
 				  --instances=N            sample-app instances behind HAProxy [2]
 				  --rounds=N               times every instance is rolled (restarts = instances x rounds) [1]
-				  --warmup=DUR             load before the first roll [4s]
+				  --prewarm=DUR            unmeasured orders-only load once the instances are UP, so no JVM is cold [10s]
+				  --warmup=DUR             measured load before the first roll [4s]
 				  --settle=DUR             load between an instance being UP again and the next roll [2s]
 				  --tail=DUR               load after the last roll [3s]
 				  --increment-share=F      share of requests that are POST /counter/increment [0.1]
@@ -160,6 +163,7 @@ final class Settings {
 			case "rate" -> this.rate = Double.parseDouble(value);
 			case "instances" -> this.instances = Integer.parseInt(value);
 			case "rounds" -> this.rounds = Integer.parseInt(value);
+			case "prewarm" -> this.prewarm = duration(value);
 			case "warmup" -> this.warmup = duration(value);
 			case "settle" -> this.settle = duration(value);
 			case "tail" -> this.tail = duration(value);
