@@ -67,7 +67,7 @@ final class LoadGenerator {
 
 	final AtomicLong failed = new AtomicLong();
 
-	private final java.util.concurrent.atomic.AtomicLong nextSeq = new java.util.concurrent.atomic.AtomicLong();
+	private final AtomicLong nextSeq = new AtomicLong();
 
 	private volatile boolean running;
 
