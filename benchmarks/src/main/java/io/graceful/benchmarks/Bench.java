@@ -1,18 +1,11 @@
 package io.graceful.benchmarks;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.LongAdder;
 
 import io.graceful.benchmarks.Child.Variant;
 
@@ -22,7 +15,7 @@ import io.graceful.benchmarks.Child.Variant;
  * next to them.
  * <ul>
  * <li>{@code throughput}: requests per second of a trivial endpoint, both applications
- * running, load from the JDK HttpClient (goal: ratio with/without at least 0.99);</li>
+ * running, load from keep-alive sockets in this JVM (goal: ratio with/without at least 0.99);</li>
  * <li>{@code close}: how long closing the context takes with no traffic and a withdraw
  * delay of 0 (goal: at most 100 ms more);</li>
  * <li>{@code startup}: time to ApplicationReadyEvent (goal: at most 50 ms more).</li>
@@ -49,6 +42,7 @@ public final class Bench {
 					Duration.ofSeconds(Integer.getInteger("bench.round-seconds", 3)), Integer.getInteger("bench.threads", 4));
 			case "close" -> lifecycle(Integer.getInteger("bench.runs", 8), true, false);
 			case "startup" -> lifecycle(Integer.getInteger("bench.runs", 8), false, true);
+			case "lifecycle" -> lifecycle(Integer.getInteger("bench.runs", 8), true, true);
 			case "all" -> {
 				throughput(Integer.getInteger("bench.rounds", 6),
 						Duration.ofSeconds(Integer.getInteger("bench.round-seconds", 3)), Integer.getInteger("bench.threads", 4));
@@ -60,28 +54,33 @@ public final class Bench {
 				lifecycle(1, true, true);
 			}
 			default -> throw new IllegalArgumentException("Unknown benchmark '" + mode
-					+ "'; use throughput, close, startup, all or smoke");
+					+ "'; use throughput, close, startup, lifecycle (close and startup), all or smoke");
 		}
 	}
 
 	// ---- throughput ----
 
 	static void throughput(int rounds, Duration roundLength, int threads) throws Exception {
-		System.out.printf(Locale.ROOT, "%nThroughput of GET /hello (Tomcat), %d client threads, %d rounds of %ss per "
+		System.out.printf(Locale.ROOT, "%nThroughput of GET /hello (Tomcat, keep-alive), %d connections, %d rounds of %ss per "
 				+ "variant, alternating (ABBA)%n", threads, rounds, roundLength.toMillis() / 1000.0);
-		try (Child with = Child.start(Variant.WITH, JVM, APP); Child without = Child.start(Variant.WITHOUT, JVM, APP)) {
-			Map<Variant, URI> uris = new EnumMap<>(Variant.class);
+		// bench.control=true runs the starter on both sides: the ratio then shows the noise floor
+		boolean control = Boolean.getBoolean("bench.control");
+		if (control) {
+			System.out.println("CONTROL RUN: both sides have the starter; 'without starter' rows are a second copy");
+		}
+		// the side started first tends to be faster on a busy machine: give that to the side without the starter
+		try (Child without = Child.start(control ? Variant.WITH : Variant.WITHOUT, JVM, APP);
+				Child with = Child.start(Variant.WITH, JVM, APP)) {
+			Map<Variant, Integer> ports = new EnumMap<>(Variant.class);
 			for (Child child : List.of(with, without)) {
 				child.verifyVariant();
 			}
-			uris.put(Variant.WITH, URI.create("http://127.0.0.1:" + with.await("PORT", Duration.ofSeconds(5)) + "/hello"));
-			uris.put(Variant.WITHOUT,
-					URI.create("http://127.0.0.1:" + without.await("PORT", Duration.ofSeconds(5)) + "/hello"));
-			HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-			// warm-up: JIT and connection pools of both
-			for (int i = 0; i < 2; i++) {
+			ports.put(Variant.WITH, Integer.parseInt(with.await("PORT", Duration.ofSeconds(5))));
+			ports.put(Variant.WITHOUT, Integer.parseInt(without.await("PORT", Duration.ofSeconds(5))));
+			// warm-up: JIT of both servers and of the load generator
+			for (int i = 0; i < 3; i++) {
 				for (Variant variant : Variant.values()) {
-					load(client, uris.get(variant), threads, roundLength.multipliedBy(2).plusSeconds(1));
+					RawHttpLoad.run(ports.get(variant), "/hello", threads, roundLength.multipliedBy(2).plusSeconds(1));
 				}
 			}
 			System.out.printf(Locale.ROOT, "%-6s %-16s %10s %12s%n", "round", "variant", "requests", "req/s");
@@ -93,7 +92,7 @@ public final class Bench {
 				Map<Variant, Double> rates = new EnumMap<>(Variant.class);
 				for (Variant variant : order) {
 					long start = System.nanoTime();
-					long requests = load(client, uris.get(variant), threads, roundLength);
+					long requests = RawHttpLoad.run(ports.get(variant), "/hello", threads, roundLength);
 					double seconds = (System.nanoTime() - start) / 1e9;
 					double rate = requests / seconds;
 					rates.put(variant, rate);
@@ -115,44 +114,6 @@ public final class Bench {
 		}
 	}
 
-	private static long load(HttpClient client, URI uri, int threads, Duration length) throws InterruptedException {
-		HttpRequest request = HttpRequest.newBuilder(uri).GET().build();
-		LongAdder ok = new LongAdder();
-		LongAdder failed = new LongAdder();
-		AtomicBoolean stop = new AtomicBoolean();
-		CountDownLatch done = new CountDownLatch(threads);
-		for (int i = 0; i < threads; i++) {
-			Thread thread = new Thread(() -> {
-				try {
-					while (!stop.get()) {
-						try {
-							if (client.send(request, BodyHandlers.discarding()).statusCode() == 200) {
-								ok.increment();
-							}
-							else {
-								failed.increment();
-							}
-						}
-						catch (Exception ex) {
-							failed.increment();
-						}
-					}
-				}
-				finally {
-					done.countDown();
-				}
-			}, "bench-load-" + i);
-			thread.start();
-		}
-		Thread.sleep(length.toMillis());
-		stop.set(true);
-		done.await();
-		if (failed.sum() > 0) {
-			throw new IllegalStateException(failed.sum() + " requests to " + uri + " failed");
-		}
-		return ok.sum();
-	}
-
 	// ---- close and startup ----
 
 	static void lifecycle(int runs, boolean printClose, boolean printStartup) throws Exception {
@@ -161,10 +122,12 @@ public final class Bench {
 		Map<Variant, List<Double>> ready = new EnumMap<>(Variant.class);
 		Map<Variant, List<Double>> sinceJvm = new EnumMap<>(Variant.class);
 		Map<Variant, List<Double>> close = new EnumMap<>(Variant.class);
+		Map<Variant, List<Double>> readyCpu = new EnumMap<>(Variant.class);
+		Map<Variant, List<Double>> closeCpu = new EnumMap<>(Variant.class);
 		List<String> args = new ArrayList<>(APP);
 		args.add("--bench.close-when-ready=true");
-		System.out.printf(Locale.ROOT, "%-5s %-16s %16s %22s %12s%n", "run", "variant", "ready (Spring ms)",
-				"ready since JVM (ms)", "close (ms)");
+		System.out.printf(Locale.ROOT, "%-5s %-16s %12s %14s %14s %10s %14s%n", "run", "variant", "ready (ms)",
+				"ready JVM (ms)", "ready CPU (ms)", "close (ms)", "close CPU (ms)");
 		for (int run = 0; run <= runs; run++) {
 			Variant[] order = (run % 2 == 0) ? new Variant[] { Variant.WITH, Variant.WITHOUT }
 					: new Variant[] { Variant.WITHOUT, Variant.WITH };
@@ -173,37 +136,43 @@ public final class Bench {
 					child.verifyVariant();
 					double readyMs = Long.parseLong(child.await("READY-NANOS", Duration.ofSeconds(5))) / 1e6;
 					double jvmMs = Long.parseLong(child.await("READY-SINCE-JVM-START-MILLIS", Duration.ofSeconds(5)));
+					double readyCpuMs = Long.parseLong(child.await("READY-CPU-NANOS", Duration.ofSeconds(5))) / 1e6;
 					double closeMs = Long.parseLong(child.await("CLOSE-NANOS", Duration.ofSeconds(60))) / 1e6;
+					double closeCpuMs = Long.parseLong(child.await("CLOSE-CPU-NANOS", Duration.ofSeconds(5))) / 1e6;
 					if (!child.awaitExit(Duration.ofSeconds(30))) {
 						throw new IllegalStateException(variant + " run did not exit after close");
 					}
 					String label = (run == 0) ? "warm" : String.valueOf(run);
-					System.out.printf(Locale.ROOT, "%-5s %-16s %16.0f %22.0f %12.1f%n", label, variant, readyMs, jvmMs,
-							closeMs);
+					System.out.printf(Locale.ROOT, "%-5s %-16s %12.0f %14.0f %14.0f %10.1f %14.1f%n", label, variant,
+							readyMs, jvmMs, readyCpuMs, closeMs, closeCpuMs);
 					if (run > 0) {
 						ready.computeIfAbsent(variant, (v) -> new ArrayList<>()).add(readyMs);
 						sinceJvm.computeIfAbsent(variant, (v) -> new ArrayList<>()).add(jvmMs);
 						close.computeIfAbsent(variant, (v) -> new ArrayList<>()).add(closeMs);
+						readyCpu.computeIfAbsent(variant, (v) -> new ArrayList<>()).add(readyCpuMs);
+						closeCpu.computeIfAbsent(variant, (v) -> new ArrayList<>()).add(closeCpuMs);
 					}
 				}
 			}
 		}
 		System.out.println();
-		System.out.printf(Locale.ROOT, "%-34s %12s %12s %12s %s%n", "median", "with", "without", "difference",
+		System.out.printf(Locale.ROOT, "%-36s %12s %12s %12s %s%n", "median", "with", "without", "difference",
 				"goal");
 		if (printStartup) {
 			summary("startup, ready (Spring's time taken)", ready, "<= 50 ms more");
 			summary("startup, ready since JVM start", sinceJvm, "<= 50 ms more");
+			summary("startup, process CPU until ready", readyCpu, "(CPU, all threads)");
 		}
 		if (printClose) {
 			summary("close, no traffic, delay 0", close, "<= 100 ms more");
+			summary("close, process CPU", closeCpu, "(CPU, all threads)");
 		}
 	}
 
 	private static void summary(String what, Map<Variant, List<Double>> values, String goal) {
 		double with = median(values.get(Variant.WITH));
 		double without = median(values.get(Variant.WITHOUT));
-		System.out.printf(Locale.ROOT, "%-34s %9.1f ms %9.1f ms %+9.1f ms %s%n", what, with, without, with - without,
+		System.out.printf(Locale.ROOT, "%-36s %9.1f ms %9.1f ms %+9.1f ms %s%n", what, with, without, with - without,
 				goal);
 	}
 

@@ -16,10 +16,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.server.WebFilter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -189,6 +191,25 @@ class GracefulAutoConfigurationTests {
 			assertThat(context).getBean("gracefulRequestTrackingFilter").isSameAs(UserBeans.FILTER);
 			assertThat(context).hasSingleBean(WithdrawLifecycle.class);
 		});
+	}
+
+	@Test
+	void reactiveApplicationGetsTheRequestTrackingWebFilter() {
+		new ReactiveWebApplicationContextRunner().withConfiguration(CoreAutoConfigurations.CORE)
+			.withPropertyValues("spring.main.cloud-platform=none")
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasBean("gracefulRequestTrackingWebFilter");
+				assertThat(context.getBeansOfType(WebFilter.class)).hasSize(1);
+			});
+	}
+
+	@Test
+	void reactiveApplicationBacksOffFromAUserRequestTrackingWebFilter() {
+		WebFilter userFilter = (exchange, chain) -> chain.filter(exchange);
+		new ReactiveWebApplicationContextRunner().withConfiguration(CoreAutoConfigurations.CORE)
+			.withPropertyValues("spring.main.cloud-platform=none")
+			.withBean("gracefulRequestTrackingWebFilter", WebFilter.class, () -> userFilter)
+			.run((context) -> assertThat(context).getBean("gracefulRequestTrackingWebFilter").isSameAs(userFilter));
 	}
 
 	static void assertRejected(ApplicationContextRunner runner, String property, String message) {

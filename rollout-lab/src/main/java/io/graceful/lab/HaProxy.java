@@ -100,6 +100,8 @@ final class HaProxy implements AutoCloseable {
 		cfg.append("global\n  maxconn 4096\n  stats socket ").append(socket()).append(" mode 600 level admin\n\n");
 		cfg.append("defaults\n  mode ").append(this.mode.haproxyMode).append('\n');
 		cfg.append("  timeout connect 2s\n  timeout client 60s\n  timeout server 60s\n");
+		cfg.append("  # a busy machine can make a healthy instance slow to answer; a 503 from readiness is still fast\n");
+		cfg.append("  timeout check 3s\n");
 		cfg.append("  # kube-proxy never retries or re-routes a request: neither do we\n  retries 0\n");
 		cfg.append("  no option redispatch\n\n");
 		cfg.append("frontend lab\n  bind 127.0.0.1:").append(this.port).append("\n  default_backend apps\n\n");

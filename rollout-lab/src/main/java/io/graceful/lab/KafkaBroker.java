@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -118,7 +119,7 @@ final class KafkaBroker implements AutoCloseable {
 	}
 
 	private static List<String> concat(List<String> head, String... tail) {
-		java.util.ArrayList<String> all = new java.util.ArrayList<>(head);
+		List<String> all = new ArrayList<>(head);
 		all.addAll(List.of(tail));
 		return all;
 	}

@@ -115,16 +115,16 @@ public final class Lab {
 	static String header(Settings s) {
 		return String.format(Locale.ROOT, """
 				graceful rollout lab: %d instances behind HAProxy (%s), %d roll(s) each, %s req/s open-model load
-				  mix: %.0f%% counter increments (delayMs %d), orders with workMs 0..%d (%.0f%% long: %d..%d)
+				  mix: %.0f%% counter increments (delayMs %d) + %d queued straight on each instance before its SIGTERM, orders with workMs 0..%d (%.0f%% long: %d..%d)
 				  HAProxy readiness check GET %s every %dms, fall %d, rise %d (DOWN after %dms); retries 0, no redispatch
 				  graceful.withdraw.delay %dms = check inter x fall (%dms) + %dms margin%s
-				  warm-up %ss, settle %ss, tail %ss; SIGKILL after %ss; seed %d
+				  pre-warm %ss (unmeasured), warm-up %ss, settle %ss, tail %ss; SIGKILL after %ss; seed %d
 				""", s.instances, s.modes.stream().map(Enum::name).reduce((a, b) -> a + ", " + b).orElse(""),
-				s.rounds, s.rate, s.incrementShare * 100, s.incrementDelayMs, s.shortMaxMs, s.longShare * 100,
+				s.rounds, s.rate, s.incrementShare * 100, s.incrementDelayMs, s.burst, s.shortMaxMs, s.longShare * 100,
 				s.longMinMs, s.longMaxMs, HaProxy.READINESS_PATH, s.checkInterMs, s.checkFall, s.checkRise,
 				s.healthCheck().detectionMs(), s.withdrawDelay.toMillis(), s.healthCheck().detectionMs(),
 				s.withdrawMarginMs(), (s.withdrawMarginMs() < 1000) ? "  WARNING: margin under 1s" : "",
-				s.warmup.toMillis() / 1000.0, s.settle.toMillis() / 1000.0, s.tail.toMillis() / 1000.0,
+				s.prewarm.toMillis() / 1000.0, s.warmup.toMillis() / 1000.0, s.settle.toMillis() / 1000.0, s.tail.toMillis() / 1000.0,
 				s.gracePeriod.toSeconds(), s.seed);
 	}
 

@@ -67,6 +67,8 @@ final class LoadGenerator {
 
 	final AtomicLong failed = new AtomicLong();
 
+	private final AtomicLong nextSeq = new AtomicLong();
+
 	private volatile boolean running;
 
 	private Thread pacer;
@@ -97,14 +99,13 @@ final class LoadGenerator {
 	private void pace() {
 		long periodNanos = (long) (1_000_000_000L / this.rate);
 		long next = System.nanoTime();
-		long seq = 0;
 		while (this.running) {
 			long wait = next - System.nanoTime();
 			if (wait > 0) {
 				LockSupport.parkNanos(wait);
 				continue;
 			}
-			send(seq++);
+			send(this.nextSeq.getAndIncrement());
 			next += periodNanos;
 		}
 	}
@@ -135,6 +136,33 @@ final class LoadGenerator {
 				.POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + id + "\",\"workMs\":" + workMs + "}"))
 				.build();
 		}
+		track(client, request, seq, kind, id);
+	}
+
+	/**
+	 * Sends {@code count} increments straight to one instance (not through the balancer), as a batch of background
+	 * jobs queued just before that instance is stopped, and waits for their answers.
+	 */
+	void burst(int port, int count, int delayMs) {
+		URI instance = URI.create("http://127.0.0.1:" + port + "/counter/increment?delayMs=" + delayMs);
+		List<CompletableFuture<?>> futures = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			HttpRequest request = HttpRequest.newBuilder(instance)
+				.timeout(this.timeout)
+				.POST(HttpRequest.BodyPublishers.noBody())
+				.build();
+			futures.add(track(this.clients.get(0), request, this.nextSeq.getAndIncrement(), "increment-burst", ""));
+		}
+		try {
+			CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+				.get(this.timeout.toSeconds() + 5, TimeUnit.SECONDS);
+		}
+		catch (Exception ex) {
+			// recorded as failed requests
+		}
+	}
+
+	private CompletableFuture<?> track(HttpClient client, HttpRequest request, long seq, String kind, String id) {
 		double start = LabClock.now();
 		this.sent.incrementAndGet();
 		CompletableFuture<?> future = client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
@@ -150,6 +178,7 @@ final class LoadGenerator {
 		synchronized (this.pending) {
 			this.pending.add(future);
 		}
+		return future;
 	}
 
 	private static String describe(Throwable ex) {

@@ -53,7 +53,7 @@ final class Report {
 		rows.add(row("requests sent", runs, (r) -> String.valueOf(r.sent())));
 		rows.add(row("  ok (2xx)", runs, (r) -> String.valueOf(r.ok())));
 		rows.add(row("  failed", runs, (r) -> String.valueOf(r.failed())));
-		rows.add(row("    orders / increments", runs, (r) -> r.failed("order") + " / " + r.failed("increment")));
+		rows.add(row("    orders / increments", runs, (r) -> r.failed("order") + " / " + (r.failed() - r.failed("order"))));
 		rows.add(row("    why", runs, (r) -> r.failureReasons().isEmpty() ? "-"
 				: r.failureReasons().entrySet().stream().map((e) -> e.getKey() + " x" + e.getValue())
 					.collect(Collectors.joining(", "))));
@@ -120,11 +120,11 @@ final class Report {
 	static String json(Settings settings, List<RunResult> runs) {
 		StringBuilder json = new StringBuilder("{\n  \"settings\": {");
 		json.append(String.format(Locale.ROOT,
-				"\"rate\": %s, \"instances\": %d, \"rounds\": %d, \"incrementShare\": %s, \"incrementDelayMs\": %d, "
+				"\"rate\": %s, \"instances\": %d, \"rounds\": %d, \"incrementShare\": %s, \"incrementDelayMs\": %d, \"burst\": %d, "
 						+ "\"longShare\": %s, \"workMs\": [0, %d, %d, %d], \"seed\": %d, \"withdrawDelayMs\": %d, "
 						+ "\"check\": {\"interMs\": %d, \"fall\": %d, \"rise\": %d}, \"gracePeriodMs\": %d},\n",
 				settings.rate, settings.instances, settings.rounds, settings.incrementShare,
-				settings.incrementDelayMs, settings.longShare, settings.shortMaxMs, settings.longMinMs,
+				settings.incrementDelayMs, settings.burst, settings.longShare, settings.shortMaxMs, settings.longMinMs,
 				settings.longMaxMs, settings.seed, settings.withdrawDelay.toMillis(), settings.checkInterMs,
 				settings.checkFall, settings.checkRise, settings.gracePeriod.toMillis()));
 		json.append("  \"runs\": [");
@@ -140,7 +140,7 @@ final class Report {
 							+ "\"counter\": %d, \"missingIncrements\": %d, \"caughtUp\": %s, \"catchUp\": \"%s\", "
 							+ "\"lostNothing\": %s, \"restarts\": [%s]}",
 					r.label(), r.mode(), r.graceful(), r.sent(), r.ok(), r.failed(), r.failed("order"),
-					r.failed("increment"), reasons(r.failureReasons()), v.ordersAcknowledged(), v.orderRows(),
+					r.failed() - r.failed("order"), reasons(r.failureReasons()), v.ordersAcknowledged(), v.orderRows(),
 					v.missingOrders(), v.eventRows(), v.missingEvents(), v.incrementsAcknowledged(), v.counter(),
 					v.missingIncrements(), v.caughtUp(), v.catchUp(), r.lostNothing(),
 					r.restarts().stream().map((s) -> String.format(Locale.ROOT,

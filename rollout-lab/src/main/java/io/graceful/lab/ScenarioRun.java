@@ -38,6 +38,8 @@ final class ScenarioRun {
 
 	private final Path dir;
 
+	private final String idPrefix;
+
 	private volatile String phase = "starting";
 
 	private volatile LoadGenerator load;
@@ -51,6 +53,7 @@ final class ScenarioRun {
 		this.mode = mode;
 		this.graceful = graceful;
 		this.label = mode + (graceful ? " graceful" : " baseline");
+		this.idPrefix = mode.name().toLowerCase(Locale.ROOT) + (graceful ? "g" : "b");
 		this.dir = runDir.resolve(mode.name().toLowerCase(Locale.ROOT) + "-" + (graceful ? "graceful" : "baseline"));
 	}
 
@@ -84,9 +87,9 @@ final class ScenarioRun {
 			for (AppInstance instance : instances) {
 				awaitUp(balancer, instance);
 			}
+			prewarm(balancer);
 			this.load = new LoadGenerator(balancer.port(), this.settings.rate, mix(), this.settings.seed,
-					this.mode.name().toLowerCase(Locale.ROOT) + (this.graceful ? "g" : "b"), this.settings.clients,
-					this.settings.requestTimeout);
+					this.idPrefix, this.settings.clients, this.settings.requestTimeout);
 			double loadStart = LabClock.now();
 			this.load.start();
 			pause("warm-up", this.settings.warmup);
@@ -95,6 +98,10 @@ final class ScenarioRun {
 				for (AppInstance instance : instances) {
 					String roll = "roll " + (restarts.size() + 1) + "/" + (this.settings.rounds * instances.size())
 							+ " " + instance.name();
+					if (this.settings.burst > 0) {
+						this.phase = roll + ": queueing " + this.settings.burst + " background increments on it";
+						this.load.burst(instance.port(), this.settings.burst, this.settings.incrementDelayMs);
+					}
 					this.phase = roll + ": SIGTERM, waiting for exit";
 					AppInstance.Restart restart = instance.stop(this.settings.gracePeriod.toSeconds());
 					this.phase = roll + ": restarting, waiting for HAProxy to report it UP";
@@ -128,6 +135,24 @@ final class ScenarioRun {
 			this.phase = null;
 			progress.interrupt();
 		}
+	}
+
+	/**
+	 * Unmeasured load (orders only, ids outside the measured set) so that neither instance is cold when the measured
+	 * load starts: on a busy 2-core machine a cold JVM can take many seconds per request.
+	 */
+	private void prewarm(HaProxy balancer) {
+		if (this.settings.prewarm.isZero()) {
+			return;
+		}
+		this.phase = "pre-warming the instances for " + this.settings.prewarm.toSeconds() + "s (not measured)";
+		LoadGenerator.Mix ordersOnly = new LoadGenerator.Mix(0, this.settings.longShare, this.settings.shortMaxMs,
+				this.settings.longMinMs, this.settings.longMaxMs, this.settings.incrementDelayMs);
+		LoadGenerator warm = new LoadGenerator(balancer.port(), this.settings.rate, ordersOnly, this.settings.seed,
+				"warm-" + this.idPrefix, this.settings.clients, this.settings.requestTimeout);
+		warm.start();
+		pause(this.phase, this.settings.prewarm);
+		warm.stop();
 	}
 
 	private LoadGenerator.Mix mix() {
@@ -246,8 +271,9 @@ final class ScenarioRun {
 
 	private Snapshot snapshot() {
 		try (Connection connection = this.infra.connect(); Statement statement = connection.createStatement()) {
-			return new Snapshot(ids(statement, "SELECT id FROM orders"), ids(statement, "SELECT id FROM order_events"),
-					counter(statement));
+			String measured = " WHERE id LIKE '" + this.idPrefix + "-%'";
+			return new Snapshot(ids(statement, "SELECT id FROM orders" + measured),
+					ids(statement, "SELECT id FROM order_events" + measured), counter(statement));
 		}
 		catch (SQLException ex) {
 			throw new IllegalStateException("Cannot read the sample app's tables", ex);

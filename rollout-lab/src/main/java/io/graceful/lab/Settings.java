@@ -24,6 +24,8 @@ final class Settings {
 
 	int rounds = 1;
 
+	Duration prewarm = Duration.ofSeconds(10);
+
 	Duration warmup = Duration.ofSeconds(4);
 
 	Duration settle = Duration.ofSeconds(2);
@@ -33,6 +35,8 @@ final class Settings {
 	double incrementShare = 0.1;
 
 	int incrementDelayMs = 2000;
+
+	int burst = 12;
 
 	double longShare = 0.25;
 
@@ -85,11 +89,14 @@ final class Settings {
 				  --rate=N                 requests per second, fixed arrival rate (open model) [40]
 				  --instances=N            sample-app instances behind HAProxy [2]
 				  --rounds=N               times every instance is rolled (restarts = instances x rounds) [1]
-				  --warmup=DUR             load before the first roll [4s]
+				  --prewarm=DUR            unmeasured orders-only load once the instances are UP, so no JVM is cold [10s]
+				  --warmup=DUR             measured load before the first roll [4s]
 				  --settle=DUR             load between an instance being UP again and the next roll [2s]
 				  --tail=DUR               load after the last roll [3s]
 				  --increment-share=F      share of requests that are POST /counter/increment [0.1]
 				  --increment-delay=MS     delayMs of each increment (background task wait) [2000]
+				  --burst=N                increments sent straight to an instance just before its SIGTERM, so background
+				                           work is queued on its executor when the shutdown begins [12]
 				  --long-share=F           share of orders with long work [0.25]
 				  --short-max=MS           short orders: workMs 0..MS [50]
 				  --long-min=MS --long-max=MS  long orders: workMs range [300..3000] (keep <= 3000: fits every bound)
@@ -156,11 +163,13 @@ final class Settings {
 			case "rate" -> this.rate = Double.parseDouble(value);
 			case "instances" -> this.instances = Integer.parseInt(value);
 			case "rounds" -> this.rounds = Integer.parseInt(value);
+			case "prewarm" -> this.prewarm = duration(value);
 			case "warmup" -> this.warmup = duration(value);
 			case "settle" -> this.settle = duration(value);
 			case "tail" -> this.tail = duration(value);
 			case "increment-share" -> this.incrementShare = Double.parseDouble(value);
 			case "increment-delay" -> this.incrementDelayMs = Integer.parseInt(value);
+			case "burst" -> this.burst = Integer.parseInt(value);
 			case "long-share" -> this.longShare = Double.parseDouble(value);
 			case "short-max" -> this.shortMaxMs = Integer.parseInt(value);
 			case "long-min" -> this.longMinMs = Integer.parseInt(value);
@@ -187,6 +196,7 @@ final class Settings {
 		require(this.rounds >= 1, "--rounds must be at least 1");
 		require(this.longMaxMs <= 3000, "--long-max must be <= 3000 so every request fits the drain bound");
 		require(0 <= this.longMinMs && this.longMinMs <= this.longMaxMs, "--long-min must be in [0, --long-max]");
+		require(this.burst >= 0 && this.burst <= 1000, "--burst must be in [0, 1000]");
 		require(this.incrementShare >= 0 && this.incrementShare <= 1, "--increment-share must be in [0, 1]");
 		require(this.longShare >= 0 && this.longShare <= 1, "--long-share must be in [0, 1]");
 		require(this.incrementDelayMs >= 0 && this.incrementDelayMs <= 60000, "--increment-delay must be 0..60000");

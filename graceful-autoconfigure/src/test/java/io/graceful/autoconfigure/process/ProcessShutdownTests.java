@@ -28,11 +28,11 @@ import static org.awaitility.Awaitility.await;
 @DisabledOnOs(OS.WINDOWS) // destroy() is SIGTERM only on Unix
 class ProcessShutdownTests {
 
-	private static final Duration DELAY = Duration.ofSeconds(2);
+	private static final Duration DELAY = Duration.ofSeconds(3);
 
 	private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
-	private static final Duration SLOW_REQUEST = Duration.ofSeconds(3);
+	private static final Duration SLOW_REQUEST = Duration.ofSeconds(5);
 
 	/** JVM exit after the last step, signal delivery and scheduling on a loaded machine. */
 	private static final Duration MARGIN = Duration.ofSeconds(5);
@@ -86,7 +86,8 @@ class ProcessShutdownTests {
 			assertThat(readiness).as("readiness during the delay").isNotEmpty();
 			assertThat(readiness).extracting(Sample::status).contains(503);
 			Sample first503 = readiness.stream().filter((sample) -> sample.status() == 503).findFirst().orElseThrow();
-			assertThat(first503.after()).as("503 soon after SIGTERM").isLessThan(Duration.ofMillis(1500));
+			assertThat(first503.after()).as("503 early in the delay (the in-JVM tests hold it to 100 ms)")
+				.isLessThan(DELAY.dividedBy(2));
 			assertThat(readiness.subList(readiness.indexOf(first503), readiness.size()))
 				.as("never ready again").extracting(Sample::status).containsOnly(503);
 			assertThat(signalledTwice).isTrue();
@@ -97,7 +98,8 @@ class ProcessShutdownTests {
 			assertThat(child.process().exitValue()).as("exit status of SIGTERM").isEqualTo(143);
 			assertThat(child.count("Withdraw started:")).as("one withdraw despite two signals").isEqualTo(1);
 			assertThat(child.count("Withdraw finished in")).isEqualTo(1);
-			assertThat(child.count("Web drain started:")).isEqualTo(1);
+			assertThat(child.count("Web drain started: 1 requests in flight"))
+				.as("the slow request outlived the delay and was drained").isEqualTo(1);
 			assertThat(child.count("Web drain finished in")).isEqualTo(1);
 			assertThat(child.count("Web drain hit its")).isZero();
 		}
@@ -117,7 +119,7 @@ class ProcessShutdownTests {
 			assertThat(child.process().waitFor(delay.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
 			Duration exitedAfter = Duration.ofNanos(System.nanoTime() - signalled);
 
-			assertThat(exitedAfter).as("exits promptly, far below the 10s delay").isLessThan(MARGIN);
+			assertThat(exitedAfter).as("exits promptly, far below the %s delay", delay).isLessThan(MARGIN);
 			assertThat(child.count("Withdraw skipped: the application never became ready")).isEqualTo(1);
 			assertThat(child.count("Withdraw started:")).isZero();
 		}
