@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.graceful.autoconfigure.DurationRules;
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.GracefulPhases;
+import io.graceful.autoconfigure.PhaseCallback;
 import io.graceful.autoconfigure.InvalidGracefulPropertyException;
 import io.graceful.autoconfigure.budget.ShutdownBound;
 import io.graceful.autoconfigure.report.ShutdownReport;
@@ -65,13 +66,13 @@ public final class KafkaShutdownAutoConfiguration {
 	}
 
 	@Bean
-	KafkaListenersStoppingLifecycle gracefulKafkaListenersStoppingLifecycle(KafkaListenerShutdown shutdown) {
-		return new KafkaListenersStoppingLifecycle(shutdown);
+	PhaseCallback gracefulKafkaListenersStopping(KafkaListenerShutdown shutdown) {
+		return new PhaseCallback(GracefulPhases.KAFKA_LISTENERS + 1, shutdown::stopping);
 	}
 
 	@Bean
-	KafkaListenersStoppedLifecycle gracefulKafkaListenersStoppedLifecycle(KafkaListenerShutdown shutdown) {
-		return new KafkaListenersStoppedLifecycle(shutdown);
+	PhaseCallback gracefulKafkaListenersStopped(KafkaListenerShutdown shutdown) {
+		return new PhaseCallback(GracefulPhases.KAFKA_LISTENERS - 1, shutdown::stopped);
 	}
 
 	@Bean

@@ -96,6 +96,17 @@ public final class ShutdownReport {
 		this.listeners.add(listener);
 	}
 
+	/**
+	 * The web server has stopped: a shutdown still withdrawing or draining moves on to
+	 * {@link ShutdownState#STOPPING}.
+	 */
+	void webServerStopped() {
+		ShutdownState state = this.state;
+		if (state == ShutdownState.WITHDRAWING || state == ShutdownState.DRAINING) {
+			this.state = ShutdownState.STOPPING;
+		}
+	}
+
 	public void setState(ShutdownState state) {
 		this.state = state;
 	}

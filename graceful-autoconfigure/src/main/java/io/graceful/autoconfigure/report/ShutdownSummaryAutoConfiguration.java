@@ -2,7 +2,9 @@ package io.graceful.autoconfigure.report;
 
 import io.graceful.autoconfigure.DurationRules;
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
+import io.graceful.autoconfigure.GracefulPhases;
 import io.graceful.autoconfigure.GracefulProperties;
+import io.graceful.autoconfigure.PhaseCallback;
 import org.slf4j.spi.LoggingEventBuilder;
 
 import org.springframework.boot.LazyInitializationExcludeFilter;
@@ -34,8 +36,8 @@ public final class ShutdownSummaryAutoConfiguration {
 	}
 
 	@Bean
-	StoppingStateLifecycle gracefulStoppingStateLifecycle(ShutdownReport report) {
-		return new StoppingStateLifecycle(report);
+	PhaseCallback gracefulStoppingState(ShutdownReport report) {
+		return new PhaseCallback(GracefulPhases.WEB_STOP - 1, report::webServerStopped);
 	}
 
 	@Bean

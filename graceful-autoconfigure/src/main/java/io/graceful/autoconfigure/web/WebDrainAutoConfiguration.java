@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.graceful.autoconfigure.DurationRules;
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.GracefulPhases;
+import io.graceful.autoconfigure.PhaseCallback;
 import io.graceful.autoconfigure.GracefulProperties;
 import io.graceful.autoconfigure.budget.ShutdownBound;
 import io.graceful.autoconfigure.report.ShutdownReport;
@@ -73,13 +74,13 @@ public final class WebDrainAutoConfiguration {
 	}
 
 	@Bean
-	WebDrainLifecycle webDrainLifecycle(WebDrain webDrain) {
-		return new WebDrainLifecycle(webDrain);
+	PhaseCallback webDrainStart(WebDrain webDrain) {
+		return new PhaseCallback(GracefulPhases.WEB_DRAIN, webDrain::started);
 	}
 
 	@Bean
-	WebDrainEndLifecycle webDrainEndLifecycle(WebDrain webDrain) {
-		return new WebDrainEndLifecycle(webDrain);
+	PhaseCallback webDrainEnd(WebDrain webDrain) {
+		return new PhaseCallback(GracefulPhases.WEB_DRAIN_END, webDrain::ended);
 	}
 
 	@Bean
