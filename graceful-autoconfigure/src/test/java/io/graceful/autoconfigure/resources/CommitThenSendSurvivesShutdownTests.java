@@ -118,7 +118,9 @@ class CommitThenSendSurvivesShutdownTests {
 			.properties("spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
 					"spring.kafka.producer.key-serializer=org.apache.kafka.common.serialization.StringSerializer",
 					"spring.kafka.producer.value-serializer=org.apache.kafka.common.serialization.StringSerializer",
-					"late.topic=" + topic, "graceful.tasks.timeout=5s", "graceful.datasource.await-timeout=2s")
+					// the record must still be buffered when the flush runs, so the flush is what delivers it
+					"spring.kafka.producer.properties.linger.ms=20000", "late.topic=" + topic,
+					"graceful.tasks.timeout=5s", "graceful.datasource.await-timeout=2s")
 			.run();
 	}
 
