@@ -69,7 +69,13 @@ public final class Bench {
 			System.out.println("CONTROL RUN: both sides have the starter; 'without starter' rows are a second copy");
 		}
 		// the side started first tends to be faster on a busy machine: give that to the side without the starter
-		try (Child without = Child.start(control ? Variant.WITH : Variant.WITHOUT, JVM, APP);
+		// bench.noop-filter=true adds a do-nothing filter to the side without the starter
+		List<String> withoutArgs = new ArrayList<>(APP);
+		if (Boolean.getBoolean("bench.noop-filter")) {
+			System.out.println("'without starter' has a no-op filter first in its chain");
+			withoutArgs.add("--bench.noop-filter=true");
+		}
+		try (Child without = Child.start(control ? Variant.WITH : Variant.WITHOUT, JVM, withoutArgs);
 				Child with = Child.start(Variant.WITH, JVM, APP)) {
 			Map<Variant, Integer> ports = new EnumMap<>(Variant.class);
 			for (Child child : List.of(with, without)) {

@@ -2,7 +2,13 @@ package io.graceful.benchmarks;
 
 import java.lang.management.ManagementFactory;
 
+import jakarta.servlet.Filter;
+
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.web.server.context.WebServerInitializedEvent;
@@ -56,6 +62,22 @@ public class BenchApplication {
 		System.out.println("BENCH-READY-NANOS=" + event.getTimeTaken().toNanos());
 		System.out.println("BENCH-READY-SINCE-JVM-START-MILLIS=" + sinceJvmStart);
 		System.out.println("BENCH-READY-CPU-NANOS=" + processCpuNanos());
+	}
+
+	/**
+	 * A filter that does nothing, first in the chain like graceful's: with
+	 * {@code bench.noop-filter=true} on the side without the starter, a throughput run
+	 * separates the cost of one more filter in the chain from the cost of what graceful's
+	 * filter does.
+	 * @return the registration
+	 */
+	@Bean
+	@ConditionalOnBooleanProperty("bench.noop-filter")
+	FilterRegistrationBean<Filter> benchNoopFilter() {
+		FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(
+				(request, response, chain) -> chain.doFilter(request, response));
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		return registration;
 	}
 
 	@RestController
