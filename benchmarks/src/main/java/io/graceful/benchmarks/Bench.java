@@ -2,10 +2,13 @@ package io.graceful.benchmarks;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
+import java.util.function.ToDoubleFunction;
 
 import io.graceful.benchmarks.Child.Variant;
 
@@ -18,7 +21,10 @@ import io.graceful.benchmarks.Child.Variant;
  * running, load from keep-alive sockets in this JVM (goal: ratio with/without at least 0.99);</li>
  * <li>{@code close}: how long closing the context takes with no traffic and a withdraw
  * delay of 0 (goal: at most 100 ms more);</li>
- * <li>{@code startup}: time to ApplicationReadyEvent (goal: at most 50 ms more).</li>
+ * <li>{@code startup}: time to ApplicationReadyEvent (goal: at most 50 ms more), with the
+ * facts that explain it (main-thread CPU and allocation, classes loaded, GC pauses);</li>
+ * <li>{@code warm}: start and close repeated in one warmed-up JVM, the starter switched on
+ * and off: the work the starter adds without first-time class loading.</li>
  * </ul>
  * Options (system properties): {@code bench.rounds} (throughput rounds per variant, 6),
  * {@code bench.round-seconds} (3), {@code bench.threads} (client threads, 4),
@@ -26,7 +32,9 @@ import io.graceful.benchmarks.Child.Variant;
  */
 public final class Bench {
 
-	private static final List<String> JVM = List.of("-Xms256m", "-Xmx256m", "-XX:+UseSerialGC");
+	// 512 MB: with 256 MB the starter's few MB of allocation at startup happened to cross one more young collection just
+	// before ready, a threshold effect worth one pause (~45 ms here); the GC column shows collections either way
+	private static final List<String> JVM = List.of("-Xms512m", "-Xmx512m", "-XX:+UseSerialGC");
 
 	private static final List<String> APP = List.of("--server.port=0", "--server.address=127.0.0.1",
 			"--spring.main.cloud-platform=none", "--spring.main.banner-mode=off", "--graceful.withdraw.delay=0s",
@@ -43,6 +51,7 @@ public final class Bench {
 			case "close" -> lifecycle(Integer.getInteger("bench.runs", 8), true, false);
 			case "startup" -> lifecycle(Integer.getInteger("bench.runs", 8), false, true);
 			case "lifecycle" -> lifecycle(Integer.getInteger("bench.runs", 8), true, true);
+			case "warm" -> warm(Integer.getInteger("bench.warm.warmups", 15), Integer.getInteger("bench.warm.runs", 20));
 			case "all" -> {
 				throughput(Integer.getInteger("bench.rounds", 6),
 						Duration.ofSeconds(Integer.getInteger("bench.round-seconds", 3)), Integer.getInteger("bench.threads", 4));
@@ -52,9 +61,10 @@ public final class Bench {
 				// proves the benchmarks still run, in seconds; its numbers mean nothing
 				throughput(1, Duration.ofMillis(500), 2);
 				lifecycle(1, true, true);
+				warm(1, 1);
 			}
 			default -> throw new IllegalArgumentException("Unknown benchmark '" + mode
-					+ "'; use throughput, close, startup, lifecycle (close and startup), all or smoke");
+					+ "'; use throughput, close, startup, lifecycle (close and startup), warm, all or smoke");
 		}
 	}
 
@@ -125,61 +135,154 @@ public final class Bench {
 	static void lifecycle(int runs, boolean printClose, boolean printStartup) throws Exception {
 		System.out.printf(Locale.ROOT, "%nStartup and close, %d JVM runs per variant after one warm-up run each, "
 				+ "alternating; no traffic; graceful.withdraw.delay=0s%n", runs);
-		Map<Variant, List<Double>> ready = new EnumMap<>(Variant.class);
-		Map<Variant, List<Double>> sinceJvm = new EnumMap<>(Variant.class);
-		Map<Variant, List<Double>> close = new EnumMap<>(Variant.class);
-		Map<Variant, List<Double>> readyCpu = new EnumMap<>(Variant.class);
-		Map<Variant, List<Double>> closeCpu = new EnumMap<>(Variant.class);
+		Map<Variant, List<Run>> results = new EnumMap<>(Variant.class);
 		List<String> args = new ArrayList<>(APP);
 		args.add("--bench.close-when-ready=true");
-		System.out.printf(Locale.ROOT, "%-5s %-16s %12s %14s %14s %10s %14s%n", "run", "variant", "ready (ms)",
-				"ready JVM (ms)", "ready CPU (ms)", "close (ms)", "close CPU (ms)");
+		System.out.printf(Locale.ROOT, "%-5s %-16s %10s %10s %10s %10s %9s %8s %9s %9s %9s%n", "run", "variant",
+				"ready ms", "JVM ms", "CPU ms", "main CPU", "alloc MB", "classes", "GCs/ms", "close ms", "close CPU");
 		for (int run = 0; run <= runs; run++) {
 			Variant[] order = (run % 2 == 0) ? new Variant[] { Variant.WITH, Variant.WITHOUT }
 					: new Variant[] { Variant.WITHOUT, Variant.WITH };
 			for (Variant variant : order) {
 				try (Child child = Child.start(variant, JVM, args)) {
 					child.verifyVariant();
-					double readyMs = Long.parseLong(child.await("READY-NANOS", Duration.ofSeconds(5))) / 1e6;
-					double jvmMs = Long.parseLong(child.await("READY-SINCE-JVM-START-MILLIS", Duration.ofSeconds(5)));
-					double readyCpuMs = Long.parseLong(child.await("READY-CPU-NANOS", Duration.ofSeconds(5))) / 1e6;
-					double closeMs = Long.parseLong(child.await("CLOSE-NANOS", Duration.ofSeconds(60))) / 1e6;
-					double closeCpuMs = Long.parseLong(child.await("CLOSE-CPU-NANOS", Duration.ofSeconds(5))) / 1e6;
+					Run result = new Run(Long.parseLong(child.await("READY-NANOS", Duration.ofSeconds(5))) / 1e6,
+							Long.parseLong(child.await("READY-SINCE-JVM-START-MILLIS", Duration.ofSeconds(5))),
+							Long.parseLong(child.await("READY-CPU-NANOS", Duration.ofSeconds(5))) / 1e6,
+							child.await("READY-FACTS", Duration.ofSeconds(5)).split(":"),
+							Long.parseLong(child.await("CLOSE-NANOS", Duration.ofSeconds(60))) / 1e6,
+							Long.parseLong(child.await("CLOSE-CPU-NANOS", Duration.ofSeconds(5))) / 1e6);
 					if (!child.awaitExit(Duration.ofSeconds(30))) {
 						throw new IllegalStateException(variant + " run did not exit after close");
 					}
-					String label = (run == 0) ? "warm" : String.valueOf(run);
-					System.out.printf(Locale.ROOT, "%-5s %-16s %12.0f %14.0f %14.0f %10.1f %14.1f%n", label, variant,
-							readyMs, jvmMs, readyCpuMs, closeMs, closeCpuMs);
+					System.out.printf(Locale.ROOT, "%-5s %-16s %10.0f %10.0f %10.0f %10.0f %9.1f %8d %9s %9.1f %9.1f%n",
+							(run == 0) ? "warm" : String.valueOf(run), variant, result.ready, result.sinceJvm,
+							result.cpu, result.mainCpu, result.allocatedMb, result.classes,
+							result.gcCount + "/" + result.gcMillis, result.close, result.closeCpu);
 					if (run > 0) {
-						ready.computeIfAbsent(variant, (v) -> new ArrayList<>()).add(readyMs);
-						sinceJvm.computeIfAbsent(variant, (v) -> new ArrayList<>()).add(jvmMs);
-						close.computeIfAbsent(variant, (v) -> new ArrayList<>()).add(closeMs);
-						readyCpu.computeIfAbsent(variant, (v) -> new ArrayList<>()).add(readyCpuMs);
-						closeCpu.computeIfAbsent(variant, (v) -> new ArrayList<>()).add(closeCpuMs);
+						results.computeIfAbsent(variant, (v) -> new ArrayList<>()).add(result);
 					}
 				}
 			}
 		}
+		List<Run> with = results.get(Variant.WITH);
+		List<Run> without = results.get(Variant.WITHOUT);
 		System.out.println();
-		System.out.printf(Locale.ROOT, "%-36s %12s %12s %12s %s%n", "median", "with", "without", "difference",
-				"goal");
+		System.out.printf(Locale.ROOT, "%-38s %11s %11s %11s %11s  %-22s %s%n", "", "with", "without", "difference",
+				"paired", "95% CI of paired", "goal");
 		if (printStartup) {
-			summary("startup, ready (Spring's time taken)", ready, "<= 50 ms more");
-			summary("startup, ready since JVM start", sinceJvm, "<= 50 ms more");
-			summary("startup, process CPU until ready", readyCpu, "(CPU, all threads)");
+			summary("startup, ready (Spring's time taken)", with, without, Run::ready, "ms", "<= 50 ms more");
+			summary("startup, ready since JVM start", with, without, Run::sinceJvm, "ms", "<= 50 ms more");
+			summary("startup, process CPU until ready", with, without, Run::cpu, "ms", "(all threads)");
+			summary("startup, main thread CPU", with, without, Run::mainCpu, "ms", "(the refresh itself)");
+			summary("startup, main thread allocated", with, without, Run::allocatedMb, "MB", "");
+			summary("startup, classes loaded", with, without, (r) -> r.classes, "", "");
+			summary("startup, GC pauses before ready", with, without, (r) -> r.gcMillis, "ms", "");
 		}
 		if (printClose) {
-			summary("close, no traffic, delay 0", close, "<= 100 ms more");
-			summary("close, process CPU", closeCpu, "(CPU, all threads)");
+			summary("close, no traffic, delay 0", with, without, Run::close, "ms", "<= 100 ms more");
+			summary("close, process CPU", with, without, Run::closeCpu, "ms", "(all threads)");
 		}
+		System.out.println("'paired' is the median of the per-run differences (with minus without, runs taken "
+				+ "side by side); its 95% CI is a bootstrap over the pairs.");
 	}
 
-	private static void summary(String what, Map<Variant, List<Double>> values, String goal) {
-		double with = median(values.get(Variant.WITH));
-		double without = median(values.get(Variant.WITHOUT));
-		System.out.printf(Locale.ROOT, "%-36s %9.1f ms %9.1f ms %+9.1f ms %s%n", what, with, without, with - without,
-				goal);
+	private static void summary(String what, List<Run> with, List<Run> without, ToDoubleFunction<Run> metric,
+			String unit, String goal) {
+		List<Double> withValues = with.stream().map(metric::applyAsDouble).toList();
+		List<Double> withoutValues = without.stream().map(metric::applyAsDouble).toList();
+		List<Double> differences = new ArrayList<>();
+		for (int i = 0; i < Math.min(withValues.size(), withoutValues.size()); i++) {
+			differences.add(withValues.get(i) - withoutValues.get(i));
+		}
+		double[] interval = bootstrapMedianInterval(differences);
+		String u = unit.isEmpty() ? "" : " " + unit;
+		System.out.printf(Locale.ROOT, "%-38s %11s %11s %11s %11s  %-22s %s%n", what,
+				format(median(withValues), u, false), format(median(withoutValues), u, false),
+				format(median(withValues) - median(withoutValues), u, true), format(median(differences), u, true),
+				"[" + format(interval[0], "", true) + ", " + format(interval[1], "", true) + "]" + u, goal);
+	}
+
+	private static String format(double value, String unit, boolean signed) {
+		String number = (Math.abs(value) >= 100) ? String.format(Locale.ROOT, signed ? "%+.0f" : "%.0f", value)
+				: String.format(Locale.ROOT, signed ? "%+.1f" : "%.1f", value);
+		return number + unit;
+	}
+
+	/**
+	 * A percentile bootstrap of the median, with a fixed seed so that the same runs print the
+	 * same interval.
+	 * @param values the per-run differences
+	 * @return the 2.5th and 97.5th percentile of the resampled medians
+	 */
+	static double[] bootstrapMedianInterval(List<Double> values) {
+		if (values.size() < 2) {
+			return new double[] { Double.NaN, Double.NaN };
+		}
+		Random random = new Random(42);
+		int resamples = 4000;
+		double[] medians = new double[resamples];
+		List<Double> sample = new ArrayList<>(values.size());
+		for (int i = 0; i < resamples; i++) {
+			sample.clear();
+			for (int j = 0; j < values.size(); j++) {
+				sample.add(values.get(random.nextInt(values.size())));
+			}
+			medians[i] = median(sample);
+		}
+		Arrays.sort(medians);
+		return new double[] { medians[(int) (resamples * 0.025)], medians[(int) (resamples * 0.975) - 1] };
+	}
+
+	/**
+	 * One JVM run of the application: start to ready, then close.
+	 */
+	private record Run(double ready, double sinceJvm, double cpu, double mainCpu, double allocatedMb, long classes,
+			long gcCount, long gcMillis, double close, double closeCpu) {
+
+		Run(double ready, double sinceJvm, double cpu, String[] facts, double close, double closeCpu) {
+			this(ready, sinceJvm, cpu, Long.parseLong(facts[0]) / 1e6, Long.parseLong(facts[1]) / 1e6,
+					Long.parseLong(facts[2]), Long.parseLong(facts[3]), Long.parseLong(facts[4]), close, closeCpu);
+		}
+
+	}
+
+	// ---- warm startup ----
+
+	static void warm(int warmups, int runs) throws Exception {
+		System.out.printf(Locale.ROOT, "%nWarm start and close in one JVM: %d starts per variant after %d warm-up "
+				+ "starts each, alternating graceful.enabled=true/false (ABBA); no traffic; delay 0%n", runs, warmups);
+		List<String> jvm = List.of("-Xms1g", "-Xmx1g", "-XX:+UseSerialGC", "-Dbench.warm.warmups=" + warmups,
+				"-Dbench.warm.runs=" + runs);
+		Map<Variant, List<double[]>> results = new EnumMap<>(Variant.class);
+		for (String line : Child.runToEnd(WarmStartup.class, jvm, APP, Duration.ofMinutes(30))) {
+			if (line.startsWith("WARM ")) {
+				String[] fields = line.split(" ");
+				Variant variant = fields[1].equals("with") ? Variant.WITH : Variant.WITHOUT;
+				results.computeIfAbsent(variant, (v) -> new ArrayList<>())
+					.add(new double[] { Long.parseLong(fields[2]) / 1e6, Long.parseLong(fields[3]) / 1e6,
+							Long.parseLong(fields[4]) / 1e6 });
+			}
+		}
+		List<double[]> with = results.get(Variant.WITH);
+		List<double[]> without = results.get(Variant.WITHOUT);
+		System.out.printf(Locale.ROOT, "%-38s %11s %11s %11s %11s  %-22s%n", "", "with", "without", "difference",
+				"paired", "95% CI of paired");
+		String[] names = { "warm start (SpringApplication.run)", "warm start, main thread allocated",
+				"warm close, delay 0" };
+		String[] units = { "ms", "MB", "ms" };
+		for (int i = 0; i < names.length; i++) {
+			int index = i;
+			List<Run> w = with.stream().map((v) -> warmRun(v[index])).toList();
+			List<Run> wo = without.stream().map((v) -> warmRun(v[index])).toList();
+			summary(names[i], w, wo, Run::ready, units[i], "");
+		}
+		System.out.println("'without' has the starter's jar but graceful.enabled=false: its auto-configurations are "
+				+ "skipped on their conditions, which costs microseconds.");
+	}
+
+	private static Run warmRun(double value) {
+		return new Run(value, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 	}
 
 	private static double median(List<Double> values) {

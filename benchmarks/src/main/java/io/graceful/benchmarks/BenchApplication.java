@@ -1,5 +1,6 @@
 package io.graceful.benchmarks;
 
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 
 import jakarta.servlet.Filter;
@@ -62,6 +63,27 @@ public class BenchApplication {
 		System.out.println("BENCH-READY-NANOS=" + event.getTimeTaken().toNanos());
 		System.out.println("BENCH-READY-SINCE-JVM-START-MILLIS=" + sinceJvmStart);
 		System.out.println("BENCH-READY-CPU-NANOS=" + processCpuNanos());
+		System.out.println("BENCH-READY-FACTS=" + readyFacts());
+	}
+
+	/**
+	 * Facts about the start that vary far less than its duration: CPU time and bytes
+	 * allocated by the main thread (which does the whole refresh), classes loaded, and the
+	 * garbage collections so far (a start that crosses one more collection pays its pause).
+	 * @return {@code mainCpuNanos:allocatedBytes:classes:gcCount:gcMillis}
+	 */
+	static String readyFacts() {
+		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
+			.getThreadMXBean();
+		long gcCount = 0;
+		long gcMillis = 0;
+		for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+			gcCount += Math.max(0, collector.getCollectionCount());
+			gcMillis += Math.max(0, collector.getCollectionTime());
+		}
+		return threads.getCurrentThreadCpuTime() + ":" + threads.getCurrentThreadAllocatedBytes() + ":"
+				+ ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount() + ":" + gcCount + ":"
+				+ gcMillis;
 	}
 
 	/**

@@ -44,6 +44,41 @@ final class Child implements AutoCloseable {
 	}
 
 	/**
+	 * Run a main class of this module in a JVM of its own, with the starter on the classpath,
+	 * and wait for it to end.
+	 * @param mainClass the class whose {@code main} runs
+	 * @param jvmOptions options of the JVM
+	 * @param args arguments of {@code main}
+	 * @param timeout how long at most
+	 * @return what it printed
+	 */
+	static List<String> runToEnd(Class<?> mainClass, List<String> jvmOptions, List<String> args, Duration timeout)
+			throws IOException, InterruptedException {
+		Path directory = Files.createDirectories(Path.of("benchmarks", "target", "runs"));
+		Path argFile = Files.createTempFile(directory, "bench", ".args");
+		Files.writeString(argFile, "-cp \"" + Variant.WITH.classpath() + "\"\n");
+		Path log = Files.createTempFile(directory, mainClass.getSimpleName(), ".log");
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.add("@" + argFile);
+		command.addAll(jvmOptions);
+		command.add(mainClass.getName());
+		command.addAll(args);
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+		if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+			process.destroyForcibly();
+			throw new IllegalStateException(mainClass.getSimpleName() + " did not end within " + timeout + " (log: "
+					+ log + ")");
+		}
+		List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+		if (process.exitValue() != 0) {
+			throw new IllegalStateException(mainClass.getSimpleName() + " exited with " + process.exitValue()
+					+ " (log: " + log + ")\n" + String.join("\n", lines));
+		}
+		return lines;
+	}
+
+	/**
 	 * Wait for a {@code BENCH-<name>=<value>} marker.
 	 * @param name the marker name
 	 * @param timeout how long at most
