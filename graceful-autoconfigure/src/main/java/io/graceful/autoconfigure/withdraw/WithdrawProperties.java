@@ -31,8 +31,9 @@ public class WithdrawProperties {
 	private Duration quietPeriod;
 
 	/**
-	 * Whether HTTP/1.1 responses carry 'Connection: close' from the start of withdraw on,
-	 * so that keep-alive clients reconnect to another instance.
+	 * Whether HTTP/1.1 responses carry 'Connection: close' and HTTP/2 connections get a
+	 * graceful GOAWAY from the start of withdraw on, so that clients reconnect to another
+	 * instance.
 	 */
 	private boolean connectionClose = true;
 

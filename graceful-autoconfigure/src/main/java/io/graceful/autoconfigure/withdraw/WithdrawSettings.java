@@ -16,7 +16,8 @@ import org.springframework.core.env.Environment;
  * @param reason why that delay, for the log
  * @param minDelay the minimum delay with a quiet period
  * @param quietPeriod the quiet period, or {@code null}
- * @param connectionClose whether responses get {@code Connection: close}
+ * @param connectionClose whether HTTP/1.1 responses get {@code Connection: close} and HTTP/2
+ * connections GOAWAY
  * @param closeIdleConnections whether idle connections are closed at the end
  */
 record WithdrawSettings(Duration delay, String reason, Duration minDelay, Duration quietPeriod,
