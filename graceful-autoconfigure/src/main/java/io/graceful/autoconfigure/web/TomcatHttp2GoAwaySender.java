@@ -26,9 +26,10 @@ import org.springframework.util.ReflectionUtils;
  * GOAWAY: a first frame with last stream id 2^31-1 (NO_ERROR), so a stream racing it is
  * still processed; Tomcat sends the second, with the real last stream id, only when the
  * client opens a new stream at least a round trip (measured by its PINGs) later, and
- * refuses that stream. The processor is read under the connection's lock, because Tomcat
- * detaches it while it processes the connection; a connection busy at that instant is
- * left for the next call (at the end of withdraw) or for Tomcat's own pause at drain.
+ * ignores that stream (above the last stream id, so safe to retry). The processor is read
+ * under the connection's lock, because Tomcat detaches it while it processes the
+ * connection; a connection busy at that instant is left for the next call (at the end of
+ * withdraw) or for Tomcat's own pause at drain.
  */
 class TomcatHttp2GoAwaySender implements Http2GoAwaySender {
 

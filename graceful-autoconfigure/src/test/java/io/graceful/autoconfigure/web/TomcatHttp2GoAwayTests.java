@@ -4,8 +4,8 @@ import java.util.Map;
 
 /**
  * HTTP/2 GOAWAY during withdraw on Tomcat with Spring MVC. Tomcat sends the second GOAWAY
- * of its two-step only when the client opens a new stream after a round trip, and refuses
- * that stream.
+ * of its two-step only when the client opens a new stream after a round trip, and ignores
+ * that stream (it is above the last stream id, so the client may retry it elsewhere).
  */
 class TomcatHttp2GoAwayTests extends AbstractHttp2GoAwayTests {
 
