@@ -235,12 +235,11 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 	}
 
 	/**
-	 * Send a graceful GOAWAY on the HTTP/2 connections that have not had one, with
-	 * {@code Connection: close} (the same property turns both on).
+	 * Send a graceful GOAWAY on the HTTP/2 connections that have not had one.
 	 * @return how many connections got one
 	 */
 	private int sendGoAway() {
-		if (!this.settings.connectionClose()) {
+		if (!this.settings.http2GoAway()) {
 			return 0;
 		}
 		int sent = 0;

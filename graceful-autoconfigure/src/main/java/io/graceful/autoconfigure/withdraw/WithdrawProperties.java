@@ -31,11 +31,18 @@ public class WithdrawProperties {
 	private Duration quietPeriod;
 
 	/**
-	 * Whether HTTP/1.1 responses carry 'Connection: close' and HTTP/2 connections get a
-	 * graceful GOAWAY from the start of withdraw on, so that clients reconnect to another
-	 * instance.
+	 * Whether HTTP/1.1 responses carry 'Connection: close' from the start of withdraw on,
+	 * so that keep-alive clients reconnect to another instance.
 	 */
 	private boolean connectionClose = true;
+
+	/**
+	 * Whether HTTP/2 connections get a graceful GOAWAY when withdraw starts (and those
+	 * opened during the delay when it ends), so that clients open their next stream on a
+	 * new connection. Turn off for callers whose HTTP/2 client fails the streams in
+	 * progress on any GOAWAY (the JDK HttpClient of Java 17, for one).
+	 */
+	private boolean http2GoAway = true;
 
 	/**
 	 * Whether connections that stayed idle through the delay are closed when it ends,
@@ -73,6 +80,14 @@ public class WithdrawProperties {
 
 	public void setConnectionClose(boolean connectionClose) {
 		this.connectionClose = connectionClose;
+	}
+
+	public boolean isHttp2GoAway() {
+		return this.http2GoAway;
+	}
+
+	public void setHttp2GoAway(boolean http2GoAway) {
+		this.http2GoAway = http2GoAway;
 	}
 
 	public boolean isCloseIdleConnections() {

@@ -105,9 +105,9 @@ abstract class AbstractHttp2GoAwayTests {
 	}
 
 	@Test
-	void withoutConnectionCloseTheHttp2ClientKeepsItsConnectionThroughTheWithdraw(CapturedOutput output)
+	void withHttp2GoAwayOffTheHttp2ClientKeepsItsConnectionThroughTheWithdraw(CapturedOutput output)
 			throws Exception {
-		start("graceful.withdraw.delay=2s", "graceful.withdraw.connection-close=false",
+		start("graceful.withdraw.delay=2s", "graceful.withdraw.http2-goaway=false",
 				"graceful.web.drain-timeout=2s");
 		this.proxy = TcpProxy.start(port());
 		HttpResponse<String> before = getPort();
