@@ -53,6 +53,14 @@ class NettyIdleConnectionCloser implements IdleConnectionCloser, NettyServerCust
 		});
 	}
 
+	/**
+	 * The connections accepted and still open, for the HTTP/2 GOAWAY sender.
+	 * @return the connections
+	 */
+	Iterable<Channel> connections() {
+		return this.connections;
+	}
+
 	@Override
 	public int closeIdleConnections() {
 		List<Future<Boolean>> closes = new ArrayList<>();

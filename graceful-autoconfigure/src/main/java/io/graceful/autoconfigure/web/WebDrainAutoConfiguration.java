@@ -14,6 +14,7 @@ import io.netty.handler.codec.http2.Http2FrameCodec;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import org.apache.catalina.startup.Tomcat;
+import org.eclipse.jetty.http2.HTTP2Connection;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.internal.HttpConnection;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -160,6 +161,11 @@ public final class WebDrainAutoConfiguration {
 		}
 
 		@Bean
+		TomcatHttp2GoAwaySender tomcatHttp2GoAwaySender(ApplicationContext context) {
+			return new TomcatHttp2GoAwaySender(context);
+		}
+
+		@Bean
 		TomcatStopBoundCustomizer gracefulTomcatStopBoundCustomizer(GracefulProperties properties) {
 			return new TomcatStopBoundCustomizer(webStopBound(properties));
 		}
@@ -183,6 +189,17 @@ public final class WebDrainAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ Server.class, HTTP2Connection.class, JettyWebServer.class })
+	static class JettyHttp2Configuration {
+
+		@Bean
+		JettyHttp2GoAwaySender jettyHttp2GoAwaySender(ApplicationContext context) {
+			return new JettyHttp2GoAwaySender(context);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnWebApplication(type = Type.REACTIVE)
 	@ConditionalOnClass({ HttpServer.class, Channel.class, Http2FrameCodec.class, ReactorResourceFactory.class,
 			NettyReactiveWebServerFactory.class })
@@ -191,6 +208,11 @@ public final class WebDrainAutoConfiguration {
 		@Bean
 		NettyIdleConnectionCloser nettyIdleConnectionCloser() {
 			return new NettyIdleConnectionCloser();
+		}
+
+		@Bean
+		NettyHttp2GoAwaySender nettyHttp2GoAwaySender(NettyIdleConnectionCloser connections) {
+			return new NettyHttp2GoAwaySender(connections);
 		}
 
 		@Bean

@@ -4,6 +4,7 @@ import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.GracefulPhases;
 import io.graceful.autoconfigure.budget.ShutdownBound;
 import io.graceful.autoconfigure.report.ShutdownReport;
+import io.graceful.autoconfigure.web.Http2GoAwaySender;
 import io.graceful.autoconfigure.web.IdleConnectionCloser;
 import io.graceful.autoconfigure.web.InFlightRequests;
 
@@ -34,9 +35,10 @@ public final class WithdrawAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	WithdrawLifecycle withdrawLifecycle(ApplicationContext context, WithdrawSettings settings, ShutdownReport report,
-			ObjectProvider<InFlightRequests> inFlightRequests, ObjectProvider<IdleConnectionCloser> closers) {
+			ObjectProvider<InFlightRequests> inFlightRequests, ObjectProvider<IdleConnectionCloser> closers,
+			ObjectProvider<Http2GoAwaySender> goAwaySenders) {
 		return new WithdrawLifecycle(context, settings, report, inFlightRequests.getIfAvailable(),
-				closers.orderedStream().toList());
+				closers.orderedStream().toList(), goAwaySenders.orderedStream().toList());
 	}
 
 	@Bean

@@ -14,6 +14,7 @@ import io.graceful.autoconfigure.budget.ShutdownBudget;
 import io.graceful.autoconfigure.report.ShutdownReport;
 import io.graceful.autoconfigure.report.ShutdownState;
 import io.graceful.autoconfigure.report.StepRecorder;
+import io.graceful.autoconfigure.web.Http2GoAwaySender;
 import io.graceful.autoconfigure.web.IdleConnectionCloser;
 import io.graceful.autoconfigure.web.InFlightRequests;
 
@@ -28,9 +29,10 @@ import org.springframework.core.Ordered;
 
 /**
  * The first step of a shutdown: readiness refuses traffic, every request is still served
- * (HTTP/1.1 responses with {@code Connection: close}), for the withdraw delay or until a
- * quiet period without traffic; then idle connections are closed while the server still
- * listens.
+ * (HTTP/1.1 responses with {@code Connection: close}, HTTP/2 connections get a graceful
+ * GOAWAY), for the withdraw delay or until a quiet period without traffic; then idle
+ * connections are closed, and HTTP/2 connections opened during the delay get GOAWAY, while
+ * the server still listens.
  * <p>
  * It runs in the highest-precedence {@link ContextClosedEvent} listener, before Spring
  * cancels scheduled tasks, stops schedulers or closes a separate management context, so
@@ -56,6 +58,8 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 
 	private final List<IdleConnectionCloser> idleConnectionClosers;
 
+	private final List<Http2GoAwaySender> goAwaySenders;
+
 	private final AtomicBoolean withdrawn = new AtomicBoolean();
 
 	private final CountDownLatch done = new CountDownLatch(1);
@@ -65,12 +69,14 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 	private volatile boolean running;
 
 	WithdrawLifecycle(ApplicationContext context, WithdrawSettings settings, ShutdownReport report,
-			InFlightRequests inFlightRequests, List<IdleConnectionCloser> idleConnectionClosers) {
+			InFlightRequests inFlightRequests, List<IdleConnectionCloser> idleConnectionClosers,
+			List<Http2GoAwaySender> goAwaySenders) {
 		this.context = context;
 		this.settings = settings;
 		this.report = report;
 		this.inFlightRequests = inFlightRequests;
 		this.idleConnectionClosers = idleConnectionClosers;
+		this.goAwaySenders = goAwaySenders;
 	}
 
 	@Override
@@ -141,18 +147,28 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 			if (this.inFlightRequests != null && this.settings.connectionClose()) {
 				this.inFlightRequests.startClosingConnections();
 			}
+			int goAway = sendGoAway();
 			logger.info(String.format(
 					"Withdraw started: readiness is REFUSING_TRAFFIC; still serving requests for up to %s (%s)%s",
 					ShutdownBudget.format(this.settings.delay()), this.settings.reason(), quietPeriodNote()));
 			boolean endedEarly = awaitDelay();
 			int closed = closeIdleConnections();
+			// HTTP/2 connections opened during the delay get their GOAWAY here, not when they
+			// open: during the delay the load balancer may still route here, and a GOAWAY on
+			// each new connection would only make its clients reconnect to this instance
+			// again; now, after the delay and before the drain, their next stream goes to a
+			// new connection while this server still listens and answers it.
+			goAway += sendGoAway();
 			long served = (this.inFlightRequests != null) ? this.inFlightRequests.servedWhileClosing() : 0;
 			String elapsed = ShutdownBudget.format(Duration.ofMillis(recorder.elapsed().toMillis()));
+			String goAwayNote = (goAway > 0) ? ", " + goAway + " HTTP/2 connections sent GOAWAY" : "";
 			logger.info(String.format("Withdraw finished in %s%s: %d requests served during withdraw, "
-					+ "%d idle connections closed", elapsed, endedEarly ? " (quiet period reached)" : "", served,
-					closed));
-			recorder.count("requests-served", served).count("idle-connections-closed", closed);
-			recorder.completed(served + " requests served, " + closed + " idle connections closed");
+					+ "%d idle connections closed%s", elapsed, endedEarly ? " (quiet period reached)" : "", served,
+					closed, goAwayNote));
+			recorder.count("requests-served", served)
+				.count("idle-connections-closed", closed)
+				.count("http2-connections-sent-goaway", goAway);
+			recorder.completed(served + " requests served, " + closed + " idle connections closed" + goAwayNote);
 		}
 		finally {
 			this.done.countDown();
@@ -216,6 +232,27 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 			}
 		}
 		return closed;
+	}
+
+	/**
+	 * Send a graceful GOAWAY on the HTTP/2 connections that have not had one.
+	 * @return how many connections got one
+	 */
+	private int sendGoAway() {
+		if (!this.settings.http2GoAway()) {
+			return 0;
+		}
+		int sent = 0;
+		for (Http2GoAwaySender sender : this.goAwaySenders) {
+			try {
+				sent += sender.sendGoAway();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not send GOAWAY on HTTP/2 connections with " + sender.getClass().getSimpleName()
+						+ "; their clients keep them until the drain", ex);
+			}
+		}
+		return sent;
 	}
 
 	private void awaitDone() {

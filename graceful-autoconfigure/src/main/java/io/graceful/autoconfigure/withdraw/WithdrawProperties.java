@@ -37,6 +37,14 @@ public class WithdrawProperties {
 	private boolean connectionClose = true;
 
 	/**
+	 * Whether HTTP/2 connections get a graceful GOAWAY when withdraw starts (and those
+	 * opened during the delay when it ends), so that clients open their next stream on a
+	 * new connection. Turn off for callers whose HTTP/2 client fails the streams in
+	 * progress on any GOAWAY (the JDK HttpClient of Java 17, for one).
+	 */
+	private boolean http2GoAway = true;
+
+	/**
 	 * Whether connections that stayed idle through the delay are closed when it ends,
 	 * while the server still listens, so that no client reuses one into the drain.
 	 */
@@ -72,6 +80,14 @@ public class WithdrawProperties {
 
 	public void setConnectionClose(boolean connectionClose) {
 		this.connectionClose = connectionClose;
+	}
+
+	public boolean isHttp2GoAway() {
+		return this.http2GoAway;
+	}
+
+	public void setHttp2GoAway(boolean http2GoAway) {
+		this.http2GoAway = http2GoAway;
 	}
 
 	public boolean isCloseIdleConnections() {

@@ -16,11 +16,12 @@ import org.springframework.core.env.Environment;
  * @param reason why that delay, for the log
  * @param minDelay the minimum delay with a quiet period
  * @param quietPeriod the quiet period, or {@code null}
- * @param connectionClose whether responses get {@code Connection: close}
+ * @param connectionClose whether HTTP/1.1 responses get {@code Connection: close}
+ * @param http2GoAway whether HTTP/2 connections get a graceful GOAWAY
  * @param closeIdleConnections whether idle connections are closed at the end
  */
 record WithdrawSettings(Duration delay, String reason, Duration minDelay, Duration quietPeriod,
-		boolean connectionClose, boolean closeIdleConnections) {
+		boolean connectionClose, boolean http2GoAway, boolean closeIdleConnections) {
 
 	static final Duration KUBERNETES_DELAY = Duration.ofSeconds(10);
 
@@ -56,7 +57,7 @@ record WithdrawSettings(Duration delay, String reason, Duration minDelay, Durati
 			}
 		}
 		return new WithdrawSettings(delay, reason, minDelay, quietPeriod, properties.isConnectionClose(),
-				properties.isCloseIdleConnections());
+				properties.isHttp2GoAway(), properties.isCloseIdleConnections());
 	}
 
 }

@@ -3,6 +3,8 @@ package io.graceful.autoconfigure.web;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -35,6 +37,11 @@ class ScenarioMvcApplication {
 		@GetMapping("/hello")
 		String hello() {
 			return "hello";
+		}
+
+		@GetMapping("/port")
+		String port(HttpServletRequest request) {
+			return Integer.toString(request.getRemotePort());
 		}
 
 		@GetMapping("/slow")

@@ -8,6 +8,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -28,6 +29,11 @@ class ScenarioWebFluxApplication {
 		@GetMapping("/hello")
 		Mono<String> hello() {
 			return Mono.just("hello");
+		}
+
+		@GetMapping("/port")
+		Mono<String> port(ServerHttpRequest request) {
+			return Mono.just(Integer.toString(request.getRemoteAddress().getPort()));
 		}
 
 		@GetMapping("/slow")
