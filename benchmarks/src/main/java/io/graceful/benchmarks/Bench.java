@@ -279,27 +279,6 @@ public final class Bench {
 		}
 		System.out.println("'without' has the starter's jar but graceful.enabled=false: its auto-configurations are "
 				+ "skipped on their conditions, which costs microseconds.");
-		int jvms = Integer.getInteger("bench.warm.first-jvms", 6);
-		System.out.printf(Locale.ROOT, "%nFirst start with the starter once Spring is warm: %d JVMs, each %d warm-up "
-				+ "starts with graceful.enabled=false, then one start without and one with%n", jvms, warmups);
-		List<Double> firstWith = new ArrayList<>();
-		List<Double> firstWithout = new ArrayList<>();
-		List<String> firstJvm = new ArrayList<>(jvm);
-		firstJvm.add("-Dbench.warm.first=true");
-		for (int i = 0; i < jvms; i++) {
-			for (String line : Child.runToEnd(WarmStartup.class, firstJvm, APP, Duration.ofMinutes(10))) {
-				if (line.startsWith("FIRST ")) {
-					String[] fields = line.split(" ");
-					firstWithout.add(Long.parseLong(fields[1]) / 1e6);
-					firstWith.add(Long.parseLong(fields[2]) / 1e6);
-					System.out.printf(Locale.ROOT, "JVM %d: without %.1f ms, first with %.1f ms%n", i + 1,
-							firstWithout.get(i), firstWith.get(i));
-				}
-			}
-		}
-		summary("first start with the starter", firstWith.stream().map(Bench::warmRun).toList(),
-				firstWithout.stream().map(Bench::warmRun).toList(), Run::ready, "ms",
-				"its classes loaded and its code run for the first time");
 	}
 
 	private static Run warmRun(double value) {

@@ -22,10 +22,6 @@ public final class WarmStartup {
 	}
 
 	public static void main(String[] args) {
-		if (Boolean.getBoolean("bench.warm.first")) {
-			firstStart(args);
-			return;
-		}
 		int warmups = Integer.getInteger("bench.warm.warmups", 15);
 		int runs = Integer.getInteger("bench.warm.runs", 20);
 		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
@@ -54,36 +50,6 @@ public final class WarmStartup {
 				}
 			}
 		}
-	}
-
-	/**
-	 * Warm Spring up with the starter switched off, then start once more without it and once
-	 * with it: the first start with the starter pays for loading its classes and running its
-	 * code for the first time, while the rest of Spring is already warm. Prints
-	 * {@code FIRST <without ns> <with ns>}.
-	 */
-	private static void firstStart(String[] args) {
-		int warmups = Integer.getInteger("bench.warm.warmups", 15);
-		long without = 0;
-		for (int run = 0; run <= warmups; run++) {
-			without = timedStart(args, false);
-		}
-		long with = timedStart(args, true);
-		System.out.printf(Locale.ROOT, "FIRST %d %d%n", without, with);
-	}
-
-	private static long timedStart(String[] args, boolean enabled) {
-		List<String> appArgs = new ArrayList<>(List.of(args));
-		appArgs.add("--graceful.enabled=" + enabled);
-		long start = System.nanoTime();
-		ConfigurableApplicationContext context = SpringApplication.run(BenchApplication.class,
-				appArgs.toArray(String[]::new));
-		long started = System.nanoTime() - start;
-		if (context.containsBean("shutdownReport") != enabled) {
-			throw new IllegalStateException("graceful.enabled=" + enabled + " was not applied");
-		}
-		context.close();
-		return started;
 	}
 
 }
