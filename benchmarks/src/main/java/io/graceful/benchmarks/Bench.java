@@ -93,10 +93,22 @@ public final class Bench {
 			}
 			ports.put(Variant.WITH, Integer.parseInt(with.await("PORT", Duration.ofSeconds(5))));
 			ports.put(Variant.WITHOUT, Integer.parseInt(without.await("PORT", Duration.ofSeconds(5))));
-			// warm-up: JIT of both servers and of the load generator
-			for (int i = 0; i < 3; i++) {
+			// warm-up: JIT of both servers and of the load generator, until each side's rate
+			// settles (two rounds in a row within 3 %), at least 3 and at most 12 rounds per side
+			Map<Variant, Double> lastRate = new EnumMap<>(Variant.class);
+			for (int i = 0; i < 12; i++) {
+				boolean settled = i >= 2;
 				for (Variant variant : Variant.values()) {
-					RawHttpLoad.run(ports.get(variant), "/hello", threads, roundLength.multipliedBy(2).plusSeconds(1));
+					Duration length = roundLength.multipliedBy(2).plusSeconds(1);
+					long start = System.nanoTime();
+					long requests = RawHttpLoad.run(ports.get(variant), "/hello", threads, length);
+					double rate = requests / ((System.nanoTime() - start) / 1e9);
+					Double previous = lastRate.put(variant, rate);
+					settled &= previous != null && Math.abs(rate / previous - 1) < 0.03;
+					System.out.printf(Locale.ROOT, "warm-up %-2d %-16s %12.0f req/s%n", i + 1, variant, rate);
+				}
+				if (settled) {
+					break;
 				}
 			}
 			System.out.printf(Locale.ROOT, "%-6s %-16s %10s %12s%n", "round", "variant", "requests", "req/s");
