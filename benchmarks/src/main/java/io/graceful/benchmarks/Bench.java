@@ -147,6 +147,9 @@ public final class Bench {
 	static void lifecycle(int runs, boolean printClose, boolean printStartup) throws Exception {
 		System.out.printf(Locale.ROOT, "%nStartup and close, %d JVM runs per variant after one warm-up run each, "
 				+ "alternating; no traffic; graceful.withdraw.delay=0s%n", runs);
+		if (!System.getProperty("bench.with-args", "").isBlank()) {
+			System.out.println("'with starter' runs with: " + System.getProperty("bench.with-args"));
+		}
 		Map<Variant, List<Run>> results = new EnumMap<>(Variant.class);
 		List<String> args = new ArrayList<>(APP);
 		args.add("--bench.close-when-ready=true");
@@ -156,7 +159,7 @@ public final class Bench {
 			Variant[] order = (run % 2 == 0) ? new Variant[] { Variant.WITH, Variant.WITHOUT }
 					: new Variant[] { Variant.WITHOUT, Variant.WITH };
 			for (Variant variant : order) {
-				try (Child child = Child.start(variant, JVM, args)) {
+				try (Child child = Child.start(variant, JVM, argsOf(variant, args))) {
 					child.verifyVariant();
 					Run result = new Run(Long.parseLong(child.await("READY-NANOS", Duration.ofSeconds(5))) / 1e6,
 							Long.parseLong(child.await("READY-SINCE-JVM-START-MILLIS", Duration.ofSeconds(5))),
@@ -197,6 +200,21 @@ public final class Bench {
 		}
 		System.out.println("'paired' is the median of the per-run differences (with minus without, runs taken "
 				+ "side by side); its 95% CI is a bootstrap over the pairs.");
+	}
+
+	/**
+	 * The arguments of one side: {@code bench.with-args} (space-separated) are added to the
+	 * side with the starter, e.g. to exclude some of its auto-configurations and measure the
+	 * rest.
+	 */
+	private static List<String> argsOf(Variant variant, List<String> args) {
+		String extra = System.getProperty("bench.with-args", "").trim();
+		if (variant != Variant.WITH || extra.isEmpty()) {
+			return args;
+		}
+		List<String> withArgs = new ArrayList<>(args);
+		withArgs.addAll(List.of(extra.split("\\s+")));
+		return withArgs;
 	}
 
 	private static void summary(String what, List<Run> with, List<Run> without, ToDoubleFunction<Run> metric,
