@@ -6,7 +6,9 @@ import java.util.WeakHashMap;
 
 import org.eclipse.jetty.http2.HTTP2Connection;
 import org.eclipse.jetty.http2.HTTP2Session;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.server.Connector;
 
 import org.springframework.boot.jetty.JettyWebServer;
@@ -20,9 +22,10 @@ import org.springframework.context.ApplicationContext;
  * Jetty's two-step graceful GOAWAY, with one difference from the PING-timed one: a first
  * frame with last stream id 2^31-1 (NO_ERROR), so streams racing it are still processed;
  * Jetty sends the second, with the real last stream id, as soon as the connection has no
- * stream in progress (at once on an idle connection), not after a round trip. The session
- * container of the connection factory is left alone, so Jetty's own shutdown at drain
- * works as before.
+ * stream in progress (at once on an idle connection), not after a round trip. Over TLS the
+ * connected end point carries an {@link SslConnection}; the HTTP/2 connection (chosen by
+ * ALPN) sits on its decrypted end point. The session container of the connection factory
+ * is left alone, so Jetty's own shutdown at drain works as before.
  */
 class JettyHttp2GoAwaySender implements Http2GoAwaySender {
 
@@ -46,7 +49,7 @@ class JettyHttp2GoAwaySender implements Http2GoAwaySender {
 		int sent = 0;
 		for (Connector connector : jettyWebServer.getServer().getConnectors()) {
 			for (EndPoint endPoint : connector.getConnectedEndPoints()) {
-				if (endPoint.isOpen() && endPoint.getConnection() instanceof HTTP2Connection http2
+				if (endPoint.isOpen() && decrypted(endPoint.getConnection()) instanceof HTTP2Connection http2
 						&& markShutDown(http2.getSession())) {
 					http2.getSession().shutdown();
 					sent++;
@@ -54,6 +57,13 @@ class JettyHttp2GoAwaySender implements Http2GoAwaySender {
 			}
 		}
 		return sent;
+	}
+
+	private static Connection decrypted(Connection connection) {
+		while (connection instanceof SslConnection ssl) {
+			connection = ssl.getSslEndPoint().getConnection();
+		}
+		return connection;
 	}
 
 	private synchronized boolean markShutDown(HTTP2Session session) {

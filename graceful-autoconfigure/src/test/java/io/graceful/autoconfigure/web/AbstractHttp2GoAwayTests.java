@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -26,10 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * HTTP/2 during withdraw, on every supported server with h2c (HTTP/2 without TLS): the
- * connections get a graceful GOAWAY when withdraw starts, clients open their next stream on
- * a new connection, streams in progress finish, and connections opened during the delay get
- * GOAWAY before the drain. Subclasses pick the server.
+ * HTTP/2 during withdraw, on every supported server with h2c (HTTP/2 without TLS) and h2
+ * (TLS with ALPN): the connections get a graceful GOAWAY when withdraw starts, clients open
+ * their next stream on a new connection, streams in progress finish, and connections opened
+ * during the delay get GOAWAY before the drain. Subclasses pick the server.
  */
 @ExtendWith(OutputCaptureExtension.class)
 abstract class AbstractHttp2GoAwayTests {
@@ -73,22 +75,50 @@ abstract class AbstractHttp2GoAwayTests {
 	@Test
 	void http2ClientOpensItsNextStreamOnANewConnectionOnceWithdrawStarts(CapturedOutput output) throws Exception {
 		start("graceful.withdraw.delay=3s", "graceful.web.drain-timeout=2s");
+		assertClientMovesToANewConnectionOnGoAway(this.client, "http", output);
+	}
+
+	@Test
+	void http2OverTlsClientOpensItsNextStreamOnANewConnectionOnceWithdrawStarts(CapturedOutput output,
+			@TempDir Path directory) throws Exception {
+		TestCertificate certificate = TestCertificate.generate(directory);
+		List<String> properties = new ArrayList<>(certificate.serverProperties());
+		properties.addAll(List.of("graceful.withdraw.delay=3s", "graceful.web.drain-timeout=2s"));
+		start(properties.toArray(String[]::new));
+		HttpClient tlsClient = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_2)
+			.sslContext(certificate.clientContext())
+			.connectTimeout(Duration.ofSeconds(5))
+			.build();
+		assertClientMovesToANewConnectionOnGoAway(tlsClient, "https", output);
+	}
+
+	/**
+	 * One request before close, one during the withdraw delay once the client dropped the
+	 * connection that got GOAWAY: the second is served over HTTP/2 on a new connection, and
+	 * that connection gets GOAWAY at the end of the delay, before the drain.
+	 * @param client the HTTP/2 client
+	 * @param scheme {@code http} for h2c, {@code https} for h2 with ALPN
+	 * @param output the captured log
+	 */
+	private void assertClientMovesToANewConnectionOnGoAway(HttpClient client, String scheme, CapturedOutput output)
+			throws Exception {
 		this.proxy = TcpProxy.start(port());
-		HttpResponse<String> before = getPort();
-		assertThat(before.version()).as("h2c upgrade").isEqualTo(HttpClient.Version.HTTP_2);
+		HttpResponse<String> before = getPort(client, scheme);
+		assertThat(before.version()).as("h2c upgrade or ALPN h2").isEqualTo(HttpClient.Version.HTTP_2);
 		TcpProxy.Link first = this.proxy.links().get(0);
 		CountDownLatch drainMayStart = this.moments.holdAfterWithdraw();
 		CompletableFuture<Duration> closing = closeInBackground();
 		assertThat(first.clientClosed.await(CLIENT_REACTION.toSeconds(), TimeUnit.SECONDS))
 			.as("the client dropped the connection that got GOAWAY")
 			.isTrue();
-		HttpResponse<String> during = getPort();
+		HttpResponse<String> during = getPort(client, scheme);
 		assertThat(this.moments.withdrawEnded.getCount()).as("still within the delay").isEqualTo(1);
 		assertThat(during.statusCode()).isEqualTo(200);
 		assertThat(during.version()).isEqualTo(HttpClient.Version.HTTP_2);
 		assertThat(during.body()).as("server-side remote port").isNotEqualTo(before.body());
 		assertThat(this.proxy.links()).hasSize(2);
-		System.out.println("Test measured: HTTP/2 client moved from remote port " + before.body() + " to "
+		System.out.println("Test measured: HTTP/2 (" + scheme + ") client moved from remote port " + before.body() + " to "
 				+ during.body() + "; it dropped the first connection "
 				+ Duration.ofNanos(first.clientClosedNanos - this.moments.closeStartedNanos).toMillis()
 				+ "ms after close started");
@@ -162,10 +192,15 @@ abstract class AbstractHttp2GoAwayTests {
 	}
 
 	private HttpResponse<String> getPort() throws Exception {
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.proxy.port() + "/port"))
+		return getPort(this.client, "http");
+	}
+
+	private HttpResponse<String> getPort(HttpClient client, String scheme) throws Exception {
+		HttpRequest request = HttpRequest
+			.newBuilder(URI.create(scheme + "://127.0.0.1:" + this.proxy.port() + "/port"))
 			.timeout(Duration.ofSeconds(30))
 			.build();
-		HttpResponse<String> response = this.client.send(request, BodyHandlers.ofString());
+		HttpResponse<String> response = client.send(request, BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(200);
 		return response;
 	}
