@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -163,6 +165,44 @@ abstract class AbstractWebServerShutdownTests {
 		List<Probe> duringDelay = prober.sentBefore(this.moments.withdrawEndedNanos - BOUNDARY.toNanos());
 		assertThat(duringDelay).hasSizeGreaterThanOrEqualTo(5).allSatisfy((probe) -> assertThat(probe.status).isEqualTo(200));
 		assertThat(output).containsPattern("requests served during withdraw, [1-9][0-9]* idle connections closed");
+	}
+
+	@Test
+	void keepAliveConnectionOverTlsIdleThroughTheDelayIsClosedBeforeTheDrain(CapturedOutput output,
+			@TempDir Path directory) throws Exception {
+		Duration delay = Duration.ofMillis(1500);
+		TestCertificate certificate = TestCertificate.generate(directory);
+		List<String> properties = new ArrayList<>(certificate.serverProperties());
+		properties.addAll(List.of("graceful.withdraw.delay=1500ms", "graceful.web.drain-timeout=2s"));
+		start(properties.toArray(String[]::new));
+		RawHttpConnection idle = RawHttpConnection.openTls(port(), certificate.clientContext());
+		RawHttpConnection.Response response = idle.get("/hello");
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(response.connectionClose()).isFalse();
+		CountDownLatch drainMayStart = this.moments.holdAfterWithdraw();
+		CompletableFuture<Duration> closing = closeInBackground();
+		assertThat(this.moments.closeStarted.await(10, TimeUnit.SECONDS)).isTrue();
+		long endOfStream;
+		try {
+			endOfStream = idle.awaitEndOfStream(Duration.ofSeconds(10));
+		}
+		finally {
+			drainMayStart.countDown();
+			idle.close();
+		}
+		assertThat(this.moments.withdrawEnded.await(10, TimeUnit.SECONDS)).isTrue();
+		closing.get(15, TimeUnit.SECONDS);
+		long delayEnded = this.moments.closeStartedNanos + delay.toNanos();
+		System.out.println("Test measured: idle TLS connection closed "
+				+ Duration.ofNanos(endOfStream - delayEnded).toMillis() + "ms after the delay ended, "
+				+ Duration.ofNanos(this.moments.drainStartedNanos - endOfStream).toMillis()
+				+ "ms before the drain started");
+		assertThat(endOfStream).as("open through the delay").isGreaterThanOrEqualTo(delayEnded);
+		assertThat(endOfStream).as("closed before the drain started").isLessThan(this.moments.drainStartedNanos);
+		assertThat(Duration.ofNanos(endOfStream - this.moments.withdrawEndedNanos))
+			.as("closed at the end of the withdraw, not later")
+			.isLessThan(Duration.ofSeconds(2));
+		assertThat(output).containsPattern("requests served during withdraw, 1 idle connections closed");
 	}
 
 	@Test

@@ -13,6 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
 /**
  * An HTTP/1.1 connection over a plain socket, so that a test sees what a client library
  * hides: the {@code Connection} header, and when and how the server closes the connection.
@@ -34,6 +37,19 @@ final class RawHttpConnection implements AutoCloseable {
 
 	static RawHttpConnection open(int port) throws IOException {
 		return new RawHttpConnection(new Socket(InetAddress.getLoopbackAddress(), port));
+	}
+
+	/**
+	 * Open an HTTP/1.1 connection over TLS, handshake done. The end of the stream is then
+	 * the server's TLS close (close_notify, or the end of TCP without it).
+	 * @param port the server's port
+	 * @param tls a client context that trusts the server's certificate
+	 */
+	static RawHttpConnection openTls(int port, SSLContext tls) throws IOException {
+		SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
+		socket.setSoTimeout(10_000);
+		socket.startHandshake();
+		return new RawHttpConnection(socket);
 	}
 
 	/**
