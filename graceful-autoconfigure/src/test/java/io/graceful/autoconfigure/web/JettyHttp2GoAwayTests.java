@@ -1,6 +1,12 @@
 package io.graceful.autoconfigure.web;
 
+import java.nio.file.Path;
 import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.test.system.CapturedOutput;
 
 /**
  * HTTP/2 GOAWAY during withdraw on Jetty with Spring MVC. Jetty sends the second GOAWAY of
@@ -18,6 +24,12 @@ class JettyHttp2GoAwayTests extends AbstractHttp2GoAwayTests {
 		return Map.of("spring.autoconfigure.exclude",
 				"org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration,"
 						+ "org.springframework.boot.tomcat.autoconfigure.actuate.web.server.TomcatServletManagementContextAutoConfiguration");
+	}
+
+	@Test
+	void http2OverTlsClientMovesToANewConnectionOnceWithdrawStarts(CapturedOutput output, @TempDir Path directory)
+			throws Exception {
+		http2OverTlsClientOpensItsNextStreamOnANewConnectionOnceWithdrawStarts(output, directory);
 	}
 
 }

@@ -1,6 +1,12 @@
 package io.graceful.autoconfigure.web;
 
+import java.nio.file.Path;
 import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.test.system.CapturedOutput;
 
 /**
  * HTTP/2 GOAWAY during withdraw on Reactor Netty with WebFlux. The starter sends the second
@@ -18,6 +24,12 @@ class NettyHttp2GoAwayTests extends AbstractHttp2GoAwayTests {
 		return Map.of("spring.main.web-application-type", "reactive", "spring.autoconfigure.exclude",
 				"org.springframework.boot.tomcat.autoconfigure.reactive.TomcatReactiveWebServerAutoConfiguration,"
 						+ "org.springframework.boot.jetty.autoconfigure.reactive.JettyReactiveWebServerAutoConfiguration");
+	}
+
+	@Test
+	void http2OverTlsClientMovesToANewConnectionOnceWithdrawStarts(CapturedOutput output, @TempDir Path directory)
+			throws Exception {
+		http2OverTlsClientOpensItsNextStreamOnANewConnectionOnceWithdrawStarts(output, directory);
 	}
 
 }
