@@ -28,11 +28,28 @@ class ScenarioMvcApplication {
 		return new Ticks();
 	}
 
+	@Bean
+	WorkerGate workerGate() {
+		return new WorkerGate();
+	}
+
 	/**
 	 * Registered as a member of the configuration class.
 	 */
 	@RestController
 	static class ScenarioController {
+
+		private final WorkerGate gate;
+
+		ScenarioController(WorkerGate gate) {
+			this.gate = gate;
+		}
+
+		@GetMapping("/held")
+		String held() throws InterruptedException {
+			this.gate.hold();
+			return "held";
+		}
 
 		@GetMapping("/hello")
 		String hello() {
