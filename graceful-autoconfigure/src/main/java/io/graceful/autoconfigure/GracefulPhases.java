@@ -21,6 +21,13 @@ public final class GracefulPhases {
 	public static final int KAFKA_LISTENERS = Integer.MAX_VALUE - 100;
 
 	/**
+	 * Just before Spring Boot's graceful web shutdown: the web drain starts, the server
+	 * stops accepting, and requests queued for a worker thread are handed to the application
+	 * before the server is paused.
+	 */
+	public static final int WEB_DRAIN_START = SmartLifecycle.DEFAULT_PHASE - 1023;
+
+	/**
 	 * Spring Boot's graceful web shutdown: the server stops accepting, in-flight requests
 	 * finish.
 	 */

@@ -1,7 +1,10 @@
 package io.graceful.autoconfigure.web;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -12,9 +15,12 @@ import io.graceful.autoconfigure.report.ShutdownState;
 import io.graceful.autoconfigure.report.StepRecorder;
 
 /**
- * The web drain as graceful sees it: it starts with Spring Boot's graceful web shutdown
- * and ends when the next phase begins, after which requests still in flight are
- * stragglers. Its log lines are a documented contract (the rollout lab parses them).
+ * The web drain as graceful sees it. It starts just before Spring Boot's graceful web
+ * shutdown: the server stops accepting, and requests that reached the server but still wait
+ * for a worker thread are given to the application first (a paused server may close them
+ * without a response); then Spring Boot's drain gets the rest of the bound. It ends when the
+ * next phase begins, after which requests still in flight, or still queued, are cut. Its log
+ * lines are a documented contract (the rollout lab parses them).
  */
 class WebDrain {
 
@@ -22,35 +28,67 @@ class WebDrain {
 
 	private static final Log logger = LogFactory.getLog(WebDrain.class);
 
+	private static final long QUEUE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
 	private final InFlightRequests inFlightRequests;
 
 	private final OpenStreams openStreams;
+
+	private final List<QueuedRequests> queuedRequests;
 
 	private final ShutdownReport report;
 
 	private final Duration drainTimeout;
 
+	private final WebDrainPhaseTimeout phaseTimeout;
+
 	private volatile StepRecorder recorder;
 
 	private volatile int inFlightAtStart;
 
-	WebDrain(InFlightRequests inFlightRequests, OpenStreams openStreams, ShutdownReport report,
-			Duration drainTimeout) {
+	private volatile int queuedAtStart;
+
+	WebDrain(InFlightRequests inFlightRequests, OpenStreams openStreams, List<QueuedRequests> queuedRequests,
+			ShutdownReport report, Duration drainTimeout, WebDrainPhaseTimeout phaseTimeout) {
 		this.inFlightRequests = inFlightRequests;
 		this.openStreams = openStreams;
+		this.queuedRequests = queuedRequests;
 		this.report = report;
 		this.drainTimeout = drainTimeout;
+		this.phaseTimeout = phaseTimeout;
 	}
 
 	void started() {
 		this.report.setState(ShutdownState.DRAINING);
-		this.recorder = this.report.begin(STEP, this.drainTimeout);
+		StepRecorder recorder = this.report.begin(STEP, this.drainTimeout);
+		this.recorder = recorder;
+		this.queuedRequests.forEach(QueuedRequests::stopAccepting);
 		this.inFlightAtStart = this.inFlightRequests.count();
+		this.queuedAtStart = queued();
 		int streams = (this.openStreams != null) ? this.openStreams.completeAll() : 0;
-		logger.info(String.format("Web drain started: %d requests in flight, %d open streams completed; "
-				+ "no new connections are accepted; waiting up to %s", this.inFlightAtStart, streams,
+		String queued = (this.queuedAtStart > 0)
+				? String.format(", %d queued for a worker thread", this.queuedAtStart) : "";
+		logger.info(String.format("Web drain started: %d requests in flight%s, %d open streams completed; "
+				+ "no new connections are accepted; waiting up to %s", this.inFlightAtStart, queued, streams,
 				ShutdownBudget.format(this.drainTimeout)));
-		this.recorder.count("requests-in-flight", this.inFlightAtStart).count("streams-completed", streams);
+		recorder.count("requests-in-flight", this.inFlightAtStart)
+			.count("requests-queued", this.queuedAtStart)
+			.count("streams-completed", streams);
+		if (this.queuedAtStart > 0) {
+			awaitQueued(recorder);
+			this.phaseTimeout.set(this.drainTimeout.minus(recorder.elapsed()));
+		}
+	}
+
+	private void awaitQueued(StepRecorder recorder) {
+		long deadline = System.nanoTime() + this.drainTimeout.toNanos();
+		while (queued() > 0 && System.nanoTime() - deadline < 0) {
+			LockSupport.parkNanos(QUEUE_POLL_NANOS);
+		}
+		if (logger.isDebugEnabled()) {
+			logger.debug(String.format("Web drain: requests queued for a worker thread handed to the application in %s",
+					ShutdownBudget.format(recorder.elapsed())));
+		}
 	}
 
 	void ended() {
@@ -60,18 +98,37 @@ class WebDrain {
 		}
 		this.recorder = null;
 		List<InFlightRequest> stragglers = this.inFlightRequests.snapshot();
+		int queued = queued();
 		String elapsed = ShutdownBudget.format(Duration.ofMillis(recorder.elapsed().toMillis()));
-		if (stragglers.isEmpty()) {
+		int received = this.inFlightAtStart + this.queuedAtStart;
+		if (stragglers.isEmpty() && queued == 0) {
 			logger.info(String.format("Web drain finished in %s: %d requests were in flight, 0 cut", elapsed,
-					this.inFlightAtStart));
-			recorder.completed(this.inFlightAtStart + " requests in flight, 0 cut");
+					received));
+			recorder.completed(received + " requests in flight, 0 cut");
 			return;
 		}
-		List<String> names = stragglers.stream().map(InFlightRequest::describe).toList();
-		logger.warn(String.format("Web drain hit its %s bound; cut %d requests: %s",
-				ShutdownBudget.format(this.drainTimeout), stragglers.size(), String.join(", ", names)));
-		recorder.cut("requests", stragglers.size(), names)
-			.timedOut(this.inFlightAtStart + " requests in flight, " + stragglers.size() + " cut");
+		List<String> names = new ArrayList<>(stragglers.stream().map(InFlightRequest::describe).toList());
+		if (queued > 0) {
+			names.add(queued + " queued, not yet read");
+		}
+		int cut = stragglers.size() + queued;
+		if (stragglers.isEmpty()) {
+			logger.warn(String.format("Web drain finished in %s, but the server still holds %d requests queued for a "
+					+ "worker thread, not yet read; stopping the server cuts them", elapsed, queued));
+		}
+		else {
+			logger.warn(String.format("Web drain hit its %s bound; cut %d requests: %s",
+					ShutdownBudget.format(this.drainTimeout), cut, String.join(", ", names)));
+		}
+		recorder.cut("requests", cut, names).timedOut(received + " requests in flight, " + cut + " cut");
+	}
+
+	private int queued() {
+		int queued = 0;
+		for (QueuedRequests requests : this.queuedRequests) {
+			queued += requests.count();
+		}
+		return queued;
 	}
 
 }

@@ -20,6 +20,7 @@ import org.eclipse.jetty.server.internal.HttpConnection;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import reactor.netty.http.server.HttpServer;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -68,15 +69,18 @@ public final class WebDrainAutoConfiguration {
 	}
 
 	@Bean
-	WebDrain webDrain(InFlightRequests inFlightRequests, OpenStreams openStreams, ShutdownReport report,
-			WebDrainProperties properties) {
-		return new WebDrain(inFlightRequests, properties.isCompleteStreams() ? openStreams : null, report,
-				DurationRules.positive("graceful.web.drain-timeout", properties.getDrainTimeout()));
+	WebDrain webDrain(InFlightRequests inFlightRequests, OpenStreams openStreams,
+			ObjectProvider<QueuedRequests> queuedRequests, ShutdownReport report, WebDrainProperties properties,
+			BeanFactory beanFactory) {
+		return new WebDrain(inFlightRequests, properties.isCompleteStreams() ? openStreams : null,
+				queuedRequests.orderedStream().toList(), report,
+				DurationRules.positive("graceful.web.drain-timeout", properties.getDrainTimeout()),
+				new WebDrainPhaseTimeout(beanFactory));
 	}
 
 	@Bean
 	PhaseCallback webDrainStart(WebDrain webDrain) {
-		return new PhaseCallback(GracefulPhases.WEB_DRAIN, webDrain::started);
+		return new PhaseCallback(GracefulPhases.WEB_DRAIN_START, webDrain::started);
 	}
 
 	@Bean
@@ -156,13 +160,23 @@ public final class WebDrainAutoConfiguration {
 	static class TomcatConfiguration {
 
 		@Bean
-		TomcatIdleConnectionCloser tomcatIdleConnectionCloser(ApplicationContext context) {
-			return new TomcatIdleConnectionCloser(context);
+		TomcatConnections tomcatConnections(ApplicationContext context) {
+			return new TomcatConnections(context);
 		}
 
 		@Bean
-		TomcatHttp2GoAwaySender tomcatHttp2GoAwaySender(ApplicationContext context) {
-			return new TomcatHttp2GoAwaySender(context);
+		TomcatIdleConnectionCloser tomcatIdleConnectionCloser(TomcatConnections connections) {
+			return new TomcatIdleConnectionCloser(connections);
+		}
+
+		@Bean
+		TomcatHttp2GoAwaySender tomcatHttp2GoAwaySender(TomcatConnections connections) {
+			return new TomcatHttp2GoAwaySender(connections);
+		}
+
+		@Bean
+		TomcatQueuedRequests tomcatQueuedRequests(TomcatConnections connections) {
+			return new TomcatQueuedRequests(connections);
 		}
 
 		@Bean
