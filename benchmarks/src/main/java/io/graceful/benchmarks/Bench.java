@@ -14,17 +14,18 @@ import io.graceful.benchmarks.Child.Variant;
 
 /**
  * What the starter costs, measured with and without it in one run, alternating so that
- * drift in the machine's load hits both alike. Not a test: it prints numbers and the goals
- * next to them.
+ * drift in the machine's load hits both alike. Not a test: it prints numbers and the
+ * goals next to them.
  * <ul>
  * <li>{@code throughput}: requests per second of a trivial endpoint, both applications
- * running, load from keep-alive sockets in this JVM (goal: ratio with/without at least 0.99);</li>
+ * running, load from keep-alive sockets in this JVM (goal: ratio with/without at least
+ * 0.99);</li>
  * <li>{@code close}: how long closing the context takes with no traffic and a withdraw
  * delay of 0 (goal: at most 100 ms more);</li>
  * <li>{@code startup}: time to ApplicationReadyEvent (goal: at most 50 ms more), with the
  * facts that explain it (main-thread CPU and allocation, classes loaded, GC pauses);</li>
- * <li>{@code warm}: start and close repeated in one warmed-up JVM, the starter switched on
- * and off: the work the starter adds without first-time class loading.</li>
+ * <li>{@code warm}: start and close repeated in one warmed-up JVM, the starter switched
+ * on and off: the work the starter adds without first-time class loading.</li>
  * </ul>
  * Options (system properties): {@code bench.rounds} (throughput rounds per variant, 6),
  * {@code bench.round-seconds} (3), {@code bench.threads} (client threads, 4),
@@ -32,8 +33,10 @@ import io.graceful.benchmarks.Child.Variant;
  */
 public final class Bench {
 
-	// 512 MB: with 256 MB the starter's few MB of allocation at startup happened to cross one more young collection just
-	// before ready, a threshold effect worth one pause (~45 ms here); the GC column shows collections either way
+	// 512 MB: with 256 MB the starter's few MB of allocation at startup happened to cross
+	// one more young collection just
+	// before ready, a threshold effect worth one pause (~45 ms here); the GC column shows
+	// collections either way
 	private static final List<String> JVM = List.of("-Xms512m", "-Xmx512m", "-XX:+UseSerialGC");
 
 	private static final List<String> APP = List.of("--server.port=0", "--server.address=127.0.0.1",
@@ -47,14 +50,17 @@ public final class Bench {
 		String mode = (args.length > 0) ? args[0] : "all";
 		switch (mode) {
 			case "throughput" -> throughput(Integer.getInteger("bench.rounds", 6),
-					Duration.ofSeconds(Integer.getInteger("bench.round-seconds", 3)), Integer.getInteger("bench.threads", 4));
+					Duration.ofSeconds(Integer.getInteger("bench.round-seconds", 3)),
+					Integer.getInteger("bench.threads", 4));
 			case "close" -> lifecycle(Integer.getInteger("bench.runs", 8), true, false);
 			case "startup" -> lifecycle(Integer.getInteger("bench.runs", 8), false, true);
 			case "lifecycle" -> lifecycle(Integer.getInteger("bench.runs", 8), true, true);
-			case "warm" -> warm(Integer.getInteger("bench.warm.warmups", 15), Integer.getInteger("bench.warm.runs", 20));
+			case "warm" ->
+				warm(Integer.getInteger("bench.warm.warmups", 15), Integer.getInteger("bench.warm.runs", 20));
 			case "all" -> {
 				throughput(Integer.getInteger("bench.rounds", 6),
-						Duration.ofSeconds(Integer.getInteger("bench.round-seconds", 3)), Integer.getInteger("bench.threads", 4));
+						Duration.ofSeconds(Integer.getInteger("bench.round-seconds", 3)),
+						Integer.getInteger("bench.threads", 4));
 				lifecycle(Integer.getInteger("bench.runs", 8), true, true);
 			}
 			case "smoke" -> {
@@ -71,14 +77,18 @@ public final class Bench {
 	// ---- throughput ----
 
 	static void throughput(int rounds, Duration roundLength, int threads) throws Exception {
-		System.out.printf(Locale.ROOT, "%nThroughput of GET /hello (Tomcat, keep-alive), %d connections, %d rounds of %ss per "
-				+ "variant, alternating (ABBA)%n", threads, rounds, roundLength.toMillis() / 1000.0);
-		// bench.control=true runs the starter on both sides: the ratio then shows the noise floor
+		System.out.printf(Locale.ROOT,
+				"%nThroughput of GET /hello (Tomcat, keep-alive), %d connections, %d rounds of %ss per "
+						+ "variant, alternating (ABBA)%n",
+				threads, rounds, roundLength.toMillis() / 1000.0);
+		// bench.control=true runs the starter on both sides: the ratio then shows the
+		// noise floor
 		boolean control = Boolean.getBoolean("bench.control");
 		if (control) {
 			System.out.println("CONTROL RUN: both sides have the starter; 'without starter' rows are a second copy");
 		}
-		// the side started first tends to be faster on a busy machine: give that to the side without the starter
+		// the side started first tends to be faster on a busy machine: give that to the
+		// side without the starter
 		// bench.noop-filter=true adds a do-nothing filter to the side without the starter
 		List<String> withoutArgs = new ArrayList<>(APP);
 		if (Boolean.getBoolean("bench.noop-filter")) {
@@ -93,8 +103,10 @@ public final class Bench {
 			}
 			ports.put(Variant.WITH, Integer.parseInt(with.await("PORT", Duration.ofSeconds(5))));
 			ports.put(Variant.WITHOUT, Integer.parseInt(without.await("PORT", Duration.ofSeconds(5))));
-			// warm-up: JIT of both servers and of the load generator, until each side's rate
-			// settles (two rounds in a row within 3 %), at least 3 and at most 12 rounds per side
+			// warm-up: JIT of both servers and of the load generator, until each side's
+			// rate
+			// settles (two rounds in a row within 3 %), at least 3 and at most 12 rounds
+			// per side
 			Map<Variant, Double> lastRate = new EnumMap<>(Variant.class);
 			for (int i = 0; i < 12; i++) {
 				boolean settled = i >= 2;
@@ -135,8 +147,9 @@ public final class Bench {
 			double withoutRate = totals.get(Variant.WITHOUT)[0] / totals.get(Variant.WITHOUT)[1];
 			System.out.printf(Locale.ROOT, "%nwith starter     %10.0f req/s%nwithout starter  %10.0f req/s%n", withRate,
 					withoutRate);
-			System.out.printf(Locale.ROOT, "ratio with/without: %.3f overall, %.3f median of rounds "
-					+ "(min %.3f, max %.3f); goal >= 0.99%n", withRate / withoutRate, median(ratios),
+			System.out.printf(Locale.ROOT,
+					"ratio with/without: %.3f overall, %.3f median of rounds " + "(min %.3f, max %.3f); goal >= 0.99%n",
+					withRate / withoutRate, median(ratios),
 					ratios.stream().mapToDouble(Double::doubleValue).min().orElse(0),
 					ratios.stream().mapToDouble(Double::doubleValue).max().orElse(0));
 		}
@@ -203,9 +216,9 @@ public final class Bench {
 	}
 
 	/**
-	 * The arguments of one side: {@code bench.with-args} (space-separated) are added to the
-	 * side with the starter, e.g. to exclude some of its auto-configurations and measure the
-	 * rest.
+	 * The arguments of one side: {@code bench.with-args} (space-separated) are added to
+	 * the side with the starter, e.g. to exclude some of its auto-configurations and
+	 * measure the rest.
 	 */
 	private static List<String> argsOf(Variant variant, List<String> args) {
 		String extra = System.getProperty("bench.with-args", "").trim();
@@ -240,8 +253,8 @@ public final class Bench {
 	}
 
 	/**
-	 * A percentile bootstrap of the median, with a fixed seed so that the same runs print the
-	 * same interval.
+	 * A percentile bootstrap of the median, with a fixed seed so that the same runs print
+	 * the same interval.
 	 * @param values the per-run differences
 	 * @return the 2.5th and 97.5th percentile of the resampled medians
 	 */
@@ -280,8 +293,10 @@ public final class Bench {
 	// ---- warm startup ----
 
 	static void warm(int warmups, int runs) throws Exception {
-		System.out.printf(Locale.ROOT, "%nWarm start and close in one JVM: %d starts per variant after %d warm-up "
-				+ "starts each, alternating graceful.enabled=true/false (ABBA); no traffic; delay 0%n", runs, warmups);
+		System.out.printf(Locale.ROOT,
+				"%nWarm start and close in one JVM: %d starts per variant after %d warm-up "
+						+ "starts each, alternating graceful.enabled=true/false (ABBA); no traffic; delay 0%n",
+				runs, warmups);
 		List<String> jvm = List.of("-Xms1g", "-Xmx1g", "-XX:+UseSerialGC", "-Dbench.warm.warmups=" + warmups,
 				"-Dbench.warm.runs=" + runs);
 		Map<Variant, List<double[]>> results = new EnumMap<>(Variant.class);

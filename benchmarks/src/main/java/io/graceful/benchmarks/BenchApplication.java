@@ -57,9 +57,9 @@ public class BenchApplication {
 	@EventListener
 	void onReady(ApplicationReadyEvent event) {
 		long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
-		System.out.println("BENCH-GRACEFUL="
-				+ ClassUtils.isPresent("io.graceful.autoconfigure.GracefulAutoConfiguration", null) + ":"
-				+ event.getApplicationContext().containsBean("shutdownReport"));
+		System.out.println(
+				"BENCH-GRACEFUL=" + ClassUtils.isPresent("io.graceful.autoconfigure.GracefulAutoConfiguration", null)
+						+ ":" + event.getApplicationContext().containsBean("shutdownReport"));
 		System.out.println("BENCH-READY-NANOS=" + event.getTimeTaken().toNanos());
 		System.out.println("BENCH-READY-SINCE-JVM-START-MILLIS=" + sinceJvmStart);
 		System.out.println("BENCH-READY-CPU-NANOS=" + processCpuNanos());
@@ -68,13 +68,13 @@ public class BenchApplication {
 
 	/**
 	 * Facts about the start that vary far less than its duration: CPU time and bytes
-	 * allocated by the main thread (which does the whole refresh), classes loaded, and the
-	 * garbage collections so far (a start that crosses one more collection pays its pause).
+	 * allocated by the main thread (which does the whole refresh), classes loaded, and
+	 * the garbage collections so far (a start that crosses one more collection pays its
+	 * pause).
 	 * @return {@code mainCpuNanos:allocatedBytes:classes:gcCount:gcMillis}
 	 */
 	static String readyFacts() {
-		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
-			.getThreadMXBean();
+		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 		long gcCount = 0;
 		long gcMillis = 0;
 		for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -82,8 +82,7 @@ public class BenchApplication {
 			gcMillis += Math.max(0, collector.getCollectionTime());
 		}
 		return threads.getCurrentThreadCpuTime() + ":" + threads.getCurrentThreadAllocatedBytes() + ":"
-				+ ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount() + ":" + gcCount + ":"
-				+ gcMillis;
+				+ ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount() + ":" + gcCount + ":" + gcMillis;
 	}
 
 	/**

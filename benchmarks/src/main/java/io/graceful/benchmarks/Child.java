@@ -44,8 +44,8 @@ final class Child implements AutoCloseable {
 	}
 
 	/**
-	 * Run a main class of this module in a JVM of its own, with the starter on the classpath,
-	 * and wait for it to end.
+	 * Run a main class of this module in a JVM of its own, with the starter on the
+	 * classpath, and wait for it to end.
 	 * @param mainClass the class whose {@code main} runs
 	 * @param jvmOptions options of the JVM
 	 * @param args arguments of {@code main}
@@ -67,8 +67,8 @@ final class Child implements AutoCloseable {
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
 			process.destroyForcibly();
-			throw new IllegalStateException(mainClass.getSimpleName() + " did not end within " + timeout + " (log: "
-					+ log + ")");
+			throw new IllegalStateException(
+					mainClass.getSimpleName() + " did not end within " + timeout + " (log: " + log + ")");
 		}
 		List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
 		if (process.exitValue() != 0) {
@@ -103,8 +103,8 @@ final class Child implements AutoCloseable {
 	}
 
 	/**
-	 * Check that the run is the variant it claims to be: a benchmark that compares the same
-	 * thing twice must fail, not print a ratio of 1.
+	 * Check that the run is the variant it claims to be: a benchmark that compares the
+	 * same thing twice must fail, not print a ratio of 1.
 	 */
 	void verifyVariant() throws InterruptedException {
 		String expected = this.variant.graceful() + ":" + this.variant.graceful();

@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * A closed-loop HTTP/1.1 load generator on plain keep-alive sockets: each thread sends
  * {@code GET} and reads the response on its own connection, again and again. It costs far
- * less CPU per request than a full HTTP client, so on a small machine most of the CPU goes
- * to the server being measured. Responses must be 200 with a Content-Length or chunked body;
- * anything else fails the round.
+ * less CPU per request than a full HTTP client, so on a small machine most of the CPU
+ * goes to the server being measured. Responses must be 200 with a Content-Length or
+ * chunked body; anything else fails the round.
  */
 final class RawHttpLoad {
 
@@ -137,7 +137,8 @@ final class RawHttpLoad {
 		while ((b = in.read()) != -1) {
 			if (b == '\n') {
 				int length = line.length();
-				return (length > 0 && line.charAt(length - 1) == '\r') ? line.substring(0, length - 1) : line.toString();
+				return (length > 0 && line.charAt(length - 1) == '\r') ? line.substring(0, length - 1)
+						: line.toString();
 			}
 			line.append((char) b);
 		}

@@ -12,8 +12,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Starts and closes {@link BenchApplication} again and again in one JVM, alternating
  * {@code graceful.enabled=true} and {@code false} (ABBA), after a warm-up. Classes are
  * loaded and the JIT has compiled the hot code, so what differs between the two is the
- * work the starter makes Spring do (conditions, bean definitions, beans, binding, callbacks),
- * without first-time class loading. Prints {@code WARM <variant> <start ns> <main-thread
+ * work the starter makes Spring do (conditions, bean definitions, beans, binding,
+ * callbacks), without first-time class loading. Prints
+ * {@code WARM <variant> <start ns> <main-thread
  * allocated bytes> <close ns>} per measured run; {@link Bench} reads them.
  */
 public final class WarmStartup {
@@ -24,8 +25,7 @@ public final class WarmStartup {
 	public static void main(String[] args) {
 		int warmups = Integer.getInteger("bench.warm.warmups", 15);
 		int runs = Integer.getInteger("bench.warm.runs", 20);
-		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
-			.getThreadMXBean();
+		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 		for (int run = 0; run < warmups + runs; run++) {
 			boolean[] order = (run % 2 == 0) ? new boolean[] { true, false } : new boolean[] { false, true };
 			for (boolean enabled : order) {
@@ -45,8 +45,8 @@ public final class WarmStartup {
 				context.close();
 				long closed = System.nanoTime() - closeStart;
 				if (run >= warmups) {
-					System.out.printf(Locale.ROOT, "WARM %s %d %d %d%n", enabled ? "with" : "without", started, allocated,
-							closed);
+					System.out.printf(Locale.ROOT, "WARM %s %d %d %d%n", enabled ? "with" : "without", started,
+							allocated, closed);
 				}
 			}
 		}

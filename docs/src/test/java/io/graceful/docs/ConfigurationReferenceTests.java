@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The configuration reference in docs/configuration.md is generated from the configuration
- * metadata of the current build; this test fails when the page is stale or a property lacks
- * a description or default. Regenerate with
+ * The configuration reference in docs/configuration.md is generated from the
+ * configuration metadata of the current build; this test fails when the page is stale or
+ * a property lacks a description or default. Regenerate with
  * {@code ./mvnw -B -pl docs -am verify -Dgraceful.docs.update=true}.
  */
 class ConfigurationReferenceTests {
@@ -76,9 +76,13 @@ class ConfigurationReferenceTests {
 		page.append("| Property | Type | Default | Description |\n");
 		page.append("|---|---|---|---|\n");
 		for (JsonNode property : properties) {
-			page.append("| `").append(property.path("name").asText()).append("` | `")
-				.append(simpleType(property.path("type").asText())).append("` | ")
-				.append(defaultValue(property)).append(" | ")
+			page.append("| `")
+				.append(property.path("name").asText())
+				.append("` | `")
+				.append(simpleType(property.path("type").asText()))
+				.append("` | ")
+				.append(defaultValue(property))
+				.append(" | ")
 				.append(property.path("description").asText().replace("\n", " ").replace("|", "\\|"))
 				.append(" |\n");
 		}

@@ -29,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * No cluster exists here, so the manifests are held to the Kubernetes schema (fabric8's
- * typed model: an unknown or misspelled field ends up in "additional properties" and fails
- * this test) and to the sample app's configuration.
+ * typed model: an unknown or misspelled field ends up in "additional properties" and
+ * fails this test) and to the sample app's configuration.
  */
 class KubernetesManifestsTests {
 
@@ -109,8 +109,8 @@ class KubernetesManifestsTests {
 	}
 
 	/**
-	 * Walks the model and collects every non-empty "additionalProperties" map: that is where
-	 * fabric8 puts fields the schema does not define.
+	 * Walks the model and collects every non-empty "additionalProperties" map: that is
+	 * where fabric8 puts fields the schema does not define.
 	 */
 	private static List<String> unknownFields(Object node, String path, Map<Object, Boolean> seen) {
 		List<String> unknown = new ArrayList<>();
@@ -149,6 +149,5 @@ class KubernetesManifestsTests {
 		}
 		return unknown;
 	}
-
 
 }

@@ -22,7 +22,8 @@ public final class DurationRules {
 	 */
 	public static Duration notNegative(String property, Duration value) {
 		if (value == null || value.isNegative()) {
-			throw new InvalidGracefulPropertyException(property, text(value), "it must be 0 or more (for example 0s or 5s)");
+			throw new InvalidGracefulPropertyException(property, text(value),
+					"it must be 0 or more (for example 0s or 5s)");
 		}
 		return value;
 	}
@@ -35,7 +36,8 @@ public final class DurationRules {
 	 */
 	public static Duration positive(String property, Duration value) {
 		if (value == null || value.isNegative() || value.isZero()) {
-			throw new InvalidGracefulPropertyException(property, text(value), "it must be more than 0 (for example 5s)");
+			throw new InvalidGracefulPropertyException(property, text(value),
+					"it must be more than 0 (for example 5s)");
 		}
 		return value;
 	}

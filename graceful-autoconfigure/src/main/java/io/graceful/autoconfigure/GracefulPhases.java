@@ -22,8 +22,8 @@ public final class GracefulPhases {
 
 	/**
 	 * Just before Spring Boot's graceful web shutdown: the web drain starts, the server
-	 * stops accepting, and requests queued for a worker thread are handed to the application
-	 * before the server is paused.
+	 * stops accepting, and requests queued for a worker thread are handed to the
+	 * application before the server is paused.
 	 */
 	public static final int WEB_DRAIN_START = SmartLifecycle.DEFAULT_PHASE - 1023;
 

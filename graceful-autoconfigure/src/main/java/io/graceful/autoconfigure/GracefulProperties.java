@@ -13,20 +13,21 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class GracefulProperties {
 
 	/**
-	 * Whether graceful shutdown is enabled. When false, plain Spring Boot behaviour applies.
+	 * Whether graceful shutdown is enabled. When false, plain Spring Boot behaviour
+	 * applies.
 	 */
 	private boolean enabled = true;
 
 	/**
 	 * Time the platform allows between SIGTERM and SIGKILL (Kubernetes
-	 * terminationGracePeriodSeconds, systemd TimeoutStopSec, Docker stop timeout). The sum
-	 * of all shutdown bounds plus the safety margin must fit in it.
+	 * terminationGracePeriodSeconds, systemd TimeoutStopSec, Docker stop timeout). The
+	 * sum of all shutdown bounds plus the safety margin must fit in it.
 	 */
 	private Duration gracePeriod = Duration.ofSeconds(30);
 
 	/**
-	 * Time kept free in the grace period for the JVM to exit after the last step (shutdown
-	 * hooks, logging, bean destruction).
+	 * Time kept free in the grace period for the JVM to exit after the last step
+	 * (shutdown hooks, logging, bean destruction).
 	 */
 	private Duration safetyMargin = Duration.ofSeconds(2);
 

@@ -63,9 +63,9 @@ class AcknowledgedWorkSurvivesShutdownTests {
 	// --- 100 @Async tasks on a 2-thread executor --------------------------------------
 
 	/**
-	 * The tasks are queued on Boot's applicationTaskExecutor (2 threads) when close starts
-	 * and held until close has passed the web drain, so background work begins with 98 of
-	 * them still queued; each takes about 30 ms in the database.
+	 * The tasks are queued on Boot's applicationTaskExecutor (2 threads) when close
+	 * starts and held until close has passed the web drain, so background work begins
+	 * with 98 of them still queued; each takes about 30 ms in the database.
 	 */
 	@Test
 	void queuedAsyncTasksAllReachTheDatabaseBeforeTheExecutorIsDestroyed(CapturedOutput output) throws Exception {
@@ -85,19 +85,19 @@ class AcknowledgedWorkSurvivesShutdownTests {
 	}
 
 	/**
-	 * Negative control: plain Spring Boot pauses the executor at Integer.MAX_VALUE / 2 and
-	 * waits only until no task is running (here up to a 1 s phase timeout, 30 s by
+	 * Negative control: plain Spring Boot pauses the executor at Integer.MAX_VALUE / 2
+	 * and waits only until no task is running (here up to a 1 s phase timeout, 30 s by
 	 * default); bean destruction then cancels everything still queued. The tasks are
 	 * released right after that phase, so 98 tasks of about 30 ms are still queued at
 	 * destruction, deterministically.
 	 * <p>
 	 * The release point differs from the positive test on purpose: with the starter the
-	 * tasks must be runnable before Integer.MAX_VALUE / 2, where the starter waits for them.
-	 * Released that early, plain Boot usually gets lucky: both threads keep taking queued
-	 * tasks, so its running count rarely drops to zero and the pause waits for the queue;
-	 * it loses the queue only when both threads happen to be between two tasks at the same
-	 * moment, or when running tasks outlast the phase timeout, which is what this control
-	 * reproduces without waiting 30 s.
+	 * tasks must be runnable before Integer.MAX_VALUE / 2, where the starter waits for
+	 * them. Released that early, plain Boot usually gets lucky: both threads keep taking
+	 * queued tasks, so its running count rarely drops to zero and the pause waits for the
+	 * queue; it loses the queue only when both threads happen to be between two tasks at
+	 * the same moment, or when running tasks outlast the phase timeout, which is what
+	 * this control reproduces without waiting 30 s.
 	 */
 	@Test
 	void withoutTheStarterQueuedAsyncTasksAreCancelledAtDestruction() throws Exception {
@@ -135,7 +135,8 @@ class AcknowledgedWorkSurvivesShutdownTests {
 		assertThat(rows(run)).isEqualTo(1);
 		assertThat(output).contains("1 tracked work in progress")
 			.containsPattern("DataSource drain finished in [0-9.]+m?s: 1 pools closed");
-		// Spring's own close at bean destruction finds the pool closed and returns at once
+		// Spring's own close at bean destruction finds the pool closed and returns at
+		// once
 		assertThat(output.getOut().split("Shutdown initiated", -1)).hasSize(2);
 	}
 
@@ -156,7 +157,8 @@ class AcknowledgedWorkSurvivesShutdownTests {
 		assertThat(export).failsWithin(Duration.ofSeconds(5));
 		Throwable failure = export.handle((ok, ex) -> ex).get();
 		System.out.println("Negative control: tracked work failed with " + failure);
-		// HikariCP aborted the connection under the running statement (the rollback then finds it
+		// HikariCP aborted the connection under the running statement (the rollback then
+		// finds it
 		// closed), or the pool was already closed
 		assertThat(failure).satisfiesAnyOf(
 				(ex) -> assertThat(ex).hasStackTraceContaining("An I/O error occurred while sending to the backend"),
@@ -216,11 +218,7 @@ class AcknowledgedWorkSurvivesShutdownTests {
 	}
 
 	private static StepResult step(ShutdownReport report, String name) {
-		return report.getResults()
-			.stream()
-			.filter((result) -> result.step().equals(name))
-			.findFirst()
-			.orElseThrow();
+		return report.getResults().stream().filter((result) -> result.step().equals(name)).findFirst().orElseThrow();
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -234,7 +232,8 @@ class AcknowledgedWorkSurvivesShutdownTests {
 
 		@Bean
 		GateReleaser gateReleaser(RowWriter rowWriter, Environment environment) {
-			return new GateReleaser(rowWriter.gate(), environment.getRequiredProperty("test.release-phase", Integer.class));
+			return new GateReleaser(rowWriter.gate(),
+					environment.getRequiredProperty("test.release-phase", Integer.class));
 		}
 
 	}
@@ -319,7 +318,8 @@ class AcknowledgedWorkSurvivesShutdownTests {
 	static class ExportConfiguration {
 
 		@Bean
-		Exporter exporter(JdbcTemplate jdbc, TransactionTemplate transactions, ObjectProvider<TrackedWork> trackedWork) {
+		Exporter exporter(JdbcTemplate jdbc, TransactionTemplate transactions,
+				ObjectProvider<TrackedWork> trackedWork) {
 			return new Exporter(jdbc, transactions, trackedWork.getIfAvailable());
 		}
 

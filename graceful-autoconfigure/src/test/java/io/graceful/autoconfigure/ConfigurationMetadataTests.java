@@ -31,7 +31,8 @@ class ConfigurationMetadataTests {
 		assertThat(properties).allSatisfy((property) -> {
 			String description = (String) property.get("description");
 			assertThat(description).as("description of %s", property.get("name")).isNotBlank().endsWith(".");
-			// a property that is off until set says so instead of carrying a made-up default
+			// a property that is off until set says so instead of carrying a made-up
+			// default
 			if (!description.contains("Off when not set")) {
 				assertThat(property.get("defaultValue")).as("default of %s", property.get("name")).isNotNull();
 			}
@@ -40,7 +41,8 @@ class ConfigurationMetadataTests {
 
 	@Test
 	void withdrawDelayShowsItsPlatformDependentDefault() throws IOException {
-		assertThat(gracefulProperties()).filteredOn((property) -> "graceful.withdraw.delay".equals(property.get("name")))
+		assertThat(gracefulProperties())
+			.filteredOn((property) -> "graceful.withdraw.delay".equals(property.get("name")))
 			.singleElement()
 			.satisfies((property) -> {
 				assertThat(property.get("defaultValue")).isEqualTo("0s, 10s on Kubernetes");
@@ -51,7 +53,8 @@ class ConfigurationMetadataTests {
 	@Test
 	void defaultsInTheMetadataMatchTheProperties() throws IOException {
 		Map<String, Object> defaults = new java.util.HashMap<>();
-		gracefulProperties().forEach((property) -> defaults.put((String) property.get("name"), property.get("defaultValue")));
+		gracefulProperties()
+			.forEach((property) -> defaults.put((String) property.get("name"), property.get("defaultValue")));
 		assertThat(defaults).containsEntry("graceful.enabled", true)
 			.containsEntry("graceful.grace-period", "30s")
 			.containsEntry("graceful.safety-margin", "2s")

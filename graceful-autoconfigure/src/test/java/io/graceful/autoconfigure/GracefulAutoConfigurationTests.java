@@ -31,11 +31,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GracefulAutoConfigurationTests {
 
-	// spring.main.cloud-platform=none: a CI runner on Kubernetes must not turn the 10s default on here
-	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(CoreAutoConfigurations.CORE)
+	// spring.main.cloud-platform=none: a CI runner on Kubernetes must not turn the 10s
+	// default on here
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(CoreAutoConfigurations.CORE)
 		.withPropertyValues("spring.main.cloud-platform=none");
 
-	private final WebApplicationContextRunner webRunner = new WebApplicationContextRunner().withConfiguration(CoreAutoConfigurations.CORE)
+	private final WebApplicationContextRunner webRunner = new WebApplicationContextRunner()
+		.withConfiguration(CoreAutoConfigurations.CORE)
 		.withPropertyValues("spring.main.cloud-platform=none");
 
 	@Test
@@ -91,16 +94,17 @@ class GracefulAutoConfigurationTests {
 	}
 
 	@ParameterizedTest(name = "{0}")
-	@CsvSource(delimiter = '|', textBlock = """
-			graceful.withdraw.delay=-1s         | graceful.withdraw.delay       | Invalid value '-1s' for graceful.withdraw.delay: it must be 0 or more (for example 0s or 5s)
-			graceful.withdraw.min-delay=-1s     | graceful.withdraw.min-delay   | Invalid value '-1s' for graceful.withdraw.min-delay: it must be 0 or more (for example 0s or 5s)
-			graceful.web.drain-timeout=0s       | graceful.web.drain-timeout    | Invalid value '0s' for graceful.web.drain-timeout: it must be more than 0 (for example 5s)
-			graceful.web.drain-timeout=-2s      | graceful.web.drain-timeout    | Invalid value '-2s' for graceful.web.drain-timeout: it must be more than 0 (for example 5s)
-			graceful.grace-period=0s            | graceful.grace-period         | Invalid value '0s' for graceful.grace-period: it must be more than 0 (for example 5s)
-			graceful.grace-period=-30s          | graceful.grace-period         | Invalid value '-30s' for graceful.grace-period: it must be more than 0 (for example 5s)
-			graceful.safety-margin=-1s          | graceful.safety-margin        | Invalid value '-1s' for graceful.safety-margin: it must be 0 or more (for example 0s or 5s)
-			graceful.other-phases-timeout=-1s   | graceful.other-phases-timeout | Invalid value '-1s' for graceful.other-phases-timeout: it must be 0 or more (for example 0s or 5s)
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					graceful.withdraw.delay=-1s         | graceful.withdraw.delay       | Invalid value '-1s' for graceful.withdraw.delay: it must be 0 or more (for example 0s or 5s)
+					graceful.withdraw.min-delay=-1s     | graceful.withdraw.min-delay   | Invalid value '-1s' for graceful.withdraw.min-delay: it must be 0 or more (for example 0s or 5s)
+					graceful.web.drain-timeout=0s       | graceful.web.drain-timeout    | Invalid value '0s' for graceful.web.drain-timeout: it must be more than 0 (for example 5s)
+					graceful.web.drain-timeout=-2s      | graceful.web.drain-timeout    | Invalid value '-2s' for graceful.web.drain-timeout: it must be more than 0 (for example 5s)
+					graceful.grace-period=0s            | graceful.grace-period         | Invalid value '0s' for graceful.grace-period: it must be more than 0 (for example 5s)
+					graceful.grace-period=-30s          | graceful.grace-period         | Invalid value '-30s' for graceful.grace-period: it must be more than 0 (for example 5s)
+					graceful.safety-margin=-1s          | graceful.safety-margin        | Invalid value '-1s' for graceful.safety-margin: it must be 0 or more (for example 0s or 5s)
+					graceful.other-phases-timeout=-1s   | graceful.other-phases-timeout | Invalid value '-1s' for graceful.other-phases-timeout: it must be 0 or more (for example 0s or 5s)
+					""")
 	void negativeOrZeroWhereInvalidDurationIsRejectedNamingThePropertyAndRange(String property, String name,
 			String message) {
 		assertRejected(this.webRunner.withPropertyValues(property), name, message);
@@ -108,7 +112,8 @@ class GracefulAutoConfigurationTests {
 
 	@Test
 	void quietPeriodLongerThanTheDelayIsRejected() {
-		assertRejected(this.runner.withPropertyValues("graceful.withdraw.delay=5s", "graceful.withdraw.quiet-period=6s"),
+		assertRejected(
+				this.runner.withPropertyValues("graceful.withdraw.delay=5s", "graceful.withdraw.quiet-period=6s"),
 				"graceful.withdraw.quiet-period",
 				"Invalid value '6s' for graceful.withdraw.quiet-period: it must not be longer than graceful.withdraw.delay (5s)");
 	}
@@ -124,7 +129,8 @@ class GracefulAutoConfigurationTests {
 
 	@Test
 	void zeroQuietPeriodIsRejectedWhenThereIsADelay() {
-		assertRejected(this.runner.withPropertyValues("graceful.withdraw.delay=5s", "graceful.withdraw.quiet-period=0s"),
+		assertRejected(
+				this.runner.withPropertyValues("graceful.withdraw.delay=5s", "graceful.withdraw.quiet-period=0s"),
 				"graceful.withdraw.quiet-period",
 				"Invalid value '0s' for graceful.withdraw.quiet-period: it must be more than 0 (for example 5s)");
 	}
@@ -176,8 +182,9 @@ class GracefulAutoConfigurationTests {
 
 	@Test
 	void disabledIgnoresInvalidGracefulProperties() {
-		this.webRunner.withPropertyValues("graceful.enabled=false", "graceful.withdraw.delay=-1s",
-				"graceful.web.drain-timeout=0s", "graceful.grace-period=1s")
+		this.webRunner
+			.withPropertyValues("graceful.enabled=false", "graceful.withdraw.delay=-1s",
+					"graceful.web.drain-timeout=0s", "graceful.grace-period=1s")
 			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
@@ -220,8 +227,9 @@ class GracefulAutoConfigurationTests {
 		runner.run((context) -> assertRejected(context, property, message));
 	}
 
-	static void assertRejected(org.springframework.boot.test.context.assertj.ApplicationContextAssertProvider<?> context,
-			String property, String message) {
+	static void assertRejected(
+			org.springframework.boot.test.context.assertj.ApplicationContextAssertProvider<?> context, String property,
+			String message) {
 		assertThat(context).hasFailed();
 		Throwable failure = context.getStartupFailure();
 		assertThat(rootCause(failure)).isInstanceOf(InvalidGracefulPropertyException.class);

@@ -15,8 +15,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One sample-app instance (a name and a port) across its restarts. Its output is copied to a log file while the lab
- * watches for the starter's step lines, stamping them on the lab clock as they arrive.
+ * One sample-app instance (a name and a port) across its restarts. Its output is copied
+ * to a log file while the lab watches for the starter's step lines, stamping them on the
+ * lab clock as they arrive.
  */
 final class AppInstance {
 
@@ -126,7 +127,8 @@ final class AppInstance {
 	Restart stop(long boundSeconds) {
 		double sigterm = LabClock.now();
 		this.events.add(new Event(this.name, "SIGTERM", sigterm, ""));
-		// SIGTERM through the handle: Process.destroy() would also close our end of the pipe, losing the shutdown log
+		// SIGTERM through the handle: Process.destroy() would also close our end of the
+		// pipe, losing the shutdown log
 		this.process.toHandle().destroy();
 		boolean killed = false;
 		try {

@@ -22,8 +22,9 @@ final class ChildProcesses {
 	}
 
 	/**
-	 * The classpath holding the lab's dependencies (Kafka's jars among them): the lab JVM's own classpath when it was
-	 * started by {@code ./lab}, otherwise the file Maven wrote ({@code lab.classpathFile}).
+	 * The classpath holding the lab's dependencies (Kafka's jars among them): the lab
+	 * JVM's own classpath when it was started by {@code ./lab}, otherwise the file Maven
+	 * wrote ({@code lab.classpathFile}).
 	 */
 	static String labClasspath() {
 		String own = System.getProperty("java.class.path", "");
@@ -35,8 +36,8 @@ final class ChildProcesses {
 			return Files.readString(Path.of(file)).trim();
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException("Cannot find the lab's classpath (" + file + "); build it with ./mvnw first",
-					ex);
+			throw new IllegalStateException(
+					"Cannot find the lab's classpath (" + file + "); build it with ./mvnw first", ex);
 		}
 	}
 

@@ -17,9 +17,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * HAProxy as the load balancer, run in the foreground from a generated configuration: {@code mode tcp} (L4, like
- * kube-proxy: a connection stays on its instance) or {@code mode http} (L7, like an ingress: per request). Both check
- * readiness, never retry and never redispatch, like kube-proxy. Server states come from the stats socket.
+ * HAProxy as the load balancer, run in the foreground from a generated configuration:
+ * {@code mode tcp} (L4, like kube-proxy: a connection stays on its instance) or
+ * {@code mode http} (L7, like an ingress: per request). Both check readiness, never retry
+ * and never redispatch, like kube-proxy. Server states come from the stats socket.
  */
 final class HaProxy implements AutoCloseable {
 
@@ -55,7 +56,8 @@ final class HaProxy implements AutoCloseable {
 		this.check = check;
 		this.port = Ports.free();
 		try {
-			// a UNIX socket path must stay under 108 bytes, which a deep run folder can exceed
+			// a UNIX socket path must stay under 108 bytes, which a deep run folder can
+			// exceed
 			this.socket = Files.createTempDirectory("lab-haproxy").resolve("stats.sock");
 		}
 		catch (IOException ex) {
@@ -63,7 +65,10 @@ final class HaProxy implements AutoCloseable {
 		}
 	}
 
-	/** Health check timing: a server goes DOWN after {@code fall} failed checks {@code interMs} apart. */
+	/**
+	 * Health check timing: a server goes DOWN after {@code fall} failed checks
+	 * {@code interMs} apart.
+	 */
 	record HealthCheck(long interMs, int fall, int rise) {
 
 		long detectionMs() {
@@ -76,7 +81,10 @@ final class HaProxy implements AutoCloseable {
 		return this.port;
 	}
 
-	/** The HAProxy binary, installed with apt-get when missing and possible; {@code null} when not available. */
+	/**
+	 * The HAProxy binary, installed with apt-get when missing and possible; {@code null}
+	 * when not available.
+	 */
 	static String locate(boolean install, Path log) {
 		for (String candidate : List.of("/usr/sbin/haproxy", "/usr/bin/haproxy", "/usr/local/sbin/haproxy",
 				"/usr/local/bin/haproxy")) {
@@ -84,7 +92,8 @@ final class HaProxy implements AutoCloseable {
 				return candidate;
 			}
 		}
-		if (install && "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/bin/apt-get"))) {
+		if (install && "root".equals(System.getProperty("user.name"))
+				&& Files.isExecutable(Path.of("/usr/bin/apt-get"))) {
 			System.out.println("HAProxy is missing; installing it with apt-get (Debian package haproxy)");
 			ChildProcesses.run(List.of("/usr/bin/apt-get", "update", "-qq"), log, 300);
 			ChildProcesses.run(List.of("/usr/bin/apt-get", "install", "-y", "-qq", "haproxy"), log, 600);
@@ -100,17 +109,26 @@ final class HaProxy implements AutoCloseable {
 		cfg.append("global\n  maxconn 4096\n  stats socket ").append(socket()).append(" mode 600 level admin\n\n");
 		cfg.append("defaults\n  mode ").append(this.mode.haproxyMode).append('\n');
 		cfg.append("  timeout connect 2s\n  timeout client 60s\n  timeout server 60s\n");
-		cfg.append("  # a busy machine can make a healthy instance slow to answer; a 503 from readiness is still fast\n");
+		cfg.append(
+				"  # a busy machine can make a healthy instance slow to answer; a 503 from readiness is still fast\n");
 		cfg.append("  timeout check 3s\n");
 		cfg.append("  # kube-proxy never retries or re-routes a request: neither do we\n  retries 0\n");
 		cfg.append("  no option redispatch\n\n");
 		cfg.append("frontend lab\n  bind 127.0.0.1:").append(this.port).append("\n  default_backend apps\n\n");
 		cfg.append("backend apps\n  balance roundrobin\n");
 		cfg.append("  option httpchk GET ").append(READINESS_PATH).append('\n');
-		cfg.append("  default-server inter ").append(this.check.interMs()).append("ms fall ").append(this.check.fall())
-			.append(" rise ").append(this.check.rise()).append('\n');
-		servers.forEach((name, serverPort) -> cfg.append("  server ").append(name).append(" 127.0.0.1:")
-			.append(serverPort).append(" check\n"));
+		cfg.append("  default-server inter ")
+			.append(this.check.interMs())
+			.append("ms fall ")
+			.append(this.check.fall())
+			.append(" rise ")
+			.append(this.check.rise())
+			.append('\n');
+		servers.forEach((name, serverPort) -> cfg.append("  server ")
+			.append(name)
+			.append(" 127.0.0.1:")
+			.append(serverPort)
+			.append(" check\n"));
 		try {
 			Files.createDirectories(this.dir);
 			Files.deleteIfExists(socket());
@@ -138,7 +156,10 @@ final class HaProxy implements AutoCloseable {
 		return this.socket;
 	}
 
-	/** Server name to HAProxy's status ({@code UP}, {@code DOWN}, {@code UP 1/2}, ...), from {@code show stat}. */
+	/**
+	 * Server name to HAProxy's status ({@code UP}, {@code DOWN}, {@code UP 1/2}, ...),
+	 * from {@code show stat}.
+	 */
 	Map<String, String> serverStates() {
 		Map<String, String> states = new HashMap<>();
 		String csv = command("show stat");
@@ -159,7 +180,10 @@ final class HaProxy implements AutoCloseable {
 		return states;
 	}
 
-	/** Waits until HAProxy reports the server {@code UP} (its own health checks passed {@code rise} times). */
+	/**
+	 * Waits until HAProxy reports the server {@code UP} (its own health checks passed
+	 * {@code rise} times).
+	 */
 	boolean awaitUp(String server, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (System.nanoTime() < deadline) {

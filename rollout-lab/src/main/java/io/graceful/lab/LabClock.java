@@ -1,7 +1,8 @@
 package io.graceful.lab;
 
 /**
- * One monotonic clock for everything the lab records: requests, signals and log markers share a time axis.
+ * One monotonic clock for everything the lab records: requests, signals and log markers
+ * share a time axis.
  */
 final class LabClock {
 

@@ -17,13 +17,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Open-model load: requests start at a fixed arrival rate whatever the responses do (a slow or failing server does not
- * slow the load down, as with real users). Keep-alive HTTP/1.1 clients; a seeded mix of short and long orders plus
- * counter increments. Every request is recorded with its outcome.
+ * Open-model load: requests start at a fixed arrival rate whatever the responses do (a
+ * slow or failing server does not slow the load down, as with real users). Keep-alive
+ * HTTP/1.1 clients; a seeded mix of short and long orders plus counter increments. Every
+ * request is recorded with its outcome.
  */
 final class LoadGenerator {
 
-	/** One request: kind ({@code order} or {@code increment}), id, times in lab ms, status (0: no response). */
+	/**
+	 * One request: kind ({@code order} or {@code increment}), id, times in lab ms, status
+	 * (0: no response).
+	 */
 	record Request(long seq, String kind, String id, double startMs, double endMs, int status, String error) {
 
 		boolean ok() {
@@ -32,7 +36,9 @@ final class LoadGenerator {
 
 	}
 
-	/** The mix: share of increments, share of long orders, bounds of short and long work. */
+	/**
+	 * The mix: share of increments, share of long orders, bounds of short and long work.
+	 */
 	record Mix(double incrementShare, double longShare, int shortMaxMs, int longMinMs, int longMaxMs,
 			int incrementDelayMs) {
 	}
@@ -140,8 +146,9 @@ final class LoadGenerator {
 	}
 
 	/**
-	 * Sends {@code count} increments straight to one instance (not through the balancer), as a batch of background
-	 * jobs queued just before that instance is stopped, and waits for their answers.
+	 * Sends {@code count} increments straight to one instance (not through the balancer),
+	 * as a batch of background jobs queued just before that instance is stopped, and
+	 * waits for their answers.
 	 */
 	void burst(int port, int count, int delayMs) {
 		URI instance = URI.create("http://127.0.0.1:" + port + "/counter/increment?delayMs=" + delayMs);

@@ -14,7 +14,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The run folder's files: per-request CSV, events CSV, summary table (text and JSON), timeline charts and index.html.
+ * The run folder's files: per-request CSV, events CSV, summary table (text and JSON),
+ * timeline charts and index.html.
  */
 final class Report {
 
@@ -53,10 +54,15 @@ final class Report {
 		rows.add(row("requests sent", runs, (r) -> String.valueOf(r.sent())));
 		rows.add(row("  ok (2xx)", runs, (r) -> String.valueOf(r.ok())));
 		rows.add(row("  failed", runs, (r) -> String.valueOf(r.failed())));
-		rows.add(row("    orders / increments", runs, (r) -> r.failed("order") + " / " + (r.failed() - r.failed("order"))));
-		rows.add(row("    why", runs, (r) -> r.failureReasons().isEmpty() ? "-"
-				: r.failureReasons().entrySet().stream().map((e) -> e.getKey() + " x" + e.getValue())
-					.collect(Collectors.joining(", "))));
+		rows.add(row("    orders / increments", runs,
+				(r) -> r.failed("order") + " / " + (r.failed() - r.failed("order"))));
+		rows.add(row("    why", runs,
+				(r) -> r.failureReasons().isEmpty() ? "-"
+						: r.failureReasons()
+							.entrySet()
+							.stream()
+							.map((e) -> e.getKey() + " x" + e.getValue())
+							.collect(Collectors.joining(", "))));
 		rows.add(row("orders acknowledged (201)", runs, (r) -> String.valueOf(r.verification().ordersAcknowledged())));
 		rows.add(row("  rows in PostgreSQL", runs, (r) -> String.valueOf(r.verification().orderRows())));
 		rows.add(row("  missing rows", runs, (r) -> String.valueOf(r.verification().missingOrders())));
@@ -80,11 +86,10 @@ final class Report {
 			}));
 		}
 		rows.add(row("shutdown bound (grace period)", runs, (r) -> (r.gracePeriodMs() / 1000) + "s"));
-		rows.add(row("withdraw delay vs check inter x fall", runs,
-				(r) -> r.graceful() ? (r.withdrawDelayMs() + "ms vs " + r.detectionMs() + "ms") : "none vs "
-						+ r.detectionMs() + "ms"));
-		rows.add(row("verdict", runs, (r) -> r.lostNothing() ? "LOST NOTHING" : "LOST " + r.lost()
-				+ (r.verification().caughtUp() ? "" : " (catch-up incomplete)")));
+		rows.add(row("withdraw delay vs check inter x fall", runs, (r) -> r.graceful()
+				? (r.withdrawDelayMs() + "ms vs " + r.detectionMs() + "ms") : "none vs " + r.detectionMs() + "ms"));
+		rows.add(row("verdict", runs, (r) -> r.lostNothing() ? "LOST NOTHING"
+				: "LOST " + r.lost() + (r.verification().caughtUp() ? "" : " (catch-up incomplete)")));
 		int[] widths = new int[runs.size() + 1];
 		for (String[] row : rows) {
 			for (int i = 0; i < row.length; i++) {
@@ -123,10 +128,10 @@ final class Report {
 				"\"rate\": %s, \"instances\": %d, \"rounds\": %d, \"incrementShare\": %s, \"incrementDelayMs\": %d, \"burst\": %d, "
 						+ "\"longShare\": %s, \"workMs\": [0, %d, %d, %d], \"seed\": %d, \"withdrawDelayMs\": %d, "
 						+ "\"check\": {\"interMs\": %d, \"fall\": %d, \"rise\": %d}, \"gracePeriodMs\": %d},\n",
-				settings.rate, settings.instances, settings.rounds, settings.incrementShare,
-				settings.incrementDelayMs, settings.burst, settings.longShare, settings.shortMaxMs, settings.longMinMs,
-				settings.longMaxMs, settings.seed, settings.withdrawDelay.toMillis(), settings.checkInterMs,
-				settings.checkFall, settings.checkRise, settings.gracePeriod.toMillis()));
+				settings.rate, settings.instances, settings.rounds, settings.incrementShare, settings.incrementDelayMs,
+				settings.burst, settings.longShare, settings.shortMaxMs, settings.longMinMs, settings.longMaxMs,
+				settings.seed, settings.withdrawDelay.toMillis(), settings.checkInterMs, settings.checkFall,
+				settings.checkRise, settings.gracePeriod.toMillis()));
 		json.append("  \"runs\": [");
 		for (int i = 0; i < runs.size(); i++) {
 			RunResult r = runs.get(i);
@@ -143,10 +148,12 @@ final class Report {
 					r.failed() - r.failed("order"), reasons(r.failureReasons()), v.ordersAcknowledged(), v.orderRows(),
 					v.missingOrders(), v.eventRows(), v.missingEvents(), v.incrementsAcknowledged(), v.counter(),
 					v.missingIncrements(), v.caughtUp(), v.catchUp(), r.lostNothing(),
-					r.restarts().stream().map((s) -> String.format(Locale.ROOT,
-							"{\"instance\": \"%s\", \"shutdownMs\": %.0f, \"exitCode\": %d, \"killed\": %s, "
-									+ "\"backUpAfterMs\": %.0f}",
-							s.instance(), s.shutdownMs(), s.exitCode(), s.killed(), s.upAgainAtMs() - s.exitAtMs()))
+					r.restarts()
+						.stream()
+						.map((s) -> String.format(Locale.ROOT,
+								"{\"instance\": \"%s\", \"shutdownMs\": %.0f, \"exitCode\": %d, \"killed\": %s, "
+										+ "\"backUpAfterMs\": %.0f}",
+								s.instance(), s.shutdownMs(), s.exitCode(), s.killed(), s.upAgainAtMs() - s.exitAtMs()))
 						.collect(Collectors.joining(", "))));
 		}
 		json.append("\n  ]\n}\n");
@@ -154,7 +161,9 @@ final class Report {
 	}
 
 	private static String reasons(Map<String, Long> reasons) {
-		return reasons.entrySet().stream().map((e) -> "\"" + e.getKey().replace("\"", "'") + "\": " + e.getValue())
+		return reasons.entrySet()
+			.stream()
+			.map((e) -> "\"" + e.getKey().replace("\"", "'") + "\": " + e.getValue())
 			.collect(Collectors.joining(", ", "{", "}"));
 	}
 
@@ -166,16 +175,31 @@ final class Report {
 			StringBuilder html = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
 					+ "<title>graceful rollout lab</title><style>body{font-family:sans-serif;margin:2em}"
 					+ "pre{background:#f6f6f6;padding:1em}</style></head><body>\n<h1>graceful rollout lab</h1>\n");
-			html.append("<pre>").append(escape(header)).append("</pre>\n<pre>").append(escape(table))
+			html.append("<pre>")
+				.append(escape(header))
+				.append("</pre>\n<pre>")
+				.append(escape(table))
 				.append("</pre>\n");
 			for (RunResult run : runs) {
 				String folder = runDir.relativize(run.dir()).toString();
-				html.append("<h2>").append(escape(run.label())).append("</h2>\n<p><img src=\"").append(folder)
-					.append("/timeline.png\" alt=\"timeline ").append(escape(run.label())).append("\"></p>\n<p><a href=\"")
-					.append(folder).append("/requests.csv\">requests.csv</a> · <a href=\"").append(folder)
+				html.append("<h2>")
+					.append(escape(run.label()))
+					.append("</h2>\n<p><img src=\"")
+					.append(folder)
+					.append("/timeline.png\" alt=\"timeline ")
+					.append(escape(run.label()))
+					.append("\"></p>\n<p><a href=\"")
+					.append(folder)
+					.append("/requests.csv\">requests.csv</a> · <a href=\"")
+					.append(folder)
 					.append("/events.csv\">events.csv</a> · app logs: ");
 				for (int i = 1; Files.exists(run.dir().resolve("app-" + i + ".log")); i++) {
-					html.append("<a href=\"").append(folder).append("/app-").append(i).append(".log\">app-").append(i)
+					html.append("<a href=\"")
+						.append(folder)
+						.append("/app-")
+						.append(i)
+						.append(".log\">app-")
+						.append(i)
 						.append("</a> ");
 				}
 				html.append("</p>\n");

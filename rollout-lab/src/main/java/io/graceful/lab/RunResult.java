@@ -12,9 +12,12 @@ record RunResult(String label, HaProxy.Mode mode, boolean graceful, Path dir, Li
 		List<AppInstance.Event> events, List<AppInstance.Restart> restarts, Verification verification,
 		double loadStartMs, double loadEndMs, long withdrawDelayMs, long detectionMs, long gracePeriodMs) {
 
-	/** The counts after the load stopped and the consumer and background work caught up (or the wait gave up). */
-	record Verification(long ordersAcknowledged, long orderRows, long missingOrders, long eventRows,
-			long missingEvents, long incrementsAcknowledged, long counter, boolean caughtUp, String catchUp) {
+	/**
+	 * The counts after the load stopped and the consumer and background work caught up
+	 * (or the wait gave up).
+	 */
+	record Verification(long ordersAcknowledged, long orderRows, long missingOrders, long eventRows, long missingEvents,
+			long incrementsAcknowledged, long counter, boolean caughtUp, String catchUp) {
 
 		long missingIncrements() {
 			return Math.max(0, this.incrementsAcknowledged - this.counter);
@@ -56,7 +59,10 @@ record RunResult(String label, HaProxy.Mode mode, boolean graceful, Path dir, Li
 				+ this.verification.missingIncrements();
 	}
 
-	/** Nothing failed, nothing is missing, and the wait for the consumer and background work did not give up. */
+	/**
+	 * Nothing failed, nothing is missing, and the wait for the consumer and background
+	 * work did not give up.
+	 */
 	boolean lostNothing() {
 		return lost() == 0 && this.verification.caughtUp();
 	}

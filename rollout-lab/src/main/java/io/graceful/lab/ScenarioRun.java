@@ -19,8 +19,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One scenario: HAProxy in one mode, fresh tables, {@code instances} sample-app instances, load at a fixed rate while
- * every instance is rolled (SIGTERM, exit, restart, UP in HAProxy), then the counts.
+ * One scenario: HAProxy in one mode, fresh tables, {@code instances} sample-app
+ * instances, load at a fixed rate while every instance is rolled (SIGTERM, exit, restart,
+ * UP in HAProxy), then the counts.
  */
 final class ScenarioRun {
 
@@ -78,18 +79,19 @@ final class ScenarioRun {
 			balancer.start(this.haproxy, servers);
 			List<String> extra = List.of("--graceful.withdraw.delay=" + this.settings.withdrawDelay.toMillis() + "ms",
 					"--graceful.grace-period=" + this.settings.gracePeriod.toMillis() + "ms");
-			servers.forEach((name, port) -> instances.add(new AppInstance(name, port,
-					AppInstance.command(this.settings.jar.toAbsolutePath(), port, this.infra.appArguments(),
-							this.graceful, extra),
-					this.dir.resolve(name + ".log"), events)));
+			servers.forEach((name,
+					port) -> instances.add(new AppInstance(
+							name, port, AppInstance.command(this.settings.jar.toAbsolutePath(), port,
+									this.infra.appArguments(), this.graceful, extra),
+							this.dir.resolve(name + ".log"), events)));
 			this.phase = "starting " + instances.size() + " instances";
 			instances.forEach(AppInstance::start);
 			for (AppInstance instance : instances) {
 				awaitUp(balancer, instance);
 			}
 			prewarm(balancer);
-			this.load = new LoadGenerator(balancer.port(), this.settings.rate, mix(), this.settings.seed,
-					this.idPrefix, this.settings.clients, this.settings.requestTimeout);
+			this.load = new LoadGenerator(balancer.port(), this.settings.rate, mix(), this.settings.seed, this.idPrefix,
+					this.settings.clients, this.settings.requestTimeout);
 			double loadStart = LabClock.now();
 			this.load.start();
 			pause("warm-up", this.settings.warmup);
@@ -107,8 +109,8 @@ final class ScenarioRun {
 					this.phase = roll + ": restarting, waiting for HAProxy to report it UP";
 					instance.start();
 					double up = awaitUp(balancer, instance);
-					restarts.add(new AppInstance.Restart(restart.instance(), restart.sigtermAtMs(),
-							restart.exitAtMs(), restart.exitCode(), restart.killed(), up));
+					restarts.add(new AppInstance.Restart(restart.instance(), restart.sigtermAtMs(), restart.exitAtMs(),
+							restart.exitCode(), restart.killed(), up));
 					pause(roll + ": settle", this.settings.settle);
 				}
 			}
@@ -124,13 +126,11 @@ final class ScenarioRun {
 		}
 		finally {
 			this.phase = "stopping instances";
-			CompletableFuture.allOf(instances.stream()
-				.map((instance) -> CompletableFuture.runAsync(() -> {
-					if (instance.isAlive()) {
-						instance.stop(this.settings.gracePeriod.toSeconds());
-					}
-				}))
-				.toArray(CompletableFuture[]::new)).join();
+			CompletableFuture.allOf(instances.stream().map((instance) -> CompletableFuture.runAsync(() -> {
+				if (instance.isAlive()) {
+					instance.stop(this.settings.gracePeriod.toSeconds());
+				}
+			})).toArray(CompletableFuture[]::new)).join();
 			balancer.close();
 			this.phase = null;
 			progress.interrupt();
@@ -138,8 +138,9 @@ final class ScenarioRun {
 	}
 
 	/**
-	 * Unmeasured load (orders only, ids outside the measured set) so that neither instance is cold when the measured
-	 * load starts: on a busy 2-core machine a cold JVM can take many seconds per request.
+	 * Unmeasured load (orders only, ids outside the measured set) so that neither
+	 * instance is cold when the measured load starts: on a busy 2-core machine a cold JVM
+	 * can take many seconds per request.
 	 */
 	private void prewarm(HaProxy balancer) {
 		if (this.settings.prewarm.isZero()) {
@@ -253,8 +254,7 @@ final class ScenarioRun {
 			}
 			if (catchUp != null) {
 				return new RunResult.Verification(acknowledged.size(), snapshot.orders.size(), missingOrders,
-						snapshot.events.size(), missingEvents, incrementsAcknowledged, snapshot.counter, done,
-						catchUp);
+						snapshot.events.size(), missingEvents, incrementsAcknowledged, snapshot.counter, done, catchUp);
 			}
 			try {
 				Thread.sleep(500);

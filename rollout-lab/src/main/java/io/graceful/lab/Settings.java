@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Every parameter of a lab run, with defaults that fit a 2-core machine. {@link #parse} reads {@code --name=value}
- * (or {@code --name value}) options; {@link #usage()} documents them.
+ * Every parameter of a lab run, with defaults that fit a 2-core machine. {@link #parse}
+ * reads {@code --name=value} (or {@code --name value}) options; {@link #usage()}
+ * documents them.
  */
 final class Settings {
 
@@ -208,7 +209,10 @@ final class Settings {
 		return new HaProxy.HealthCheck(this.checkInterMs, this.checkFall, this.checkRise);
 	}
 
-	/** The margin by which the withdraw delay exceeds the time HAProxy needs to see the instance DOWN. */
+	/**
+	 * The margin by which the withdraw delay exceeds the time HAProxy needs to see the
+	 * instance DOWN.
+	 */
 	long withdrawMarginMs() {
 		return this.withdrawDelay.toMillis() - healthCheck().detectionMs();
 	}

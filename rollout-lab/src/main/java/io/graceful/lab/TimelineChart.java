@@ -17,8 +17,9 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /**
- * The timeline PNG, drawn with Java2D: requests per second by outcome (by start time) and, per instance, vertical
- * marks for SIGTERM, withdraw end, drain end, exit and UP again in HAProxy.
+ * The timeline PNG, drawn with Java2D: requests per second by outcome (by start time)
+ * and, per instance, vertical marks for SIGTERM, withdraw end, drain end, exit and UP
+ * again in HAProxy.
  */
 final class TimelineChart {
 
@@ -123,7 +124,8 @@ final class TimelineChart {
 		List<AppInstance.Event> marks = new ArrayList<>(run.events());
 		run.restarts().forEach((r) -> marks.add(new AppInstance.Event(r.instance(), "UP", r.upAgainAtMs(), "")));
 		Stroke solid = new BasicStroke(1.5f);
-		Stroke dashed = new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] { 5, 4 }, 0);
+		Stroke dashed = new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] { 5, 4 },
+				0);
 		for (AppInstance.Event event : marks) {
 			double at = (event.atMs() - run.loadStartMs()) / 1000;
 			if (at < 0 || event.atMs() > run.loadEndMs()) {

@@ -20,10 +20,11 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The rollout lab as part of the build: real PostgreSQL, a real Kafka broker process, real HAProxy in L4 and L7 mode,
- * two sample-app instances from {@code sample-app/target/sample-app.jar}, each rolled under open-model load. With the
- * starter nothing may be lost; without it (the baseline) the same roll must lose something, which shows the lab can
- * see a loss at all.
+ * The rollout lab as part of the build: real PostgreSQL, a real Kafka broker process,
+ * real HAProxy in L4 and L7 mode, two sample-app instances from
+ * {@code sample-app/target/sample-app.jar}, each rolled under open-model load. With the
+ * starter nothing may be lost; without it (the baseline) the same roll must lose
+ * something, which shows the lab can see a loss at all.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RolloutLabTests {
@@ -79,8 +80,9 @@ class RolloutLabTests {
 			assertThat(run.restarts()).as(run.label() + " restarts within the grace period" + table)
 				.noneMatch(AppInstance.Restart::killed);
 			assertThat(run.failed()).as(run.label() + " failed requests" + table).isZero();
-			assertThat(verification.missingOrders()).as(run.label() + " acknowledged orders missing in PostgreSQL"
-					+ table).isZero();
+			assertThat(verification.missingOrders())
+				.as(run.label() + " acknowledged orders missing in PostgreSQL" + table)
+				.isZero();
 			assertThat(verification.caughtUp()).as(run.label() + " consumer and background work caught up" + table)
 				.isTrue();
 			assertThat(verification.missingEvents()).as(run.label() + " acknowledged orders never consumed" + table)
@@ -112,8 +114,10 @@ class RolloutLabTests {
 	private static Settings settings() {
 		Settings settings = new Settings();
 		settings.jar = Path.of(System.getProperty("lab.sampleAppJar", "../sample-app/target/sample-app.jar"));
-		// 50/s keeps >= 3000 requests in the two graceful runs even on a fast machine; 8 % increments (4/s) stay within
-		// what one instance's executor (8 threads, 2 s tasks) absorbs while the other restarts
+		// 50/s keeps >= 3000 requests in the two graceful runs even on a fast machine; 8
+		// % increments (4/s) stay within
+		// what one instance's executor (8 threads, 2 s tasks) absorbs while the other
+		// restarts
 		settings.rate = 50;
 		settings.incrementShare = 0.08;
 		settings.warmup = java.time.Duration.ofSeconds(3);

@@ -9,7 +9,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /counter/increment?delayMs=N}: accepts at once (202) and increments the counter later, in the background.
+ * {@code POST /counter/increment?delayMs=N}: accepts at once (202) and increments the
+ * counter later, in the background.
  */
 @RestController
 class CounterController {

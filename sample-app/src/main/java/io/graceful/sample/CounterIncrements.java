@@ -8,8 +8,9 @@ import org.springframework.scheduling.annotation.Async;
 import org.springframework.stereotype.Component;
 
 /**
- * Background work on Spring Boot's {@code applicationTaskExecutor}: wait, then increment the counter row. A task that
- * is cancelled or interrupted does not increment, so the counter shows every lost task.
+ * Background work on Spring Boot's {@code applicationTaskExecutor}: wait, then increment
+ * the counter row. A task that is cancelled or interrupted does not increment, so the
+ * counter shows every lost task.
  */
 @Component
 class CounterIncrements {

@@ -1,7 +1,8 @@
 package io.graceful.sample;
 
 /**
- * A request field that does not satisfy the contract; answered with 400 and the field's name.
+ * A request field that does not satisfy the contract; answered with 400 and the field's
+ * name.
  */
 class InvalidFieldException extends RuntimeException {
 

@@ -7,7 +7,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
 
 /**
- * The {@code orders} topic, created at startup when missing (two partitions, so two instances share the consumption).
+ * The {@code orders} topic, created at startup when missing (two partitions, so two
+ * instances share the consumption).
  */
 @Configuration(proxyBeanMethods = false)
 class KafkaTopics {

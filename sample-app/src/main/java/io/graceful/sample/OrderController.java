@@ -14,7 +14,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /orders}: simulates work, stores the order, and sends a Kafka record without waiting for the broker.
+ * {@code POST /orders}: simulates work, stores the order, and sends a Kafka record
+ * without waiting for the broker.
  */
 @RestController
 class OrderController {

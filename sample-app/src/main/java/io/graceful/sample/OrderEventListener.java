@@ -7,7 +7,8 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Consumes the {@code orders} topic and records each order once in {@code order_events} (redelivery is harmless).
+ * Consumes the {@code orders} topic and records each order once in {@code order_events}
+ * (redelivery is harmless).
  */
 @Component
 class OrderEventListener {

@@ -6,8 +6,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Creates the tables at startup. Several instances may start at once: a transaction-scoped advisory lock serialises
- * them, because concurrent {@code CREATE TABLE IF NOT EXISTS} can still fail on PostgreSQL's catalog unique index.
+ * Creates the tables at startup. Several instances may start at once: a
+ * transaction-scoped advisory lock serialises them, because concurrent
+ * {@code CREATE TABLE IF NOT EXISTS} can still fail on PostgreSQL's catalog unique index.
  */
 @Component
 class Schema implements InitializingBean {
@@ -31,8 +32,10 @@ class Schema implements InitializingBean {
 					+ " created_at TIMESTAMPTZ NOT NULL DEFAULT now())");
 			this.jdbc.execute("CREATE TABLE IF NOT EXISTS order_events (id VARCHAR(64) PRIMARY KEY,"
 					+ " received_at TIMESTAMPTZ NOT NULL DEFAULT now())");
-			this.jdbc.execute("CREATE TABLE IF NOT EXISTS counter (name VARCHAR(32) PRIMARY KEY, value BIGINT NOT NULL)");
-			this.jdbc.update("INSERT INTO counter (name, value) VALUES ('increments', 0) ON CONFLICT (name) DO NOTHING");
+			this.jdbc
+				.execute("CREATE TABLE IF NOT EXISTS counter (name VARCHAR(32) PRIMARY KEY, value BIGINT NOT NULL)");
+			this.jdbc
+				.update("INSERT INTO counter (name, value) VALUES ('increments', 0) ON CONFLICT (name) DO NOTHING");
 		});
 	}
 

@@ -24,7 +24,8 @@ class StatsController {
 		Map<String, Long> stats = new LinkedHashMap<>();
 		stats.put("orders", this.jdbc.queryForObject("SELECT count(*) FROM orders", Long.class));
 		stats.put("events", this.jdbc.queryForObject("SELECT count(*) FROM order_events", Long.class));
-		stats.put("counter", this.jdbc.queryForObject("SELECT value FROM counter WHERE name = 'increments'", Long.class));
+		stats.put("counter",
+				this.jdbc.queryForObject("SELECT value FROM counter WHERE name = 'increments'", Long.class));
 		return stats;
 	}
 

@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The sample app's contract, which the rollout lab relies on, against real PostgreSQL and a real Kafka broker.
+ * The sample app's contract, which the rollout lab relies on, against real PostgreSQL and
+ * a real Kafka broker.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "graceful.withdraw.delay=0s" })
@@ -38,8 +39,7 @@ class SampleApplicationTests {
 
 	@DynamicPropertySource
 	static void datasource(DynamicPropertyRegistry registry) {
-		registry.add("spring.datasource.url",
-				() -> "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres");
+		registry.add("spring.datasource.url", () -> "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres");
 	}
 
 	@AfterAll

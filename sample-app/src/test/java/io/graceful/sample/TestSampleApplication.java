@@ -10,8 +10,9 @@ import org.springframework.boot.testcontainers.service.connection.ServiceConnect
 import org.springframework.context.annotation.Bean;
 
 /**
- * Runs the sample app against PostgreSQL and Kafka in containers, for machines with a Docker engine:
- * {@code ./mvnw -pl sample-app spring-boot:test-run}. Without Docker, use {@code ./lab infra} instead.
+ * Runs the sample app against PostgreSQL and Kafka in containers, for machines with a
+ * Docker engine: {@code ./mvnw -pl sample-app spring-boot:test-run}. Without Docker, use
+ * {@code ./lab infra} instead.
  */
 public class TestSampleApplication {
 

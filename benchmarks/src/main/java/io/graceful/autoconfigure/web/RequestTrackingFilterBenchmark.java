@@ -25,8 +25,9 @@ import org.springframework.mock.web.MockHttpServletResponse;
 
 /**
  * What graceful's servlet filter adds to one request: the filter around a chain that does
- * nothing, against the chain alone. Run with {@code ./bench jmh} (all JMH options can follow,
- * e.g. {@code ./bench jmh -t 2}). In the package of the filter because the filter is not public.
+ * nothing, against the chain alone. Run with {@code ./bench jmh} (all JMH options can
+ * follow, e.g. {@code ./bench jmh -t 2}). In the package of the filter because the filter
+ * is not public.
  * <p>
  * {@code withdrawing=true} measures the filter while it marks responses
  * {@code Connection: close} (the response stays uncommitted, so every invocation sets the

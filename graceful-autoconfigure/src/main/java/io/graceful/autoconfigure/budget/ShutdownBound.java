@@ -7,7 +7,8 @@ import java.time.Duration;
  * as a bean; user steps do too.
  *
  * @param step the step name, for example {@code web drain}
- * @param property the property that sets it, for example {@code graceful.web.drain-timeout}
+ * @param property the property that sets it, for example
+ * {@code graceful.web.drain-timeout}
  * @param duration the bound
  * @param phase the lifecycle phase the step runs in (orders the budget table)
  * @param phaseTimeout whether Spring's lifecycle processor must use the bound as the

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The worst case of a shutdown: every step's bound, the allowance for phases graceful does
- * not own and the safety margin, against the platform's grace period.
+ * The worst case of a shutdown: every step's bound, the allowance for phases graceful
+ * does not own and the safety margin, against the platform's grace period.
  *
  * @param bounds every bound, in shutdown order
  * @param gracePeriod the platform's grace period

@@ -53,8 +53,9 @@ class ShutdownBudgetVerifier implements SmartInitializingSingleton {
 			if (this.properties.getBudgetCheck() == GracefulProperties.BudgetCheck.FAIL) {
 				throw new ShutdownBudgetExceededException(budget);
 			}
-			logger.warn(String.format("The worst case of a graceful shutdown (%s) does not fit the grace period (%s); "
-					+ "the platform may kill the process before the last step ends:%n%s",
+			logger.warn(String.format(
+					"The worst case of a graceful shutdown (%s) does not fit the grace period (%s); "
+							+ "the platform may kill the process before the last step ends:%n%s",
 					ShutdownBudget.format(budget.total()), ShutdownBudget.format(budget.gracePeriod()),
 					budget.describe()));
 		}
@@ -77,16 +78,18 @@ class ShutdownBudgetVerifier implements SmartInitializingSingleton {
 		if (userPhaseTimeout != null) {
 			for (ShutdownBound bound : this.bounds) {
 				if (bound.phaseTimeout() && bound.duration().compareTo(userPhaseTimeout) > 0) {
-					throw new InvalidGracefulPropertyException(bound.property(), ShutdownBudget.format(bound.duration()),
-							"it must not exceed " + SPRING_PHASE_TIMEOUT + " (" + ShutdownBudget.format(userPhaseTimeout)
-									+ "), which would cut the " + bound.step() + " step early");
+					throw new InvalidGracefulPropertyException(bound.property(),
+							ShutdownBudget.format(bound.duration()),
+							"it must not exceed " + SPRING_PHASE_TIMEOUT + " ("
+									+ ShutdownBudget.format(userPhaseTimeout) + "), which would cut the " + bound.step()
+									+ " step early");
 				}
 			}
 			all.add(ShutdownBound.of("other phases", SPRING_PHASE_TIMEOUT, userPhaseTimeout, Integer.MIN_VALUE));
 		}
 		else {
-			all.add(ShutdownBound.of("other phases", "graceful.other-phases-timeout", DurationRules
-				.notNegative("graceful.other-phases-timeout", this.properties.getOtherPhasesTimeout()),
+			all.add(ShutdownBound.of("other phases", "graceful.other-phases-timeout",
+					DurationRules.notNegative("graceful.other-phases-timeout", this.properties.getOtherPhasesTimeout()),
 					Integer.MIN_VALUE));
 		}
 		all.add(ShutdownBound.of("safety margin", "graceful.safety-margin", margin, Integer.MIN_VALUE));

@@ -39,8 +39,8 @@ public final class DataSourceDrainAutoConfiguration {
 
 	@Bean
 	ShutdownBound dataSourceDrainShutdownBound(DataSourceDrainProperties properties) {
-		return ShutdownBound.of("datasource drain", "graceful.datasource.await-timeout",
-				properties.getAwaitTimeout(), GracefulPhases.DATASOURCE_DRAIN);
+		return ShutdownBound.of("datasource drain", "graceful.datasource.await-timeout", properties.getAwaitTimeout(),
+				GracefulPhases.DATASOURCE_DRAIN);
 	}
 
 }

@@ -25,14 +25,14 @@ import org.springframework.context.event.SmartApplicationListener;
 import org.springframework.util.ClassUtils;
 
 /**
- * The DataSource drain: every HikariCP pool (also behind a wrapper or proxy), in
- * parallel and within one total bound ({@code graceful.datasource.await-timeout}), waits
- * until no connection is in use, soft-evicts its idle connections and closes. At the
- * bound, pools close anyway (HikariCP aborts the connections still in use) and the log
- * says how many. Other DataSource types are left to Spring, which closes them at bean
- * destruction; the log says no drain was possible. Runs at
- * {@link GracefulPhases#DATASOURCE_DRAIN}: after background work, before the Kafka flush.
- * The log lines are a documented contract (the rollout lab parses them).
+ * The DataSource drain: every HikariCP pool (also behind a wrapper or proxy), in parallel
+ * and within one total bound ({@code graceful.datasource.await-timeout}), waits until no
+ * connection is in use, soft-evicts its idle connections and closes. At the bound, pools
+ * close anyway (HikariCP aborts the connections still in use) and the log says how many.
+ * Other DataSource types are left to Spring, which closes them at bean destruction; the
+ * log says no drain was possible. Runs at {@link GracefulPhases#DATASOURCE_DRAIN}: after
+ * background work, before the Kafka flush. The log lines are a documented contract (the
+ * rollout lab parses them).
  */
 class DataSourceDrainLifecycle implements SmartLifecycle, SmartApplicationListener {
 
@@ -102,8 +102,10 @@ class DataSourceDrainLifecycle implements SmartLifecycle, SmartApplicationListen
 		List<String> undrainable = new ArrayList<>();
 		collect(pools, undrainable);
 		String undrainableNote = undrainable.isEmpty() ? ""
-				: String.format("; no drain possible for %d DataSource(s) that are not HikariCP pools, "
-						+ "Spring closes them as usual: %s", undrainable.size(), String.join(", ", undrainable));
+				: String.format(
+						"; no drain possible for %d DataSource(s) that are not HikariCP pools, "
+								+ "Spring closes them as usual: %s",
+						undrainable.size(), String.join(", ", undrainable));
 		if (pools.isEmpty()) {
 			logger.info("DataSource drain skipped: no open HikariCP pool" + undrainableNote);
 			recorder.count("datasources-not-drainable", undrainable.size());
@@ -112,9 +114,10 @@ class DataSourceDrainLifecycle implements SmartLifecycle, SmartApplicationListen
 		}
 		pools.forEach((pool) -> pool.start(deadline));
 		int inUse = pools.stream().mapToInt(HikariPoolDrain::inUseAtStart).sum();
-		logger.info(String.format("DataSource drain started: %d HikariCP pools, %d connections in use; waiting up "
-				+ "to %s for them to be returned%s", pools.size(), inUse, ShutdownBudget.format(this.timeout),
-				undrainableNote));
+		logger.info(String.format(
+				"DataSource drain started: %d HikariCP pools, %d connections in use; waiting up "
+						+ "to %s for them to be returned%s",
+				pools.size(), inUse, ShutdownBudget.format(this.timeout), undrainableNote));
 		List<String> aborted = new ArrayList<>();
 		int abortedConnections = 0;
 		for (HikariPoolDrain pool : pools) {
@@ -134,9 +137,10 @@ class DataSourceDrainLifecycle implements SmartLifecycle, SmartApplicationListen
 			recorder.completed(pools.size() + " pools closed, " + inUse + " connections returned, 0 aborted");
 			return;
 		}
-		logger.warn(String.format("DataSource drain hit its %s bound; %d connections still in use will be aborted "
-				+ "(their statements fail): %s; shutdown continues", ShutdownBudget.format(this.timeout),
-				abortedConnections, String.join(", ", aborted)));
+		logger.warn(String.format(
+				"DataSource drain hit its %s bound; %d connections still in use will be aborted "
+						+ "(their statements fail): %s; shutdown continues",
+				ShutdownBudget.format(this.timeout), abortedConnections, String.join(", ", aborted)));
 		recorder.cut("connections", abortedConnections, aborted)
 			.timedOut(pools.size() + " pools, " + inUse + " connections in use, " + abortedConnections + " aborted");
 	}

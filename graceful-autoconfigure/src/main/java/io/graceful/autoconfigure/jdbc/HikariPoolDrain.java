@@ -15,8 +15,8 @@ import com.zaxxer.hikari.HikariPoolMXBean;
  * deadline), soft-evict what is idle, close. Closing a pool that still has connections in
  * use aborts them (HikariCP's own shutdown); Spring's later {@code close()} at bean
  * destruction then returns at once. Never {@code suspendPool()}: it throws unless pool
- * suspension is allowed and then blocks {@code getConnection()} without a timeout.
- * Kept apart from {@link DataSourceDrainLifecycle} so HikariCP stays optional.
+ * suspension is allowed and then blocks {@code getConnection()} without a timeout. Kept
+ * apart from {@link DataSourceDrainLifecycle} so HikariCP stays optional.
  */
 final class HikariPoolDrain {
 

@@ -21,9 +21,9 @@ import org.springframework.context.SmartLifecycle;
  * The Kafka flush: after background work and the DataSource drain (work that commits and
  * then sends still finds a producer), every producer the factories created delivers what
  * it buffers, in parallel, within one bound; from then on sends are rejected. Spring
- * Kafka's factories then close their producers at {@link GracefulPhases#KAFKA_PRODUCERS_CLOSE}
- * within the close bound; the close is reported when the context destroys its beans.
- * Its log lines are a documented contract.
+ * Kafka's factories then close their producers at
+ * {@link GracefulPhases#KAFKA_PRODUCERS_CLOSE} within the close bound; the close is
+ * reported when the context destroys its beans. Its log lines are a documented contract.
  */
 class KafkaFlushLifecycle implements SmartLifecycle, DisposableBean {
 
@@ -58,7 +58,8 @@ class KafkaFlushLifecycle implements SmartLifecycle, DisposableBean {
 	@Override
 	public void start() {
 		if (this.closeRecorder != null) {
-			// started again after a stop without close (context stop/start, checkpoint/restore)
+			// started again after a stop without close (context stop/start,
+			// checkpoint/restore)
 			destroy();
 		}
 		this.tracker.resume();
@@ -89,9 +90,10 @@ class KafkaFlushLifecycle implements SmartLifecycle, DisposableBean {
 		long failedBefore = this.tracker.failed();
 		long inFlight = producers.stream().mapToLong(TrackedProducer::pending).sum();
 		List<TrackedProducer<?, ?>> inTransaction = producers.stream().filter(TrackedProducer::inTransaction).toList();
-		logger.info(String.format("Kafka flush started: %d records in flight on %d producers; "
-				+ "new sends are rejected from now on; waiting up to %s", inFlight, producers.size(),
-				ShutdownBudget.format(this.flushTimeout)));
+		logger.info(String.format(
+				"Kafka flush started: %d records in flight on %d producers; "
+						+ "new sends are rejected from now on; waiting up to %s",
+				inFlight, producers.size(), ShutdownBudget.format(this.flushTimeout)));
 		if (!inTransaction.isEmpty()) {
 			logger.warn(String.format("Kafka flush: %d transactions are still open (%d records); Kafka aborts an "
 					+ "open transaction when its producer closes, so read-committed consumers will not see them",
@@ -122,8 +124,9 @@ class KafkaFlushLifecycle implements SmartLifecycle, DisposableBean {
 		}
 		List<String> names = new ArrayList<>();
 		stuck.forEach((producer) -> names.add(producer.clientId() + " (" + producer.pending() + " records)"));
-		logger.warn(String.format("Kafka flush hit its %s bound; %d records not delivered: %d flushed, %d failed; "
-				+ "still flushing: %s; they fail unless delivered while the producers close (up to %s)",
+		logger.warn(String.format(
+				"Kafka flush hit its %s bound; %d records not delivered: %d flushed, %d failed; "
+						+ "still flushing: %s; they fail unless delivered while the producers close (up to %s)",
 				ShutdownBudget.format(this.flushTimeout), notDelivered, delivered, failed, String.join(", ", names),
 				ShutdownBudget.format(this.closeTimeout)));
 		recorder.cut("records", notDelivered, names)
@@ -153,9 +156,9 @@ class KafkaFlushLifecycle implements SmartLifecycle, DisposableBean {
 	}
 
 	/**
-	 * Reports the close, after Spring Kafka's factories closed their producers; closes, in
-	 * what is left of the close bound, producers no factory closed (for example those of
-	 * a factory that is not a bean).
+	 * Reports the close, after Spring Kafka's factories closed their producers; closes,
+	 * in what is left of the close bound, producers no factory closed (for example those
+	 * of a factory that is not a bean).
 	 */
 	@Override
 	public void destroy() {
@@ -188,17 +191,20 @@ class KafkaFlushLifecycle implements SmartLifecycle, DisposableBean {
 			return;
 		}
 		String elapsed = ShutdownBudget.format(Duration.ofMillis(recorder.elapsed().toMillis()));
-		String transactions = (aborted > 0) ? String.format("; %d open transactions aborted by Kafka on close "
-				+ "(%d records not committed)", aborted, abortedRecords) : "";
+		String transactions = (aborted > 0)
+				? String.format("; %d open transactions aborted by Kafka on close " + "(%d records not committed)",
+						aborted, abortedRecords)
+				: "";
 		if (failed == 0) {
 			logger.info(String.format("Kafka producers closed in %s: %d producers, 0 records failed, "
 					+ "%d sends rejected after the flush%s", elapsed, closed, rejected, transactions));
 			recorder.completed(closed + " producers closed, " + rejected + " sends rejected");
 			return;
 		}
-		logger.warn(String.format("Kafka producers close hit its %s bound; %d records failed: %d producers closed, "
-				+ "%d sends rejected after the flush%s", ShutdownBudget.format(this.closeTimeout), failed, closed,
-				rejected, transactions));
+		logger.warn(String.format(
+				"Kafka producers close hit its %s bound; %d records failed: %d producers closed, "
+						+ "%d sends rejected after the flush%s",
+				ShutdownBudget.format(this.closeTimeout), failed, closed, rejected, transactions));
 		recorder.cut("records", failed, List.of())
 			.timedOut(closed + " producers closed, " + failed + " records failed, " + rejected + " sends rejected");
 	}

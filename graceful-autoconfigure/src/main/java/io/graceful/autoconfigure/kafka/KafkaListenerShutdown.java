@@ -81,9 +81,10 @@ class KafkaListenerShutdown implements ApplicationListener<KafkaEvent> {
 		this.stopping = consumers;
 		this.recorder = this.report.begin(STEP, this.listenerTimeout);
 		this.recorder.count("consumers", consumers.size());
-		logger.info(String.format("Kafka listeners stopping: %d consumers (%s) finish the records of their "
-				+ "current poll and commit their offsets; waiting up to %s", consumers.size(),
-				String.join(", ", consumers.values()), ShutdownBudget.format(this.listenerTimeout)));
+		logger.info(String.format(
+				"Kafka listeners stopping: %d consumers (%s) finish the records of their "
+						+ "current poll and commit their offsets; waiting up to %s",
+				consumers.size(), String.join(", ", consumers.values()), ShutdownBudget.format(this.listenerTimeout)));
 	}
 
 	void stopped() {
@@ -107,8 +108,9 @@ class KafkaListenerShutdown implements ApplicationListener<KafkaEvent> {
 			recorder.completed(stopped + " consumers stopped");
 			return;
 		}
-		logger.warn(String.format("Kafka listeners hit their %s bound; %d of %d consumers still running: %s; "
-				+ "records they processed without committing are delivered again after the restart",
+		logger.warn(String.format(
+				"Kafka listeners hit their %s bound; %d of %d consumers still running: %s; "
+						+ "records they processed without committing are delivered again after the restart",
 				ShutdownBudget.format(this.listenerTimeout), stillRunning.size(), consumers.size(),
 				String.join(", ", stillRunning)));
 		recorder.cut("consumers", stillRunning.size(), stillRunning)

@@ -3,9 +3,10 @@ package io.graceful.autoconfigure.kafka;
 import org.apache.kafka.common.KafkaException;
 
 /**
- * Thrown by a Kafka producer's {@code send} once a graceful shutdown has begun flushing and
- * closing producers: a record accepted then could never be delivered (Spring Kafka would
- * otherwise create a new producer that is never closed and lose the record at exit).
+ * Thrown by a Kafka producer's {@code send} once a graceful shutdown has begun flushing
+ * and closing producers: a record accepted then could never be delivered (Spring Kafka
+ * would otherwise create a new producer that is never closed and lose the record at
+ * exit).
  *
  * @since 0.1.0
  */

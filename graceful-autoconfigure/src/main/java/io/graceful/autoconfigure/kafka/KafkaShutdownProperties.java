@@ -14,21 +14,22 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class KafkaShutdownProperties {
 
 	/**
-	 * Longest time listener containers may take to finish the records of their current poll
-	 * and commit their offsets. Containers still running then are named in the log and left
-	 * behind; their uncommitted records are delivered again after the restart.
+	 * Longest time listener containers may take to finish the records of their current
+	 * poll and commit their offsets. Containers still running then are named in the log
+	 * and left behind; their uncommitted records are delivered again after the restart.
 	 */
 	private Duration listenerTimeout = Duration.ofSeconds(2);
 
 	/**
-	 * Longest time all Kafka producers together may take to deliver the records they still
-	 * buffer. Records not delivered by then are counted in the log.
+	 * Longest time all Kafka producers together may take to deliver the records they
+	 * still buffer. Records not delivered by then are counted in the log.
 	 */
 	private Duration flushTimeout = Duration.ofSeconds(2);
 
 	/**
-	 * Longest time all Kafka producers together may take to close after the flush, in whole
-	 * seconds (Spring Kafka's physical close timeout). Records still pending then fail.
+	 * Longest time all Kafka producers together may take to close after the flush, in
+	 * whole seconds (Spring Kafka's physical close timeout). Records still pending then
+	 * fail.
 	 */
 	private Duration closeTimeout = Duration.ofSeconds(1);
 

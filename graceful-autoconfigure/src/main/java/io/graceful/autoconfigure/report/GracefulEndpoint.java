@@ -26,15 +26,15 @@ import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * The {@code graceful} actuator endpoint: where a shutdown is while it happens (state,
- * current step, elapsed time and remaining budget, requests in flight, each step's
- * result so far) and the bounds it was configured with. Spring Boot's exposure rules
- * apply, so it is not exposed over HTTP unless included in
+ * current step, elapsed time and remaining budget, requests in flight, each step's result
+ * so far) and the bounds it was configured with. Spring Boot's exposure rules apply, so
+ * it is not exposed over HTTP unless included in
  * {@code management.endpoints.web.exposure.include}.
  * <p>
  * Its one write operation takes the application out of rotation without stopping it
- * (readiness refuses traffic, responses carry {@code Connection: close}) and puts it back,
- * for blue/green switches and VMs. Anyone who can call it can take the instance out of
- * load balancing: it is off by default ({@code management.endpoint.graceful.access}
+ * (readiness refuses traffic, responses carry {@code Connection: close}) and puts it
+ * back, for blue/green switches and VMs. Anyone who can call it can take the instance out
+ * of load balancing: it is off by default ({@code management.endpoint.graceful.access}
  * defaults to {@code read-only}); turn it on only behind actuator security.
  *
  * @since 0.1.0
@@ -106,10 +106,8 @@ public class GracefulEndpoint {
 		Duration elapsed = this.report.elapsed();
 		Duration gracePeriod = this.properties.getGracePeriod();
 		Duration remaining = gracePeriod.minus(elapsed);
-		List<InFlightRequestDescriptor> inFlight = (this.inFlightRequests != null) ? this.inFlightRequests.snapshot()
-			.stream()
-			.map(InFlightRequestDescriptor::of)
-			.toList() : List.of();
+		List<InFlightRequestDescriptor> inFlight = (this.inFlightRequests != null)
+				? this.inFlightRequests.snapshot().stream().map(InFlightRequestDescriptor::of).toList() : List.of();
 		List<RunningStepDescriptor> running = this.report.getRunningSteps()
 			.stream()
 			.map(RunningStepDescriptor::of)
@@ -128,8 +126,8 @@ public class GracefulEndpoint {
 	/**
 	 * The endpoint's answer.
 	 *
-	 * @param state {@code RUNNING}, {@code WITHDRAWING}, {@code DRAINING}, {@code STOPPING}
-	 * or {@code STOPPED}
+	 * @param state {@code RUNNING}, {@code WITHDRAWING}, {@code DRAINING},
+	 * {@code STOPPING} or {@code STOPPED}
 	 * @param currentStep the step that started last, or {@code null} before the shutdown
 	 * @param closeStarted when the shutdown started, or {@code null}
 	 * @param elapsedMs milliseconds since the shutdown started
@@ -186,7 +184,8 @@ public class GracefulEndpoint {
 	 * @param started when it started
 	 * @param durationMs how long it took
 	 * @param boundMs its bound, or {@code null}
-	 * @param outcome {@code completed}, {@code timed-out}, {@code failed} or {@code skipped}
+	 * @param outcome {@code completed}, {@code timed-out}, {@code failed} or
+	 * {@code skipped}
 	 * @param summary a sentence for people
 	 * @param counts facts as numbers
 	 * @param cut what was cut, by kind

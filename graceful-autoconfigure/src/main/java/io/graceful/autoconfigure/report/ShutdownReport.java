@@ -128,10 +128,7 @@ public final class ShutdownReport {
 	 * @return their recorders
 	 */
 	public List<StepRecorder> getRunningSteps() {
-		return this.running.keySet()
-			.stream()
-			.sorted(Comparator.comparingLong(StepRecorder::startNanos))
-			.toList();
+		return this.running.keySet().stream().sorted(Comparator.comparingLong(StepRecorder::startNanos)).toList();
 	}
 
 	public List<StepResult> getResults() {

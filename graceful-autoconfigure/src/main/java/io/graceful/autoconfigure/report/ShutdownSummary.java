@@ -16,8 +16,9 @@ import io.graceful.autoconfigure.budget.ShutdownBudget;
 /**
  * The last word of a shutdown: one line that says what every step did and whether
  * anything was cut (INFO when nothing was, WARN otherwise), with the same facts as
- * key-value pairs so that Spring Boot's structured logging ({@code ecs}, {@code logstash})
- * carries them as fields. Written once, when the context destroys its last bean.
+ * key-value pairs so that Spring Boot's structured logging ({@code ecs},
+ * {@code logstash}) carries them as fields. Written once, when the context destroys its
+ * last bean.
  */
 class ShutdownSummary {
 

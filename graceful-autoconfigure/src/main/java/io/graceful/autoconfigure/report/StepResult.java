@@ -13,11 +13,13 @@ import java.util.Map;
  * @param duration how long it took
  * @param bound the bound it had, or {@code null} when it has none
  * @param outcome how it ended
- * @param summary a short sentence for people, for example {@code 3 requests in flight, 0 cut}
+ * @param summary a short sentence for people, for example
+ * {@code 3 requests in flight, 0 cut}
  * @param counts facts as numbers, for example {@code requests-in-flight=3}
  * @param cut what was cut, by kind ({@code requests}, {@code tasks}, {@code connections},
  * {@code records})
- * @param cutNames names of what was cut where known, for example {@code POST /orders (21.3s)}
+ * @param cutNames names of what was cut where known, for example
+ * {@code POST /orders (21.3s)}
  * @since 0.1.0
  */
 public record StepResult(String step, Instant started, Duration duration, Duration bound, StepOutcome outcome,

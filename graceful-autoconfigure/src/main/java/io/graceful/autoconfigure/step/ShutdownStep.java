@@ -12,16 +12,14 @@ import org.springframework.util.Assert;
  * endpoint and in the metrics, and counted in the budget check at startup.
  * <p>
  * Place it relative to {@link GracefulPhases} (higher phases stop first). For example, to
- * stop a client after the database drain and before Kafka is flushed:
- * <pre class="code">
+ * stop a client after the database drain and before Kafka is flushed: <pre class="code">
  * &#64;Bean
  * ShutdownStep stopPricingClient(PricingClient client) {
  *     return ShutdownStep.of("pricing-client", GracefulPhases.DATASOURCE_DRAIN - 10, Duration.ofSeconds(2),
  *             client::stop);
  * }
- * </pre>
- * The action runs on its own thread; at the timeout that thread is interrupted and the
- * shutdown goes on.
+ * </pre> The action runs on its own thread; at the timeout that thread is interrupted and
+ * the shutdown goes on.
  *
  * @since 0.1.0
  */

@@ -37,8 +37,7 @@ final class ShutdownStepRegistrar implements BeanDefinitionRegistryPostProcessor
 							beanFactory.getBean(ShutdownReport.class)));
 			lifecycle.setRole(BeanDefinition.ROLE_INFRASTRUCTURE);
 			registry.registerBeanDefinition(stepName + LIFECYCLE_SUFFIX, lifecycle);
-			RootBeanDefinition bound = new RootBeanDefinition(ShutdownBound.class,
-					() -> bound(beanFactory, stepName));
+			RootBeanDefinition bound = new RootBeanDefinition(ShutdownBound.class, () -> bound(beanFactory, stepName));
 			bound.setRole(BeanDefinition.ROLE_INFRASTRUCTURE);
 			registry.registerBeanDefinition(stepName + BOUND_SUFFIX, bound);
 		}

@@ -28,9 +28,9 @@ import org.springframework.scheduling.config.ScheduledTaskHolder;
 /**
  * The background-work step: queued and running tasks of every Spring-managed executor and
  * scheduler, and {@link TrackedWork}, finish within {@code graceful.tasks.timeout}. It
- * runs at {@link GracefulPhases#BACKGROUND_WORK}, after the web drain (requests may submit
- * tasks) and before Spring pauses its executors at {@link GracefulPhases#EXECUTORS_PAUSE}
- * and cancels their queues at bean destruction.
+ * runs at {@link GracefulPhases#BACKGROUND_WORK}, after the web drain (requests may
+ * submit tasks) and before Spring pauses its executors at
+ * {@link GracefulPhases#EXECUTORS_PAUSE} and cancels their queues at bean destruction.
  * <p>
  * Scheduled tasks that are not due yet (periodic ones and one-shot tasks scheduled for
  * later) are cancelled when the context starts closing, right after the withdraw and
@@ -150,9 +150,9 @@ class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListene
 					long delay = future.getDelay(TimeUnit.MILLISECONDS);
 					if (future.isPeriodic() || delay > 0) {
 						future.cancel(false);
-						this.cancelledScheduledTasks.add(tracker.beanName() + ": "
-								+ (future.isPeriodic() ? "periodic task" : "task due in "
-										+ ShutdownBudget.format(Duration.ofSeconds((delay + 999) / 1000))));
+						this.cancelledScheduledTasks.add(tracker.beanName() + ": " + (future.isPeriodic()
+								? "periodic task"
+								: "task due in " + ShutdownBudget.format(Duration.ofSeconds((delay + 999) / 1000))));
 					}
 				}
 			}
@@ -177,8 +177,8 @@ class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListene
 		long finishedBefore = finished(trackers);
 		List<String> cancelled = cancelledScheduledTasks();
 		logger.info(String.format("Background work started: %d tasks queued and %d running on %d executors, "
-				+ "%d tracked work in progress, %d scheduled tasks cancelled (no further runs); waiting up to %s", queued,
-				running, trackers.size(), tracked, cancelled.size(), ShutdownBudget.format(this.timeout)));
+				+ "%d tracked work in progress, %d scheduled tasks cancelled (no further runs); waiting up to %s",
+				queued, running, trackers.size(), tracked, cancelled.size(), ShutdownBudget.format(this.timeout)));
 		boolean idle = this.tracking.signal().await(() -> idle(trackers), deadline, RECHECK_NANOS);
 		String reason = "the background-work step of the graceful shutdown has ended and the resources tasks use "
 				+ "(DataSource, Kafka producers) are about to close; submit work before shutdown or track it "
@@ -198,9 +198,12 @@ class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListene
 		String cancelledNote = cancelled.isEmpty() ? "" : ": " + String.join(", ", cancelled);
 		String elapsed = ShutdownBudget.format(Duration.ofMillis(recorder.elapsed().toMillis()));
 		if (idle) {
-			logger.info(String.format("Background work finished in %s: %d tasks and tracked work completed, "
-					+ "0 cut, %d scheduled tasks cancelled%s", elapsed, completed, cancelled.size(), cancelledNote));
-			recorder.completed(completed + " tasks completed, 0 cut, " + cancelled.size() + " scheduled tasks cancelled");
+			logger.info(String.format(
+					"Background work finished in %s: %d tasks and tracked work completed, "
+							+ "0 cut, %d scheduled tasks cancelled%s",
+					elapsed, completed, cancelled.size(), cancelledNote));
+			recorder
+				.completed(completed + " tasks completed, 0 cut, " + cancelled.size() + " scheduled tasks cancelled");
 			return;
 		}
 		int stillQueued = trackers.stream().mapToInt(TaskTracker::queued).sum();
@@ -215,9 +218,10 @@ class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListene
 		}
 		List<String> trackedNames = this.trackedWork.describeInProgress();
 		names.addAll(trackedNames);
-		logger.warn(String.format("Background work hit its %s bound; cut %d running tasks (interrupted when their "
-				+ "executors are destroyed), %d queued tasks (cancelled then) and %d tracked work: %s; "
-				+ "%d tasks completed, %d scheduled tasks cancelled%s; shutdown continues",
+		logger.warn(String.format(
+				"Background work hit its %s bound; cut %d running tasks (interrupted when their "
+						+ "executors are destroyed), %d queued tasks (cancelled then) and %d tracked work: %s; "
+						+ "%d tasks completed, %d scheduled tasks cancelled%s; shutdown continues",
 				ShutdownBudget.format(this.timeout), stillRunning, stillQueued, trackedNames.size(),
 				String.join(", ", names), completed, cancelled.size(), cancelledNote));
 		recorder.cut("tasks", stillRunning + stillQueued, names.subList(0, names.size() - trackedNames.size()))

@@ -130,9 +130,9 @@ final class TaskTracker implements TaskDecorator {
 		List<String> names = new ArrayList<>();
 		this.running.stream()
 			.sorted(Comparator.comparingLong((TrackedTask task) -> task.startNanos))
-			.forEach((task) -> names.add(String.format("%s task on thread %s (running %s)", this.beanName,
-					task.thread.getName(), ShutdownBudget
-						.format(Duration.ofMillis(Duration.ofNanos(now - task.startNanos).toMillis())))));
+			.forEach((task) -> names
+				.add(String.format("%s task on thread %s (running %s)", this.beanName, task.thread.getName(),
+						ShutdownBudget.format(Duration.ofMillis(Duration.ofNanos(now - task.startNanos).toMillis())))));
 		int untracked = running() - names.size();
 		if (untracked > 0) {
 			names.add(this.beanName + ": " + untracked + " running task(s) of unknown name");

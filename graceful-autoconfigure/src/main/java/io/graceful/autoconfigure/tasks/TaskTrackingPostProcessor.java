@@ -18,8 +18,8 @@ import org.springframework.util.ReflectionUtils;
  * Puts a {@link TaskTracker} around the task decorator of every Spring-managed
  * {@link ThreadPoolTaskExecutor}, {@link ThreadPoolTaskScheduler} and
  * {@link SimpleAsyncTaskExecutor} (virtual threads and {@code SimpleAsyncTaskScheduler}
- * included) before it is initialized. The executor's own decorator, if any, keeps
- * running inside the tracker.
+ * included) before it is initialized. The executor's own decorator, if any, keeps running
+ * inside the tracker.
  */
 class TaskTrackingPostProcessor implements BeanPostProcessor {
 
@@ -35,8 +35,10 @@ class TaskTrackingPostProcessor implements BeanPostProcessor {
 				|| bean instanceof SimpleAsyncTaskExecutor) {
 			Field field = ReflectionUtils.findField(bean.getClass(), "taskDecorator", TaskDecorator.class);
 			if (field == null) {
-				logger.warn(String.format("Executor '%s' (%s) is not tracked: its task decorator could not be read; "
-						+ "its tasks are not awaited by the graceful shutdown", beanName, bean.getClass().getName()));
+				logger.warn(String.format(
+						"Executor '%s' (%s) is not tracked: its task decorator could not be read; "
+								+ "its tasks are not awaited by the graceful shutdown",
+						beanName, bean.getClass().getName()));
 				return bean;
 			}
 			TaskTracker tracker = new TaskTracker(beanName, bean, existingDecorator(field, bean), this.signal);

@@ -14,10 +14,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class TasksProperties {
 
 	/**
-	 * Longest time queued and running tasks of Spring-managed executors, and tracked work,
-	 * may take to finish once the background-work step starts. Tasks still queued then are
-	 * cancelled and running ones interrupted when the executors are destroyed; both are
-	 * named in the log.
+	 * Longest time queued and running tasks of Spring-managed executors, and tracked
+	 * work, may take to finish once the background-work step starts. Tasks still queued
+	 * then are cancelled and running ones interrupted when the executors are destroyed;
+	 * both are named in the log.
 	 */
 	private Duration timeout = Duration.ofSeconds(3);
 

@@ -1,8 +1,8 @@
 package io.graceful.autoconfigure.web;
 
 /**
- * Closes the connections of a web server that carry no request, at the end of withdraw and
- * while the server still listens, so that no client reuses one into the drain.
+ * Closes the connections of a web server that carry no request, at the end of withdraw
+ * and while the server still listens, so that no client reuses one into the drain.
  *
  * @since 0.1.0
  */

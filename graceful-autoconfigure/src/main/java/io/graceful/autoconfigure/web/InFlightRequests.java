@@ -27,8 +27,8 @@ public final class InFlightRequests {
 	 * Record the start of a request.
 	 * @param method the HTTP method
 	 * @param path the path, without query string
-	 * @param traffic whether it is application traffic (not a management request such as a
-	 * health probe)
+	 * @param traffic whether it is application traffic (not a management request such as
+	 * a health probe)
 	 * @return the request, to pass to {@link #end}
 	 */
 	public InFlightRequest begin(String method, String path, boolean traffic) {

@@ -19,10 +19,10 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * Closes Jetty's idle HTTP/1.x keep-alive connections. A connection is idle when it had no
- * I/O for {@link ConnectionIdleness#MIN_QUIET}, its channel holds no request (read under the
- * channel's lock), its parser waits for the start of a request and no unparsed bytes are
- * buffered. Other connections (HTTP/2, upgraded) are left alone.
+ * Closes Jetty's idle HTTP/1.x keep-alive connections. A connection is idle when it had
+ * no I/O for {@link ConnectionIdleness#MIN_QUIET}, its channel holds no request (read
+ * under the channel's lock), its parser waits for the start of a request and no unparsed
+ * bytes are buffered. Other connections (HTTP/2, upgraded) are left alone.
  * <p>
  * Over TLS the connected end point carries an {@link SslConnection} and the HTTP
  * connection sits on its decrypted end point: idleness is decided there, and in addition
@@ -75,8 +75,8 @@ class JettyIdleConnectionCloser implements IdleConnectionCloser {
 
 	private static boolean isIdle(Connection connection) {
 		if (connection instanceof SslConnection ssl) {
-			return ssl.getSSLEngine().getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING
-					&& holdsNoInput(ssl) && isIdle(ssl.getSslEndPoint().getConnection());
+			return ssl.getSSLEngine().getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING && holdsNoInput(ssl)
+					&& isIdle(ssl.getSslEndPoint().getConnection());
 		}
 		return connection instanceof HttpConnection http && http.getHttpChannel().getRequest() == null
 				&& http.getParser().isStart() && http.isRequestBufferEmpty();

@@ -18,11 +18,11 @@ import io.netty.util.concurrent.Future;
 
 /**
  * Sends the two-step graceful GOAWAY on Reactor Netty's HTTP/2 connections, through
- * Netty's {@link Http2FrameCodec} in each connection's event loop: a first GOAWAY with last
- * stream id 2^31-1 (NO_ERROR) and a PING; when the PING's acknowledgement arrives, every
- * stream the client sent before it saw the first GOAWAY has arrived, and a second GOAWAY
- * carries the real last stream id. Streams up to it finish normally. A client that never
- * acknowledges the PING keeps the first GOAWAY only, until Reactor Netty closes the
+ * Netty's {@link Http2FrameCodec} in each connection's event loop: a first GOAWAY with
+ * last stream id 2^31-1 (NO_ERROR) and a PING; when the PING's acknowledgement arrives,
+ * every stream the client sent before it saw the first GOAWAY has arrived, and a second
+ * GOAWAY carries the real last stream id. Streams up to it finish normally. A client that
+ * never acknowledges the PING keeps the first GOAWAY only, until Reactor Netty closes the
  * connection at drain. Connections come from the tracking of
  * {@link NettyIdleConnectionCloser}.
  */
@@ -80,8 +80,8 @@ class NettyHttp2GoAwaySender implements Http2GoAwaySender {
 	}
 
 	/**
-	 * Waits, right behind the codec, for the acknowledgement of the PING sent with the first
-	 * GOAWAY, then sends the second and steps out of the pipeline.
+	 * Waits, right behind the codec, for the acknowledgement of the PING sent with the
+	 * first GOAWAY, then sends the second and steps out of the pipeline.
 	 */
 	private static final class FinalGoAway extends ChannelInboundHandlerAdapter {
 

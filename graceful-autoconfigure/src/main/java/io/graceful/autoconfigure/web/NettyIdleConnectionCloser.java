@@ -24,8 +24,8 @@ import org.springframework.boot.reactor.netty.NettyServerCustomizer;
 /**
  * Tracks the connections Reactor Netty accepts and closes the idle HTTP/1.x ones. A
  * connection is idle when no request operations are bound to its channel (which is how
- * Reactor Netty itself tells idle connections apart when it is disposed) and it was neither
- * accepted nor began or ended a request within
+ * Reactor Netty itself tells idle connections apart when it is disposed) and it was
+ * neither accepted nor began or ended a request within
  * {@link ConnectionIdleness#MIN_QUIET}. The test and the close run in the channel's event
  * loop, where requests are decoded, so no request can start between them. HTTP/2
  * connections are left alone.

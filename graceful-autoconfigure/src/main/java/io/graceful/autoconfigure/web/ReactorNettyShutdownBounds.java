@@ -9,10 +9,10 @@ import org.springframework.core.env.Environment;
 import org.springframework.http.client.ReactorResourceFactory;
 
 /**
- * Bounds the two waits of a Reactor Netty shutdown that come after the drain. Stopping the
- * server waits for requests still running (3s without a lifecycle timeout), and the event
- * loops, shut down in lifecycle phase 0, wait a quiet period of 2s (up to 15s): both would
- * otherwise overrun the budget of the phases graceful does not own.
+ * Bounds the two waits of a Reactor Netty shutdown that come after the drain. Stopping
+ * the server waits for requests still running (3s without a lifecycle timeout), and the
+ * event loops, shut down in lifecycle phase 0, wait a quiet period of 2s (up to 15s):
+ * both would otherwise overrun the budget of the phases graceful does not own.
  */
 final class ReactorNettyShutdownBounds {
 

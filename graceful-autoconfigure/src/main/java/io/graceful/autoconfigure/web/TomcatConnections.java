@@ -25,8 +25,8 @@ import org.springframework.util.ReflectionUtils;
 
 /**
  * The one place that reaches into Tomcat's connections: the endpoint of each connector
- * (through the protected {@code AbstractProtocol.getEndpoint()}, looked up once, lazily; a
- * Tomcat without it loses the features that need it, with one warning), each connection
+ * (through the protected {@code AbstractProtocol.getEndpoint()}, looked up once, lazily;
+ * a Tomcat without it loses the features that need it, with one warning), each connection
  * visited under its own lock, and whether a connection holds bytes nobody has read yet.
  */
 final class TomcatConnections {
@@ -44,8 +44,8 @@ final class TomcatConnections {
 	}
 
 	/**
-	 * Visit every open connection that no thread is processing right now (its lock is free),
-	 * with its lock held, so Tomcat cannot start processing it meanwhile.
+	 * Visit every open connection that no thread is processing right now (its lock is
+	 * free), with its lock held, so Tomcat cannot start processing it meanwhile.
 	 * @param action what to do; returns whether it counts
 	 * @return how many connections the action counted
 	 */
@@ -81,8 +81,8 @@ final class TomcatConnections {
 
 	/**
 	 * Whether bytes wait on the connection that no request has read: in Tomcat's read
-	 * buffer, or in the socket's receive buffer in the kernel (a request the poller has seen
-	 * and queued for a worker, or one it has not seen yet).
+	 * buffer, or in the socket's receive buffer in the kernel (a request the poller has
+	 * seen and queued for a worker, or one it has not seen yet).
 	 * @param connection a connection whose lock the caller holds
 	 * @return whether there is unread input
 	 */

@@ -6,9 +6,9 @@ import org.apache.tomcat.util.net.SocketWrapperBase;
 /**
  * Closes Tomcat's idle keep-alive connections. A connection is idle when no processor is
  * attached while its lock is held (Tomcat takes that lock to process a connection and
- * clears the processor during processing too, so a missing processor alone proves nothing),
- * no unread byte waits on it (a request queued for a worker thread, or not yet seen by the
- * poller, has its bytes still unread), and it had no I/O for
+ * clears the processor during processing too, so a missing processor alone proves
+ * nothing), no unread byte waits on it (a request queued for a worker thread, or not yet
+ * seen by the poller, has its bytes still unread), and it had no I/O for
  * {@link ConnectionIdleness#MIN_QUIET}.
  */
 class TomcatIdleConnectionCloser implements IdleConnectionCloser {

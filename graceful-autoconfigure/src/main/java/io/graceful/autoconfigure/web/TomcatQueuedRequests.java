@@ -1,9 +1,10 @@
 package io.graceful.autoconfigure.web;
 
 /**
- * Tomcat's requests waiting for a worker thread: connections no thread is processing, with
- * no processor attached, that hold unread bytes. Once Tomcat's connector is paused, a worker
- * that picks up such a connection skips its request and closes it without a response.
+ * Tomcat's requests waiting for a worker thread: connections no thread is processing,
+ * with no processor attached, that hold unread bytes. Once Tomcat's connector is paused,
+ * a worker that picks up such a connection skips its request and closes it without a
+ * response.
  */
 final class TomcatQueuedRequests implements QueuedRequests {
 

@@ -10,10 +10,11 @@ import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.boot.tomcat.TomcatContextCustomizer;
 
 /**
- * Caps the two waits of a Tomcat stop for requests still running: the connector's executor
- * interrupts its threads and then waits for them (5s by default), and each servlet is then
- * given time to finish (2s by default). Without a cap, a straggler the drain already cut and
- * that ignores interrupts would hold the shutdown about 7s past its budget.
+ * Caps the two waits of a Tomcat stop for requests still running: the connector's
+ * executor interrupts its threads and then waits for them (5s by default), and each
+ * servlet is then given time to finish (2s by default). Without a cap, a straggler the
+ * drain already cut and that ignores interrupts would hold the shutdown about 7s past its
+ * budget.
  */
 class TomcatStopBoundCustomizer implements TomcatConnectorCustomizer, TomcatContextCustomizer {
 

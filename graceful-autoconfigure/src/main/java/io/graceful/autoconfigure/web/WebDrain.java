@@ -16,11 +16,11 @@ import io.graceful.autoconfigure.report.StepRecorder;
 
 /**
  * The web drain as graceful sees it. It starts just before Spring Boot's graceful web
- * shutdown: the server stops accepting, and requests that reached the server but still wait
- * for a worker thread are given to the application first (a paused server may close them
- * without a response); then Spring Boot's drain gets the rest of the bound. It ends when the
- * next phase begins, after which requests still in flight, or still queued, are cut. Its log
- * lines are a documented contract (the rollout lab parses them).
+ * shutdown: the server stops accepting, and requests that reached the server but still
+ * wait for a worker thread are given to the application first (a paused server may close
+ * them without a response); then Spring Boot's drain gets the rest of the bound. It ends
+ * when the next phase begins, after which requests still in flight, or still queued, are
+ * cut. Its log lines are a documented contract (the rollout lab parses them).
  */
 class WebDrain {
 
@@ -66,11 +66,12 @@ class WebDrain {
 		this.inFlightAtStart = this.inFlightRequests.count();
 		this.queuedAtStart = queued();
 		int streams = (this.openStreams != null) ? this.openStreams.completeAll() : 0;
-		String queued = (this.queuedAtStart > 0)
-				? String.format(", %d queued for a worker thread", this.queuedAtStart) : "";
-		logger.info(String.format("Web drain started: %d requests in flight%s, %d open streams completed; "
-				+ "no new connections are accepted; waiting up to %s", this.inFlightAtStart, queued, streams,
-				ShutdownBudget.format(this.drainTimeout)));
+		String queued = (this.queuedAtStart > 0) ? String.format(", %d queued for a worker thread", this.queuedAtStart)
+				: "";
+		logger.info(String.format(
+				"Web drain started: %d requests in flight%s, %d open streams completed; "
+						+ "no new connections are accepted; waiting up to %s",
+				this.inFlightAtStart, queued, streams, ShutdownBudget.format(this.drainTimeout)));
 		recorder.count("requests-in-flight", this.inFlightAtStart)
 			.count("requests-queued", this.queuedAtStart)
 			.count("streams-completed", streams);
@@ -102,8 +103,8 @@ class WebDrain {
 		String elapsed = ShutdownBudget.format(Duration.ofMillis(recorder.elapsed().toMillis()));
 		int received = this.inFlightAtStart + this.queuedAtStart;
 		if (stragglers.isEmpty() && queued == 0) {
-			logger.info(String.format("Web drain finished in %s: %d requests were in flight, 0 cut", elapsed,
-					received));
+			logger
+				.info(String.format("Web drain finished in %s: %d requests were in flight, 0 cut", elapsed, received));
 			recorder.completed(received + " requests in flight, 0 cut");
 			return;
 		}

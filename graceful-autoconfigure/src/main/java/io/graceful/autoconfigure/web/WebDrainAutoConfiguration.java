@@ -95,8 +95,8 @@ public final class WebDrainAutoConfiguration {
 	}
 
 	/**
-	 * How long stopping the web server may wait for requests the drain cut: half the bound
-	 * of the phases graceful does not own, whose budget it shares.
+	 * How long stopping the web server may wait for requests the drain cut: half the
+	 * bound of the phases graceful does not own, whose budget it shares.
 	 */
 	static Duration webStopBound(GracefulProperties properties) {
 		return properties.getOtherPhasesTimeout().dividedBy(2);
@@ -134,7 +134,8 @@ public final class WebDrainAutoConfiguration {
 	static class MvcStreamTrackingConfiguration {
 
 		@Bean
-		static StreamTrackingPostProcessor gracefulStreamTrackingPostProcessor(ObjectProvider<OpenStreams> openStreams) {
+		static StreamTrackingPostProcessor gracefulStreamTrackingPostProcessor(
+				ObjectProvider<OpenStreams> openStreams) {
 			return new StreamTrackingPostProcessor(openStreams);
 		}
 

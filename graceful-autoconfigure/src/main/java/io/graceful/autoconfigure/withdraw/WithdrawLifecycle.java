@@ -31,8 +31,8 @@ import org.springframework.core.Ordered;
  * The first step of a shutdown: readiness refuses traffic, every request is still served
  * (HTTP/1.1 responses with {@code Connection: close}, HTTP/2 connections get a graceful
  * GOAWAY), for the withdraw delay or until a quiet period without traffic; then idle
- * connections are closed, and HTTP/2 connections opened during the delay get GOAWAY, while
- * the server still listens.
+ * connections are closed, and HTTP/2 connections opened during the delay get GOAWAY,
+ * while the server still listens.
  * <p>
  * It runs in the highest-precedence {@link ContextClosedEvent} listener, before Spring
  * cancels scheduled tasks, stops schedulers or closes a separate management context, so
@@ -87,7 +87,8 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 
 	@Override
 	public void onApplicationEvent(ApplicationEvent event) {
-		if (event instanceof AvailabilityChangeEvent<?> change && change.getState() == ReadinessState.ACCEPTING_TRAFFIC) {
+		if (event instanceof AvailabilityChangeEvent<?> change
+				&& change.getState() == ReadinessState.ACCEPTING_TRAFFIC) {
 			this.everReady = true;
 		}
 		else if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() == this.context) {
@@ -153,18 +154,21 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 					ShutdownBudget.format(this.settings.delay()), this.settings.reason(), quietPeriodNote()));
 			boolean endedEarly = awaitDelay();
 			int closed = closeIdleConnections();
-			// HTTP/2 connections opened during the delay get their GOAWAY here, not when they
-			// open: during the delay the load balancer may still route here, and a GOAWAY on
+			// HTTP/2 connections opened during the delay get their GOAWAY here, not when
+			// they
+			// open: during the delay the load balancer may still route here, and a GOAWAY
+			// on
 			// each new connection would only make its clients reconnect to this instance
-			// again; now, after the delay and before the drain, their next stream goes to a
+			// again; now, after the delay and before the drain, their next stream goes to
+			// a
 			// new connection while this server still listens and answers it.
 			goAway += sendGoAway();
 			long served = (this.inFlightRequests != null) ? this.inFlightRequests.servedWhileClosing() : 0;
 			String elapsed = ShutdownBudget.format(Duration.ofMillis(recorder.elapsed().toMillis()));
 			String goAwayNote = (goAway > 0) ? ", " + goAway + " HTTP/2 connections sent GOAWAY" : "";
-			logger.info(String.format("Withdraw finished in %s%s: %d requests served during withdraw, "
-					+ "%d idle connections closed%s", elapsed, endedEarly ? " (quiet period reached)" : "", served,
-					closed, goAwayNote));
+			logger.info(String.format(
+					"Withdraw finished in %s%s: %d requests served during withdraw, " + "%d idle connections closed%s",
+					elapsed, endedEarly ? " (quiet period reached)" : "", served, closed, goAwayNote));
 			recorder.count("requests-served", served)
 				.count("idle-connections-closed", closed)
 				.count("http2-connections-sent-goaway", goAway);
@@ -201,7 +205,8 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 				}
 				long wakeUp = deadline;
 				if (quietPeriod != null && this.inFlightRequests != null) {
-					long quietEnd = Math.max(earliest, this.inFlightRequests.lastTrafficNanos() + quietPeriod.toNanos());
+					long quietEnd = Math.max(earliest,
+							this.inFlightRequests.lastTrafficNanos() + quietPeriod.toNanos());
 					if (now - quietEnd >= 0) {
 						return true;
 					}

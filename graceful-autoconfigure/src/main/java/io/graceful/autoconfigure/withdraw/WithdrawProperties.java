@@ -14,8 +14,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class WithdrawProperties {
 
 	/**
-	 * How long to keep serving after readiness turned OUT_OF_SERVICE, while load balancers
-	 * catch up. Defaults to 10s when the cloud platform is Kubernetes and 0 elsewhere.
+	 * How long to keep serving after readiness turned OUT_OF_SERVICE, while load
+	 * balancers catch up. Defaults to 10s when the cloud platform is Kubernetes and 0
+	 * elsewhere.
 	 */
 	private Duration delay;
 

@@ -20,8 +20,8 @@ import org.springframework.core.env.Environment;
  * @param http2GoAway whether HTTP/2 connections get a graceful GOAWAY
  * @param closeIdleConnections whether idle connections are closed at the end
  */
-record WithdrawSettings(Duration delay, String reason, Duration minDelay, Duration quietPeriod,
-		boolean connectionClose, boolean http2GoAway, boolean closeIdleConnections) {
+record WithdrawSettings(Duration delay, String reason, Duration minDelay, Duration quietPeriod, boolean connectionClose,
+		boolean http2GoAway, boolean closeIdleConnections) {
 
 	static final Duration KUBERNETES_DELAY = Duration.ofSeconds(10);
 
@@ -52,7 +52,8 @@ record WithdrawSettings(Duration delay, String reason, Duration minDelay, Durati
 				}
 			}
 			if (minDelay.compareTo(delay) > 0) {
-				throw new InvalidGracefulPropertyException("graceful.withdraw.min-delay", ShutdownBudget.format(minDelay),
+				throw new InvalidGracefulPropertyException("graceful.withdraw.min-delay",
+						ShutdownBudget.format(minDelay),
 						"it must be between 0 and graceful.withdraw.delay (" + ShutdownBudget.format(delay) + ")");
 			}
 		}

@@ -25,9 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ResourceBoundsBudgetTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(GracefulAutoConfiguration.class,
-				ShutdownBudgetAutoConfiguration.class, WithdrawAutoConfiguration.class,
-				BackgroundWorkAutoConfiguration.class, DataSourceDrainAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(GracefulAutoConfiguration.class, ShutdownBudgetAutoConfiguration.class,
+				WithdrawAutoConfiguration.class, BackgroundWorkAutoConfiguration.class,
+				DataSourceDrainAutoConfiguration.class))
 		.withBean(DataSource.class, SimpleDriverDataSource::new);
 
 	@Test
@@ -50,9 +50,9 @@ class ResourceBoundsBudgetTests {
 	}
 
 	/**
-	 * HELPERS.md: withdraw 10 + Kafka listeners 2 + web drain 7 + tasks 3 + DataSource 2 +
-	 * Kafka flush 2 + producer close 1 + other phases 1 + margin 2 = 30. This context has
-	 * no web server and no Kafka, so those shares are added from their defaults.
+	 * HELPERS.md: withdraw 10 + Kafka listeners 2 + web drain 7 + tasks 3 + DataSource 2
+	 * + Kafka flush 2 + producer close 1 + other phases 1 + margin 2 = 30. This context
+	 * has no web server and no Kafka, so those shares are added from their defaults.
 	 */
 	@Test
 	void defaultsStillFitTheKubernetesGracePeriodWithWebAndKafkaShares() {

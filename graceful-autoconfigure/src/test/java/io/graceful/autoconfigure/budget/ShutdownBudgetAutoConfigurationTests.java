@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The budget check at startup: the defaults fit Kubernetes' 30s, a budget that does not
  * fit fails startup with an explanation (or warns), and Spring's per-phase shutdown
- * timeouts follow the bounds unless the user set {@code spring.lifecycle.timeout-per-shutdown-phase}.
+ * timeouts follow the bounds unless the user set
+ * {@code spring.lifecycle.timeout-per-shutdown-phase}.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ShutdownBudgetAutoConfigurationTests {
@@ -97,14 +98,13 @@ class ShutdownBudgetAutoConfigurationTests {
 
 	@Test
 	void budgetCheckWarnStartsAndLogsEveryBound(CapturedOutput output) {
-		this.kubernetes.withPropertyValues("graceful.grace-period=15s", "graceful.budget-check=warn")
-			.run((context) -> {
-				assertThat(context).hasNotFailed();
-				assertThat(output).contains("The worst case of a graceful shutdown (20s) does not fit the grace "
-						+ "period (15s); the platform may kill the process before the last step ends:");
-				assertThat(output.toString()).containsPattern("withdraw\\s+10s\\s+graceful\\.withdraw\\.delay");
-				assertThat(output.toString()).containsPattern("WARN");
-			});
+		this.kubernetes.withPropertyValues("graceful.grace-period=15s", "graceful.budget-check=warn").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(output).contains("The worst case of a graceful shutdown (20s) does not fit the grace "
+					+ "period (15s); the platform may kill the process before the last step ends:");
+			assertThat(output.toString()).containsPattern("withdraw\\s+10s\\s+graceful\\.withdraw\\.delay");
+			assertThat(output.toString()).containsPattern("WARN");
+		});
 	}
 
 	@Test
@@ -154,9 +154,10 @@ class ShutdownBudgetAutoConfigurationTests {
 			assertThat(timeouts.defaultTimeout()).isEqualTo(Duration.ofSeconds(20));
 			assertThat(timeouts.perPhase()).isEmpty();
 			ShutdownBudget budget = budget(context);
-			assertThat(budget.bounds()).extracting(ShutdownBound::step, ShutdownBound::property, ShutdownBound::duration)
-				.contains(org.assertj.core.groups.Tuple.tuple("other phases", "spring.lifecycle.timeout-per-shutdown-phase",
-						Duration.ofSeconds(20)));
+			assertThat(budget.bounds())
+				.extracting(ShutdownBound::step, ShutdownBound::property, ShutdownBound::duration)
+				.contains(org.assertj.core.groups.Tuple.tuple("other phases",
+						"spring.lifecycle.timeout-per-shutdown-phase", Duration.ofSeconds(20)));
 			assertThat(budget.total()).isEqualTo(Duration.ofSeconds(29));
 		});
 	}
@@ -166,8 +167,8 @@ class ShutdownBudgetAutoConfigurationTests {
 		this.kubernetes.withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=30s").run((context) -> {
 			assertThat(context).hasFailed();
 			FailureAnalysis analysis = new ShutdownBudgetFailureAnalyzer().analyze(context.getStartupFailure());
-			assertThat(analysis.getDescription()).containsPattern(
-					"other phases\\s+30s\\s+spring\\.lifecycle\\.timeout-per-shutdown-phase");
+			assertThat(analysis.getDescription())
+				.containsPattern("other phases\\s+30s\\s+spring\\.lifecycle\\.timeout-per-shutdown-phase");
 		});
 	}
 

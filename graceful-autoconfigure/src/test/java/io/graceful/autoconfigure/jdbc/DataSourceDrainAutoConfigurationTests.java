@@ -31,11 +31,10 @@ class DataSourceDrainAutoConfigurationTests {
 	void drainsWhenThereIsADataSourceWithATwoSecondDefaultBound() {
 		this.runner.withBean(DataSource.class, SimpleDriverDataSource::new).run((context) -> {
 			assertThat(context).hasSingleBean(DataSourceDrainLifecycle.class);
-			assertThat(context.getBean("dataSourceDrainShutdownBound", ShutdownBound.class))
-				.satisfies((bound) -> {
-					assertThat(bound.property()).isEqualTo("graceful.datasource.await-timeout");
-					assertThat(bound.duration()).hasSeconds(2);
-				});
+			assertThat(context.getBean("dataSourceDrainShutdownBound", ShutdownBound.class)).satisfies((bound) -> {
+				assertThat(bound.property()).isEqualTo("graceful.datasource.await-timeout");
+				assertThat(bound.duration()).hasSeconds(2);
+			});
 		});
 	}
 

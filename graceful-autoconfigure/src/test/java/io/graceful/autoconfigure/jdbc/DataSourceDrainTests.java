@@ -32,9 +32,9 @@ import static org.awaitility.Awaitility.await;
 class DataSourceDrainTests {
 
 	/**
-	 * One pool has a connection that is returned 300 ms into the drain, the other one that
-	 * is never returned in time: both wait in parallel within one bound of 2.5 s, so close
-	 * takes about one bound, not the sum; the returned connection is not aborted.
+	 * One pool has a connection that is returned 300 ms into the drain, the other one
+	 * that is never returned in time: both wait in parallel within one bound of 2.5 s, so
+	 * close takes about one bound, not the sum; the returned connection is not aborted.
 	 */
 	@Test
 	void poolsDrainInParallelWithinOneTotalBound(CapturedOutput output) throws Exception {
@@ -62,7 +62,8 @@ class DataSourceDrainTests {
 			.contains("DataSource drain hit its 2.5s bound; 1 connections still in use will be aborted "
 					+ "(their statements fail): pool 'slow' (bean 'slowPool', 1 in use); shutdown continues");
 		assertThat(output).doesNotContain("pool 'quick' (");
-		// Spring's own close at bean destruction finds the pools closed and returns at once
+		// Spring's own close at bean destruction finds the pools closed and returns at
+		// once
 		assertThat(output.getOut().split("quick - Shutdown initiated", -1)).hasSize(2);
 		assertThat(output.getOut().split("slow - Shutdown initiated", -1)).hasSize(2);
 	}

@@ -49,8 +49,7 @@ class KafkaBrokerOutageTests {
 	}
 
 	@Test
-	void brokerGoneBeforeCloseEndsWithinTheBoundsAndReportsUndeliveredRecords(CapturedOutput output)
-			throws Exception {
+	void brokerGoneBeforeCloseEndsWithinTheBoundsAndReportsUndeliveredRecords(CapturedOutput output) throws Exception {
 		String topic = TestKafka.createTopic(kafka.bootstrapServers(), "outage");
 		ConfigurableApplicationContext context = KafkaTestApplication.run(kafka.bootstrapServers(), NoBeans.class,
 				"graceful.kafka.flush-timeout=1s", "graceful.kafka.close-timeout=1s",

@@ -46,8 +46,8 @@ class KafkaFlushTests {
 	@Test
 	void asyncSendsLingeringAtCloseAreAllOnTheBrokerAndCountedAsFlushed(CapturedOutput output) throws Exception {
 		String topic = TestKafka.createTopic(this.bootstrapServers, "linger");
-		ConfigurableApplicationContext context = KafkaTestApplication.run(this.bootstrapServers, NoBeans.class,
-				LINGER, BATCH);
+		ConfigurableApplicationContext context = KafkaTestApplication.run(this.bootstrapServers, NoBeans.class, LINGER,
+				BATCH);
 		ShutdownReport report = context.getBean(ShutdownReport.class);
 		KafkaTemplate<String, String> template = template(context);
 		List<CompletableFuture<SendResult<String, String>>> sent = new ArrayList<>();
@@ -91,8 +91,7 @@ class KafkaFlushTests {
 		String topic = TestKafka.createTopic(this.bootstrapServers, "after-flush");
 		ConfigurableApplicationContext context = KafkaTestApplication.run(this.bootstrapServers,
 				SendWhileStopping.class, LINGER, "test.topic=" + topic,
-				"test.phase=" + (GracefulPhases.KAFKA_FLUSH - 1),
-				"test.warm-up=true");
+				"test.phase=" + (GracefulPhases.KAFKA_FLUSH - 1), "test.warm-up=true");
 		ShutdownReport report = context.getBean(ShutdownReport.class);
 		SendWhileStopping sender = context.getBean(SendWhileStopping.class);
 		context.close();
@@ -108,8 +107,7 @@ class KafkaFlushTests {
 	@Test
 	void sendWithoutAProducerAfterTheFactoryStoppedFailsFastInsteadOfCreatingAnOrphanProducer() throws Exception {
 		String topic = TestKafka.createTopic(this.bootstrapServers, "after-close");
-		ConfigurableApplicationContext context = KafkaTestApplication.run(this.bootstrapServers, NoBeans.class,
-				LINGER);
+		ConfigurableApplicationContext context = KafkaTestApplication.run(this.bootstrapServers, NoBeans.class, LINGER);
 		KafkaTemplate<String, String> template = template(context);
 		CompletableFuture<?> beforeClose = template.send(topic, "before close");
 		template.flush();
@@ -140,9 +138,11 @@ class KafkaFlushTests {
 		try {
 			for (int thread = 0; thread < 3; thread++) {
 				int t = thread;
-				sent.addAll(threads.submit(() -> IntStream.range(0, 10)
-					.mapToObj((i) -> template.send(topic, "thread-" + t + "-" + i))
-					.toList()).get(30, TimeUnit.SECONDS));
+				sent.addAll(threads
+					.submit(() -> IntStream.range(0, 10)
+						.mapToObj((i) -> template.send(topic, "thread-" + t + "-" + i))
+						.toList())
+					.get(30, TimeUnit.SECONDS));
 			}
 			template.flush();
 			assertThat(sent).as("template.flush() reaches only the calling thread's producer")

@@ -77,8 +77,7 @@ class KafkaListenerShutdownTests {
 			Duration close = Duration.ofNanos(System.nanoTime() - listener.closeStartedNanos);
 			StepResult step = KafkaTestApplication.step(report, KafkaListenerShutdown.STEP);
 			assertThat(step.outcome()).isEqualTo(StepOutcome.TIMED_OUT);
-			assertThat(step.duration()).isGreaterThanOrEqualTo(Duration.ofSeconds(1))
-				.isLessThan(Duration.ofSeconds(3));
+			assertThat(step.duration()).isGreaterThanOrEqualTo(Duration.ofSeconds(1)).isLessThan(Duration.ofSeconds(3));
 			assertThat(step.cut()).containsEntry("consumers", 1L);
 			assertThat(step.cutNames()).containsExactly("orders-0 (group " + group + ")");
 			assertThat(close).as("close moved on at the 1s bound, not Spring's 30s").isLessThan(Duration.ofSeconds(5));

@@ -26,10 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class KafkaShutdownAutoConfigurationTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(LifecycleAutoConfiguration.class, KafkaAutoConfiguration.class,
-				GracefulAutoConfiguration.class, ShutdownBudgetAutoConfiguration.class,
-				KafkaShutdownAutoConfiguration.class));
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(AutoConfigurations
+		.of(LifecycleAutoConfiguration.class, KafkaAutoConfiguration.class, GracefulAutoConfiguration.class,
+				ShutdownBudgetAutoConfiguration.class, KafkaShutdownAutoConfiguration.class));
 
 	@Test
 	void kafkaBoundsDefaultToTwoSecondsForListenersTwoForTheFlushAndOneForTheClose() {
@@ -39,9 +38,9 @@ class KafkaShutdownAutoConfigurationTests {
 					"graceful.kafka.listener-timeout", Duration.ofSeconds(2), GracefulPhases.KAFKA_LISTENERS));
 			assertThat(bounds.get("kafkaFlushShutdownBound")).isEqualTo(ShutdownBound.of("kafka flush",
 					"graceful.kafka.flush-timeout", Duration.ofSeconds(2), GracefulPhases.KAFKA_FLUSH));
-			assertThat(bounds.get("kafkaProducersCloseShutdownBound")).isEqualTo(ShutdownBound.of(
-					"kafka producers close", "graceful.kafka.close-timeout", Duration.ofSeconds(1),
-					GracefulPhases.KAFKA_PRODUCERS_CLOSE));
+			assertThat(bounds.get("kafkaProducersCloseShutdownBound"))
+				.isEqualTo(ShutdownBound.of("kafka producers close", "graceful.kafka.close-timeout",
+						Duration.ofSeconds(1), GracefulPhases.KAFKA_PRODUCERS_CLOSE));
 		});
 	}
 
@@ -98,9 +97,8 @@ class KafkaShutdownAutoConfigurationTests {
 					.hasMessageContaining("add up to 14s");
 				// the failure analysis prints this table of bounds
 				assertThat(((ShutdownBudgetExceededException) failure).getBudget().describe()).contains(
-						"kafka listeners", "graceful.kafka.listener-timeout",
-						"kafka flush", "graceful.kafka.flush-timeout", "kafka producers close",
-						"graceful.kafka.close-timeout");
+						"kafka listeners", "graceful.kafka.listener-timeout", "kafka flush",
+						"graceful.kafka.flush-timeout", "kafka producers close", "graceful.kafka.close-timeout");
 			});
 	}
 

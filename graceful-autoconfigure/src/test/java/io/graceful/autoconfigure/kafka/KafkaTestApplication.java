@@ -23,8 +23,7 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 @ImportAutoConfiguration({ LifecycleAutoConfiguration.class, KafkaAutoConfiguration.class,
-		GracefulAutoConfiguration.class, ShutdownBudgetAutoConfiguration.class,
-		KafkaShutdownAutoConfiguration.class })
+		GracefulAutoConfiguration.class, ShutdownBudgetAutoConfiguration.class, KafkaShutdownAutoConfiguration.class })
 class KafkaTestApplication {
 
 	static ConfigurableApplicationContext run(String bootstrapServers, Class<?> userConfiguration,
@@ -36,8 +35,7 @@ class KafkaTestApplication {
 		for (String property : properties) {
 			args.add("--" + property);
 		}
-		return new SpringApplicationBuilder(KafkaTestApplication.class, userConfiguration)
-			.web(WebApplicationType.NONE)
+		return new SpringApplicationBuilder(KafkaTestApplication.class, userConfiguration).web(WebApplicationType.NONE)
 			.bannerMode(Banner.Mode.OFF)
 			.registerShutdownHook(false)
 			.run(args.toArray(String[]::new));

@@ -15,9 +15,9 @@ import java.util.regex.Pattern;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A JVM of its own running a main class from the test classpath. Its output goes to a file
- * under {@code target/process-tests} (kept for reading after a failure) that a test can
- * wait on for marker lines and read as the log.
+ * A JVM of its own running a main class from the test classpath. Its output goes to a
+ * file under {@code target/process-tests} (kept for reading after a failure) that a test
+ * can wait on for marker lines and read as the log.
  */
 final class ChildJvm implements AutoCloseable {
 
@@ -108,7 +108,8 @@ final class ChildJvm implements AutoCloseable {
 	}
 
 	/**
-	 * Send SIGTERM with {@code kill}, for a second signal after {@link Process#destroy()}.
+	 * Send SIGTERM with {@code kill}, for a second signal after
+	 * {@link Process#destroy()}.
 	 * @throws Exception if {@code kill} fails
 	 */
 	void sigterm() throws Exception {

@@ -34,7 +34,9 @@ class ProcessShutdownTests {
 
 	private static final Duration SLOW_REQUEST = Duration.ofSeconds(5);
 
-	/** JVM exit after the last step, signal delivery and scheduling on a loaded machine. */
+	/**
+	 * JVM exit after the last step, signal delivery and scheduling on a loaded machine.
+	 */
 	private static final Duration MARGIN = Duration.ofSeconds(5);
 
 	private static final Duration STARTUP = Duration.ofSeconds(90);
@@ -47,7 +49,8 @@ class ProcessShutdownTests {
 				arguments("--graceful.withdraw.delay=" + DELAY.toSeconds() + "s",
 						"--graceful.web.drain-timeout=" + DRAIN_TIMEOUT.toSeconds() + "s"))) {
 			String base = "http://127.0.0.1:" + child.awaitLine("PROCESS-TEST-PORT=(\\d+)", STARTUP);
-			await().atMost(STARTUP).pollInterval(Duration.ofMillis(100))
+			await().atMost(STARTUP)
+				.pollInterval(Duration.ofMillis(100))
 				.until(() -> status(base + "/actuator/health/readiness") == 200);
 
 			CompletableFuture<HttpResponse<String>> slow = this.client.sendAsync(
@@ -77,8 +80,10 @@ class ProcessShutdownTests {
 
 			HttpResponse<String> slowResponse = slow.get(DELAY.plus(DRAIN_TIMEOUT).plus(MARGIN).toSeconds(),
 					TimeUnit.SECONDS);
-			assertThat(child.process().waitFor(DELAY.plus(DRAIN_TIMEOUT).plus(MARGIN).toMillis(), TimeUnit.MILLISECONDS))
-				.as("exits within delay + drain timeout + margin").isTrue();
+			assertThat(
+					child.process().waitFor(DELAY.plus(DRAIN_TIMEOUT).plus(MARGIN).toMillis(), TimeUnit.MILLISECONDS))
+				.as("exits within delay + drain timeout + margin")
+				.isTrue();
 			Duration exitedAfter = Duration.ofNanos(System.nanoTime() - signalled);
 
 			assertThat(slowResponse.statusCode()).isEqualTo(200);
@@ -88,8 +93,9 @@ class ProcessShutdownTests {
 			Sample first503 = readiness.stream().filter((sample) -> sample.status() == 503).findFirst().orElseThrow();
 			assertThat(first503.after()).as("503 early in the delay (the in-JVM tests hold it to 100 ms)")
 				.isLessThan(DELAY.dividedBy(2));
-			assertThat(readiness.subList(readiness.indexOf(first503), readiness.size()))
-				.as("never ready again").extracting(Sample::status).containsOnly(503);
+			assertThat(readiness.subList(readiness.indexOf(first503), readiness.size())).as("never ready again")
+				.extracting(Sample::status)
+				.containsOnly(503);
 			assertThat(signalledTwice).isTrue();
 			assertThat(helloDuringDelay).as("a request during the delay is served").isEqualTo(200);
 			assertThat(exitedAfter).as("waited the delay").isGreaterThanOrEqualTo(DELAY);
@@ -99,7 +105,8 @@ class ProcessShutdownTests {
 			assertThat(child.count("Withdraw started:")).as("one withdraw despite two signals").isEqualTo(1);
 			assertThat(child.count("Withdraw finished in")).isEqualTo(1);
 			assertThat(child.count("Web drain started: 1 requests in flight"))
-				.as("the slow request outlived the delay and was drained").isEqualTo(1);
+				.as("the slow request outlived the delay and was drained")
+				.isEqualTo(1);
 			assertThat(child.count("Web drain finished in")).isEqualTo(1);
 			assertThat(child.count("Web drain hit its")).isZero();
 		}
@@ -108,8 +115,8 @@ class ProcessShutdownTests {
 	@Test
 	void sigtermBeforeTheApplicationIsReadyExitsWithoutWaitingTheDelay() throws Exception {
 		Duration delay = Duration.ofSeconds(10);
-		try (ChildJvm child = ChildJvm.start(ProcessTestApplication.class,
-				arguments("--graceful.withdraw.delay=" + delay.toSeconds() + "s", "--process-test.startup-pause=60s"))) {
+		try (ChildJvm child = ChildJvm.start(ProcessTestApplication.class, arguments(
+				"--graceful.withdraw.delay=" + delay.toSeconds() + "s", "--process-test.startup-pause=60s"))) {
 			String base = "http://127.0.0.1:" + child.awaitLine("PROCESS-TEST-PORT=(\\d+)", STARTUP);
 			child.awaitLine("PROCESS-TEST-RUNNER-STARTED", STARTUP);
 			assertThat(status(base + "/actuator/health/readiness")).as("not ready yet").isEqualTo(503);

@@ -14,16 +14,17 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * A web-only application (no database, no broker) that {@link ProcessShutdownTests} starts
- * in its own JVM and stops with real signals. It prints marker lines the test waits for:
- * {@code PROCESS-TEST-PORT=<port>}, {@code PROCESS-TEST-SLOW-STARTED},
+ * A web-only application (no database, no broker) that {@link ProcessShutdownTests}
+ * starts in its own JVM and stops with real signals. It prints marker lines the test
+ * waits for: {@code PROCESS-TEST-PORT=<port>}, {@code PROCESS-TEST-SLOW-STARTED},
  * {@code PROCESS-TEST-RUNNER-STARTED}.
  */
 @SpringBootApplication(excludeName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
 		"org.springframework.boot.jdbc.autoconfigure.XADataSourceAutoConfiguration",
 		"org.springframework.boot.jdbc.autoconfigure.JndiDataSourceAutoConfiguration",
 		"org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
-		// Tomcat, the server of spring-boot-starter-webmvc, although Jetty is on the test classpath too
+		// Tomcat, the server of spring-boot-starter-webmvc, although Jetty is on the test
+		// classpath too
 		"org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration",
 		"org.springframework.boot.jetty.autoconfigure.actuate.web.server.JettyServletManagementContextAutoConfiguration" })
 public class ProcessTestApplication {

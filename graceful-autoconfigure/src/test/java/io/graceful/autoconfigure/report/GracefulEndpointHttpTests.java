@@ -40,8 +40,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A real Tomcat withdraws while a second client polls {@code /actuator/graceful} and the
- * readiness and liveness probes; once the drain starts the server refuses connections,
- * so the later states are asserted in-process on the report the endpoint reads.
+ * readiness and liveness probes; once the drain starts the server refuses connections, so
+ * the later states are asserted in-process on the report the endpoint reads.
  */
 class GracefulEndpointHttpTests {
 
@@ -114,8 +114,7 @@ class GracefulEndpointHttpTests {
 		assertThat(graceful.read("$.runningSteps[*].step", List.class)).containsExactly("withdraw");
 		assertThat(graceful.read("$.elapsedMs", Long.class)).isGreaterThanOrEqualTo(0L);
 		assertThat(graceful.read("$.remainingBudgetMs", Long.class)).isLessThan(30_000L).isGreaterThan(20_000L);
-		assertThat(graceful.read("$.inFlightRequests[?(@.path == '/slow')].method", List.class))
-			.containsExactly("GET");
+		assertThat(graceful.read("$.inFlightRequests[?(@.path == '/slow')].method", List.class)).containsExactly("GET");
 		assertThat(graceful.read("$.inFlightRequests[?(@.path == '/slow')].ageMs", List.class)).singleElement()
 			.satisfies((age) -> assertThat(((Number) age).longValue()).isPositive());
 		HttpResponse<String> readiness = get("/actuator/health/readiness");
@@ -125,9 +124,10 @@ class GracefulEndpointHttpTests {
 		assertThat(liveness.statusCode()).isEqualTo(200);
 		assertThat(json(liveness).read("$.status", String.class)).isEqualTo("UP");
 		assertThat(get("/hello").statusCode()).as("still serving while withdrawing").isEqualTo(200);
-		assertThat(seen).allSatisfy(
-				(state) -> assertThat(state).isIn("RUNNING/200", "WITHDRAWING/200", "WITHDRAWING/503"));
-		assertThat(seen).filteredOn("WITHDRAWING/200"::equals).as("only in the instant between state and event")
+		assertThat(seen)
+			.allSatisfy((state) -> assertThat(state).isIn("RUNNING/200", "WITHDRAWING/200", "WITHDRAWING/503"));
+		assertThat(seen).filteredOn("WITHDRAWING/200"::equals)
+			.as("only in the instant between state and event")
 			.hasSizeLessThanOrEqualTo(1);
 
 		gate.release.countDown();
@@ -142,8 +142,8 @@ class GracefulEndpointHttpTests {
 		GracefulEndpoint.GracefulDescriptor stopped = endpoint.graceful();
 		assertThat(stopped.state()).isEqualTo("STOPPED");
 		assertThat(stopped.runningSteps()).isEmpty();
-		assertThat(stopped.steps()).extracting(GracefulEndpoint.StepDescriptor::step,
-				GracefulEndpoint.StepDescriptor::outcome)
+		assertThat(stopped.steps())
+			.extracting(GracefulEndpoint.StepDescriptor::step, GracefulEndpoint.StepDescriptor::outcome)
 			.startsWith(org.assertj.core.groups.Tuple.tuple("withdraw", "completed"),
 					org.assertj.core.groups.Tuple.tuple("web-drain", "completed"));
 		assertThat(report.getResults()).extracting(StepResult::step, StepResult::outcome)

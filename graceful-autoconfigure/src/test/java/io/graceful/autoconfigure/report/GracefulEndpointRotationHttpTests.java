@@ -64,12 +64,12 @@ class GracefulEndpointRotationHttpTests {
 	}
 
 	private void start(String... extra) {
-		this.context = new SpringApplicationBuilder(GracefulEndpointHttpTests.App.class)
-			.properties("server.port=0", "server.address=127.0.0.1", "spring.main.register-shutdown-hook=false",
-					"management.endpoints.web.exposure.include=graceful,health",
-					"management.endpoint.health.probes.enabled=true",
-					"spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
-							+ "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration,"
+		this.context = new SpringApplicationBuilder(GracefulEndpointHttpTests.App.class).properties("server.port=0",
+				"server.address=127.0.0.1", "spring.main.register-shutdown-hook=false",
+				"management.endpoints.web.exposure.include=graceful,health",
+				"management.endpoint.health.probes.enabled=true",
+				"spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
+						+ "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration,"
 						+ "org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration")
 			.properties(extra)
 			.run();

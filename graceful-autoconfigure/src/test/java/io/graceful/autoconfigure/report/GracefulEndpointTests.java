@@ -11,9 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class GracefulEndpointTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
-			AutoConfigurations.of(GracefulAutoConfiguration.class, EndpointAutoConfiguration.class,
-					GracefulEndpointAutoConfiguration.class));
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(AutoConfigurations
+		.of(GracefulAutoConfiguration.class, EndpointAutoConfiguration.class, GracefulEndpointAutoConfiguration.class));
 
 	@Test
 	void endpointIsNotAvailableUnlessExposed() {

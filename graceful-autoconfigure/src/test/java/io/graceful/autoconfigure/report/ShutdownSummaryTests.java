@@ -27,9 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ShutdownSummaryTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(GracefulAutoConfiguration.class,
-				ShutdownBudgetAutoConfiguration.class, WithdrawAutoConfiguration.class,
-				ShutdownSummaryAutoConfiguration.class));
+		.withConfiguration(AutoConfigurations.of(GracefulAutoConfiguration.class, ShutdownBudgetAutoConfiguration.class,
+				WithdrawAutoConfiguration.class, ShutdownSummaryAutoConfiguration.class));
 
 	private final ListAppender<ILoggingEvent> summaryLog = new ListAppender<>();
 
@@ -48,11 +47,11 @@ class ShutdownSummaryTests {
 	void summaryIsWrittenAfterTheLastPhaseAndAfterBeansAreDestroyed() {
 		List<String> order = new ArrayList<>();
 		this.runner.withUserConfiguration(LateSteps.class).run((context) -> {
-				ShutdownReport report = context.getBean(ShutdownReport.class);
-				report.onStepResult((result) -> order.add(result.step()));
-				context.close();
-				assertThat(report.getState()).isEqualTo(ShutdownState.STOPPED);
-			});
+			ShutdownReport report = context.getBean(ShutdownReport.class);
+			report.onStepResult((result) -> order.add(result.step()));
+			context.close();
+			assertThat(report.getState()).isEqualTo(ShutdownState.STOPPED);
+		});
 		assertThat(this.summaryLog.list).singleElement().satisfies((event) -> {
 			assertThat(event.getLevel().toString()).isEqualTo("INFO");
 			assertThat(event.getFormattedMessage()).contains("producers-close ")
@@ -86,8 +85,7 @@ class ShutdownSummaryTests {
 
 	@Test
 	void noSummaryWhenTheContextNeverStartedShuttingDown() {
-		this.runner.withPropertyValues("graceful.grace-period=0s")
-			.run((context) -> assertThat(context).hasFailed());
+		this.runner.withPropertyValues("graceful.grace-period=0s").run((context) -> assertThat(context).hasFailed());
 		assertThat(this.summaryLog.list).isEmpty();
 	}
 
@@ -114,8 +112,8 @@ class ShutdownSummaryTests {
 		ShutdownSummary.Facts facts = new ShutdownSummary.Facts(List.of(), Duration.ofSeconds(31),
 				Duration.ofSeconds(30));
 		assertThat(facts.clean()).isFalse();
-		assertThat(facts.line()).isEqualTo("Graceful shutdown completed in 31s, longer than the 30s grace period: "
-				+ "no step ran");
+		assertThat(facts.line())
+			.isEqualTo("Graceful shutdown completed in 31s, longer than the 30s grace period: " + "no step ran");
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -47,10 +47,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * The seed scenario across steps: work that commits to PostgreSQL and then sends to
- * Kafka is running when close starts. The background-work step waits for it, the
- * DataSource is still open for its commit and the producer still there for its send, and
- * the flush delivers the record. A send after the flush fails fast and is counted.
+ * The seed scenario across steps: work that commits to PostgreSQL and then sends to Kafka
+ * is running when close starts. The background-work step waits for it, the DataSource is
+ * still open for its commit and the producer still there for its send, and the flush
+ * delivers the record. A send after the flush fails fast and is counted.
  */
 class CommitThenSendSurvivesShutdownTests {
 
@@ -118,7 +118,8 @@ class CommitThenSendSurvivesShutdownTests {
 			.properties("spring.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
 					"spring.kafka.producer.key-serializer=org.apache.kafka.common.serialization.StringSerializer",
 					"spring.kafka.producer.value-serializer=org.apache.kafka.common.serialization.StringSerializer",
-					// the record must still be buffered when the flush runs, so the flush is what delivers it
+					// the record must still be buffered when the flush runs, so the flush
+					// is what delivers it
 					"spring.kafka.producer.properties.linger.ms=20000", "late.topic=" + topic,
 					"graceful.tasks.timeout=5s", "graceful.datasource.await-timeout=2s")
 			.run();

@@ -48,12 +48,11 @@ class ShutdownStepTests {
 	private static final String SUMMARY_LOGGER = "io.graceful.autoconfigure.report.ShutdownSummary";
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(GracefulAutoConfiguration.class,
-				ShutdownBudgetAutoConfiguration.class, WithdrawAutoConfiguration.class,
-				ShutdownSummaryAutoConfiguration.class, EndpointAutoConfiguration.class,
-				GracefulEndpointAutoConfiguration.class, MetricsAutoConfiguration.class,
-				SimpleMetricsExportAutoConfiguration.class, ShutdownMetricsAutoConfiguration.class,
-				ShutdownStepAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(GracefulAutoConfiguration.class, ShutdownBudgetAutoConfiguration.class,
+				WithdrawAutoConfiguration.class, ShutdownSummaryAutoConfiguration.class,
+				EndpointAutoConfiguration.class, GracefulEndpointAutoConfiguration.class,
+				MetricsAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
+				ShutdownMetricsAutoConfiguration.class, ShutdownStepAutoConfiguration.class))
 		.withPropertyValues("management.endpoints.web.exposure.include=graceful");
 
 	private final ListAppender<ILoggingEvent> summaryLog = new ListAppender<>();
@@ -83,7 +82,8 @@ class ShutdownStepTests {
 			assertThat(shutdown.report.getState()).isEqualTo(ShutdownState.STOPPED);
 			DocumentContext json = shutdown.endpointJson();
 			assertThat(json.read("$.state", String.class)).isEqualTo("STOPPED");
-			assertThat(json.read("$.steps[?(@.step == 'flush-cache')].outcome", List.class)).containsExactly("completed");
+			assertThat(json.read("$.steps[?(@.step == 'flush-cache')].outcome", List.class))
+				.containsExactly("completed");
 			assertThat(json.read("$.budget.bounds[?(@.step == 'flush-cache')].durationMs", List.class))
 				.containsExactly(2000);
 			assertThat(shutdown.timerCount("flush-cache", "completed")).isEqualTo(1);
@@ -140,7 +140,8 @@ class ShutdownStepTests {
 			assertThat(result.outcome()).isEqualTo(StepOutcome.FAILED);
 			assertThat(result.summary()).startsWith("IllegalStateException after ");
 			DocumentContext json = shutdown.endpointJson();
-			assertThat(json.read("$.steps[?(@.step == 'broken-client')].outcome", List.class)).containsExactly("failed");
+			assertThat(json.read("$.steps[?(@.step == 'broken-client')].outcome", List.class))
+				.containsExactly("failed");
 			assertThat(shutdown.timerCount("broken-client", "failed")).isEqualTo(1);
 			ILoggingEvent summary = onlySummary();
 			assertThat(summary.getLevel().toString()).isEqualTo("WARN");
@@ -199,7 +200,10 @@ class ShutdownStepTests {
 		}
 
 		long timerCount(String step, String outcome) {
-			Timer timer = this.registry.find("graceful.shutdown.step").tag("step", step).tag("outcome", outcome).timer();
+			Timer timer = this.registry.find("graceful.shutdown.step")
+				.tag("step", step)
+				.tag("outcome", outcome)
+				.timer();
 			return (timer != null) ? timer.count() : 0;
 		}
 

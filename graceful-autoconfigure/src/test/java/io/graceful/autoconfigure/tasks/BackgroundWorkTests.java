@@ -42,8 +42,8 @@ class BackgroundWorkTests {
 
 	@Test
 	void periodicAndFarFutureScheduledTasksAreCancelledAndReportedNotAwaitedToTheBound(CapturedOutput output) {
-		ConfigurableApplicationContext context = ShutdownTestApp.runWithoutDataSource(
-				new Class<?>[] { SchedulingConfiguration.class }, "graceful.tasks.timeout=10s");
+		ConfigurableApplicationContext context = ShutdownTestApp
+			.runWithoutDataSource(new Class<?>[] { SchedulingConfiguration.class }, "graceful.tasks.timeout=10s");
 		Jobs jobs = context.getBean(Jobs.class);
 		AtomicBoolean farFutureRan = new AtomicBoolean();
 		context.getBean(TaskScheduler.class)
@@ -63,8 +63,8 @@ class BackgroundWorkTests {
 
 	@Test
 	void scheduledTaskRunningAtCloseIsAwaitedAndNotStartedAgain(CapturedOutput output) {
-		ConfigurableApplicationContext context = ShutdownTestApp.runWithoutDataSource(
-				new Class<?>[] { SlowJobConfiguration.class }, "graceful.tasks.timeout=10s");
+		ConfigurableApplicationContext context = ShutdownTestApp
+			.runWithoutDataSource(new Class<?>[] { SlowJobConfiguration.class }, "graceful.tasks.timeout=10s");
 		SlowJob job = context.getBean(SlowJob.class);
 		awaitQuietly(job.started);
 		ShutdownReport report = context.getBean(ShutdownReport.class);
@@ -78,8 +78,8 @@ class BackgroundWorkTests {
 
 	@Test
 	void taskIgnoringInterruptionIsNamedAtTheBoundAndShutdownContinues(CapturedOutput output) {
-		ConfigurableApplicationContext context = ShutdownTestApp.runWithoutDataSource(
-				new Class<?>[] { StubbornConfiguration.class }, "graceful.tasks.timeout=1s");
+		ConfigurableApplicationContext context = ShutdownTestApp
+			.runWithoutDataSource(new Class<?>[] { StubbornConfiguration.class }, "graceful.tasks.timeout=1s");
 		CountDownLatch release = new CountDownLatch(1);
 		CountDownLatch started = new CountDownLatch(1);
 		AtomicInteger interrupts = new AtomicInteger();
@@ -98,7 +98,8 @@ class BackgroundWorkTests {
 		ShutdownReport report = context.getBean(ShutdownReport.class);
 		try {
 			Duration closed = ShutdownTestApp.close(context);
-			// the step's 1s bound, Spring's executor pause bounded by the 1s other-phases timeout, and slack
+			// the step's 1s bound, Spring's executor pause bounded by the 1s other-phases
+			// timeout, and slack
 			assertThat(closed).isGreaterThanOrEqualTo(Duration.ofSeconds(1)).isLessThan(Duration.ofSeconds(6));
 			assertThat(output).containsPattern("Background work hit its 1s bound; cut 1 running tasks .*"
 					+ "stubbornExecutor task on thread stubborn-1 \\(running [0-9.]+s\\)");
@@ -114,8 +115,8 @@ class BackgroundWorkTests {
 
 	@Test
 	void workSubmittedWhileTheStepWaitsRunsAndWorkSubmittedAfterItIsRejected(CapturedOutput output) {
-		ConfigurableApplicationContext context = ShutdownTestApp.runWithoutDataSource(
-				new Class<?>[] { LateWorkConfiguration.class }, "graceful.tasks.timeout=5s");
+		ConfigurableApplicationContext context = ShutdownTestApp
+			.runWithoutDataSource(new Class<?>[] { LateWorkConfiguration.class }, "graceful.tasks.timeout=5s");
 		ThreadPoolTaskExecutor executor = context.getBean("workExecutor", ThreadPoolTaskExecutor.class);
 		TrackedWork trackedWork = context.getBean(TrackedWork.class);
 		LateWork late = context.getBean(LateWork.class);
@@ -151,8 +152,8 @@ class BackgroundWorkTests {
 
 	@Test
 	void runningTasksOfASimpleAsyncTaskExecutorAreAwaitedAndItsOwnDecoratorStillApplies(CapturedOutput output) {
-		ConfigurableApplicationContext context = ShutdownTestApp.runWithoutDataSource(
-				new Class<?>[] { SimpleAsyncConfiguration.class }, "graceful.tasks.timeout=5s");
+		ConfigurableApplicationContext context = ShutdownTestApp
+			.runWithoutDataSource(new Class<?>[] { SimpleAsyncConfiguration.class }, "graceful.tasks.timeout=5s");
 		SimpleAsyncTaskExecutor executor = context.getBean("simpleExecutor", SimpleAsyncTaskExecutor.class);
 		CountDownLatch started = new CountDownLatch(1);
 		AtomicBoolean finished = new AtomicBoolean();
@@ -174,13 +175,12 @@ class BackgroundWorkTests {
 
 	@Test
 	void contextStopWithoutCloseLeavesExecutorsAndTrackedWorkAlone() {
-		ConfigurableApplicationContext context = ShutdownTestApp.runWithoutDataSource(
-				new Class<?>[] { StubbornConfiguration.class });
+		ConfigurableApplicationContext context = ShutdownTestApp
+			.runWithoutDataSource(new Class<?>[] { StubbornConfiguration.class });
 		try {
 			ShutdownReport report = context.getBean(ShutdownReport.class);
 			context.stop();
-			assertThat(report.getResults())
-				.noneMatch((result) -> result.step().equals(BackgroundWorkLifecycle.STEP));
+			assertThat(report.getResults()).noneMatch((result) -> result.step().equals(BackgroundWorkLifecycle.STEP));
 			context.getBean(TrackedWork.class).begin("after-stop").close();
 			context.start();
 			CountDownLatch ran = new CountDownLatch(1);

@@ -23,9 +23,9 @@ import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.common.Uuid;
 
 /**
- * A real Kafka broker in its own process ({@code kafka.Kafka} in KRaft combined mode, from
- * the jars on the test class path), for scenarios where the broker must go away while the
- * application runs. The storage is formatted first ({@code StorageTool format
+ * A real Kafka broker in its own process ({@code kafka.Kafka} in KRaft combined mode,
+ * from the jars on the test class path), for scenarios where the broker must go away
+ * while the application runs. The storage is formatted first ({@code StorageTool format
  * --standalone}, in this JVM). Listens on 127.0.0.1 only.
  */
 public final class KafkaProcess implements AutoCloseable {
@@ -58,19 +58,20 @@ public final class KafkaProcess implements AutoCloseable {
 		int port = freePort();
 		int controllerPort = freePort();
 		Path config = directory.resolve("server.properties");
-		Files.write(config, List.of("process.roles=broker,controller", "node.id=1",
-				"listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-				"advertised.listeners=PLAINTEXT://127.0.0.1:" + port, "controller.listener.names=CONTROLLER",
-				"listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-				"controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
-				"log.dirs=" + directory.resolve("data"), "num.partitions=1", "offsets.topic.replication.factor=1",
-				"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1",
-				"group.initial.rebalance.delay.ms=0", "offsets.topic.num.partitions=1",
-				"transaction.state.log.num.partitions=1"));
+		Files.write(config,
+				List.of("process.roles=broker,controller", "node.id=1",
+						"listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
+						"advertised.listeners=PLAINTEXT://127.0.0.1:" + port, "controller.listener.names=CONTROLLER",
+						"listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+						"controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
+						"log.dirs=" + directory.resolve("data"), "num.partitions=1",
+						"offsets.topic.replication.factor=1", "transaction.state.log.replication.factor=1",
+						"transaction.state.log.min.isr=1", "group.initial.rebalance.delay.ms=0",
+						"offsets.topic.num.partitions=1", "transaction.state.log.num.partitions=1"));
 		ByteArrayOutputStream formatOutput = new ByteArrayOutputStream();
-		int formatted = StorageTool.execute(new String[] { "format", "--standalone", "-t",
-				Uuid.randomUuid().toString(), "-c", config.toString() }, new PrintStream(formatOutput, true,
-						StandardCharsets.UTF_8));
+		int formatted = StorageTool.execute(
+				new String[] { "format", "--standalone", "-t", Uuid.randomUuid().toString(), "-c", config.toString() },
+				new PrintStream(formatOutput, true, StandardCharsets.UTF_8));
 		if (formatted != 0) {
 			throw new IllegalStateException("Kafka storage format failed: " + formatOutput);
 		}

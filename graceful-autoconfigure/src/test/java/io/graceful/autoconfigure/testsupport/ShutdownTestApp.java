@@ -80,9 +80,9 @@ public final class ShutdownTestApp {
 	@ImportAutoConfiguration({ LifecycleAutoConfiguration.class, TaskExecutionAutoConfiguration.class,
 			TaskSchedulingAutoConfiguration.class, DataSourceAutoConfiguration.class,
 			DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
-			JdbcTemplateAutoConfiguration.class, GracefulAutoConfiguration.class,
-			ShutdownBudgetAutoConfiguration.class, WithdrawAutoConfiguration.class,
-			BackgroundWorkAutoConfiguration.class, DataSourceDrainAutoConfiguration.class })
+			JdbcTemplateAutoConfiguration.class, GracefulAutoConfiguration.class, ShutdownBudgetAutoConfiguration.class,
+			WithdrawAutoConfiguration.class, BackgroundWorkAutoConfiguration.class,
+			DataSourceDrainAutoConfiguration.class })
 	static class AutoConfigurations {
 
 	}

@@ -28,9 +28,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * HTTP/2 during withdraw, on every supported server with h2c (HTTP/2 without TLS) and h2
- * (TLS with ALPN): the connections get a graceful GOAWAY when withdraw starts, clients open
- * their next stream on a new connection, streams in progress finish, and connections opened
- * during the delay get GOAWAY before the drain. Subclasses pick the server.
+ * (TLS with ALPN): the connections get a graceful GOAWAY when withdraw starts, clients
+ * open their next stream on a new connection, streams in progress finish, and connections
+ * opened during the delay get GOAWAY before the drain. Subclasses pick the server.
  */
 @ExtendWith(OutputCaptureExtension.class)
 abstract class AbstractHttp2GoAwayTests {
@@ -78,11 +78,11 @@ abstract class AbstractHttp2GoAwayTests {
 	}
 
 	/**
-	 * The same over TLS (h2 with ALPN). Called by the servers whose test runs it: Jetty and
-	 * Reactor Netty. Tomcat passed it on its own (also under CPU load) but failed it once
-	 * inside the full build, where the first GOAWAY was not sent at withdraw start and the
-	 * one at its end did not reach the client within 2 s; until that is understood it is
-	 * not claimed for Tomcat.
+	 * The same over TLS (h2 with ALPN). Called by the servers whose test runs it: Jetty
+	 * and Reactor Netty. Tomcat passed it on its own (also under CPU load) but failed it
+	 * once inside the full build, where the first GOAWAY was not sent at withdraw start
+	 * and the one at its end did not reach the client within 2 s; until that is
+	 * understood it is not claimed for Tomcat.
 	 * @param output the captured log
 	 * @param directory where the test certificate goes
 	 */
@@ -102,8 +102,8 @@ abstract class AbstractHttp2GoAwayTests {
 
 	/**
 	 * One request before close, one during the withdraw delay once the client dropped the
-	 * connection that got GOAWAY: the second is served over HTTP/2 on a new connection, and
-	 * that connection gets GOAWAY at the end of the delay, before the drain.
+	 * connection that got GOAWAY: the second is served over HTTP/2 on a new connection,
+	 * and that connection gets GOAWAY at the end of the delay, before the drain.
 	 * @param client the HTTP/2 client
 	 * @param scheme {@code http} for h2c, {@code https} for h2 with ALPN
 	 * @param output the captured log
@@ -125,8 +125,8 @@ abstract class AbstractHttp2GoAwayTests {
 		assertThat(during.version()).isEqualTo(HttpClient.Version.HTTP_2);
 		assertThat(during.body()).as("server-side remote port").isNotEqualTo(before.body());
 		assertThat(this.proxy.links()).hasSize(2);
-		System.out.println("Test measured: HTTP/2 (" + scheme + ") client moved from remote port " + before.body() + " to "
-				+ during.body() + "; it dropped the first connection "
+		System.out.println("Test measured: HTTP/2 (" + scheme + ") client moved from remote port " + before.body()
+				+ " to " + during.body() + "; it dropped the first connection "
 				+ Duration.ofNanos(first.clientClosedNanos - this.moments.closeStartedNanos).toMillis()
 				+ "ms after close started");
 		TcpProxy.Link openedDuringDelay = this.proxy.links().get(1);
@@ -142,10 +142,8 @@ abstract class AbstractHttp2GoAwayTests {
 	}
 
 	@Test
-	void withHttp2GoAwayOffTheHttp2ClientKeepsItsConnectionThroughTheWithdraw(CapturedOutput output)
-			throws Exception {
-		start("graceful.withdraw.delay=2s", "graceful.withdraw.http2-goaway=false",
-				"graceful.web.drain-timeout=2s");
+	void withHttp2GoAwayOffTheHttp2ClientKeepsItsConnectionThroughTheWithdraw(CapturedOutput output) throws Exception {
+		start("graceful.withdraw.delay=2s", "graceful.withdraw.http2-goaway=false", "graceful.web.drain-timeout=2s");
 		this.proxy = TcpProxy.start(port());
 		HttpResponse<String> before = getPort();
 		assertThat(before.version()).isEqualTo(HttpClient.Version.HTTP_2);
@@ -203,8 +201,7 @@ abstract class AbstractHttp2GoAwayTests {
 	}
 
 	private HttpResponse<String> getPort(HttpClient client, String scheme) throws Exception {
-		HttpRequest request = HttpRequest
-			.newBuilder(URI.create(scheme + "://127.0.0.1:" + this.proxy.port() + "/port"))
+		HttpRequest request = HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + this.proxy.port() + "/port"))
 			.timeout(Duration.ofSeconds(30))
 			.build();
 		HttpResponse<String> response = client.send(request, BodyHandlers.ofString());
@@ -226,13 +223,10 @@ abstract class AbstractHttp2GoAwayTests {
 		});
 		all.add("spring.autoconfigure.exclude=" + excludes);
 		all.addAll(List.of(properties));
-		this.context = new SpringApplicationBuilder(application()).listeners(this.moments)
-			.initializers((context) -> {
-				context.getBeanFactory().registerSingleton("withdrawEndMarker", this.moments.withdrawEndMarker());
-				context.getBeanFactory().registerSingleton("drainStartMarker", this.moments.drainStartMarker());
-			})
-			.properties(all.toArray(String[]::new))
-			.run();
+		this.context = new SpringApplicationBuilder(application()).listeners(this.moments).initializers((context) -> {
+			context.getBeanFactory().registerSingleton("withdrawEndMarker", this.moments.withdrawEndMarker());
+			context.getBeanFactory().registerSingleton("drainStartMarker", this.moments.drainStartMarker());
+		}).properties(all.toArray(String[]::new)).run();
 	}
 
 	private int port() {

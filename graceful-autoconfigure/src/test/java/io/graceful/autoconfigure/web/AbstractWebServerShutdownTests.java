@@ -32,8 +32,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The shutdown scenarios every supported web server must pass: a real application on a
- * random port of 127.0.0.1, real HTTP clients over sockets, the context closed from another
- * thread while the test watches. Subclasses pick the server.
+ * random port of 127.0.0.1, real HTTP clients over sockets, the context closed from
+ * another thread while the test watches. Subclasses pick the server.
  */
 @ExtendWith(OutputCaptureExtension.class)
 abstract class AbstractWebServerShutdownTests {
@@ -41,8 +41,8 @@ abstract class AbstractWebServerShutdownTests {
 	/**
 	 * A request sent in the last moments of the delay races the drain's closing of the
 	 * listening socket (a connection still in the accept backlog is reset): that race is
-	 * what the delay exists to keep load balancers out of, so probes sent that close to its
-	 * end are not held to "nothing refused".
+	 * what the delay exists to keep load balancers out of, so probes sent that close to
+	 * its end are not held to "nothing refused".
 	 */
 	private static final Duration BOUNDARY = Duration.ofMillis(300);
 
@@ -69,8 +69,8 @@ abstract class AbstractWebServerShutdownTests {
 	protected abstract Class<?> application();
 
 	/**
-	 * @return properties that select the server, for example the auto-configurations of the
-	 * other servers to exclude
+	 * @return properties that select the server, for example the auto-configurations of
+	 * the other servers to exclude
 	 */
 	protected abstract Map<String, String> serverProperties();
 
@@ -102,8 +102,8 @@ abstract class AbstractWebServerShutdownTests {
 		long asked = System.nanoTime();
 		HttpResponse<String> firstAsked = get("/actuator/health/readiness");
 		long answered = System.nanoTime();
-		System.out.println("Test measured: readiness REFUSING_TRAFFIC " + flip.toNanos() / 1000 + "us after close started; "
-				+ "the first probe sent after it answered " + firstAsked.statusCode() + " "
+		System.out.println("Test measured: readiness REFUSING_TRAFFIC " + flip.toNanos() / 1000
+				+ "us after close started; " + "the first probe sent after it answered " + firstAsked.statusCode() + " "
 				+ Duration.ofNanos(answered - this.closeCalledNanos).toMillis() + "ms after close started (round trip "
 				+ Duration.ofNanos(answered - asked).toMillis() + "ms)");
 		assertThat(firstAsked.statusCode()).as("the first readiness probe sent after the flip").isEqualTo(503);
@@ -124,7 +124,8 @@ abstract class AbstractWebServerShutdownTests {
 		}
 		assertThat(this.moments.withdrawEndedNanos).as("all of this happened during the delay").isZero();
 		closing.get(15, TimeUnit.SECONDS);
-		assertThat(output).containsPattern("Withdraw finished in [0-9.]+m?s: [1-9][0-9]* requests served during withdraw");
+		assertThat(output)
+			.containsPattern("Withdraw finished in [0-9.]+m?s: [1-9][0-9]* requests served during withdraw");
 	}
 
 	@Test
@@ -163,7 +164,8 @@ abstract class AbstractWebServerShutdownTests {
 			.isGreaterThanOrEqualTo(delay.toNanos());
 		assertThat(endOfStream).as("closed before the drain started").isLessThan(this.moments.drainStartedNanos);
 		List<Probe> duringDelay = prober.sentBefore(this.moments.withdrawEndedNanos - BOUNDARY.toNanos());
-		assertThat(duringDelay).hasSizeGreaterThanOrEqualTo(5).allSatisfy((probe) -> assertThat(probe.status).isEqualTo(200));
+		assertThat(duringDelay).hasSizeGreaterThanOrEqualTo(5)
+			.allSatisfy((probe) -> assertThat(probe.status).isEqualTo(200));
 		assertThat(output).containsPattern("requests served during withdraw, [1-9][0-9]* idle connections closed");
 	}
 
@@ -231,8 +233,9 @@ abstract class AbstractWebServerShutdownTests {
 	}
 
 	/**
-	 * For servers that run a request on a thread: a straggler that ignores interrupts holds
-	 * the stop only for the capped waits of the server (not its defaults of several seconds).
+	 * For servers that run a request on a thread: a straggler that ignores interrupts
+	 * holds the stop only for the capped waits of the server (not its defaults of several
+	 * seconds).
 	 */
 	protected void assertStragglerIgnoringInterruptsCostsAtMost(Duration beyondDrain, CapturedOutput output)
 			throws Exception {
@@ -278,7 +281,8 @@ abstract class AbstractWebServerShutdownTests {
 		prober.stop();
 		Duration withdraw = Duration.ofNanos(this.moments.withdrawEndedNanos - this.moments.closeStartedNanos);
 		assertThat(withdraw).isGreaterThanOrEqualTo(Duration.ofMillis(2500));
-		assertThat(prober.sentBefore(this.moments.withdrawEndedNanos - BOUNDARY.toNanos())).allSatisfy((probe) -> assertThat(probe.status).isEqualTo(200));
+		assertThat(prober.sentBefore(this.moments.withdrawEndedNanos - BOUNDARY.toNanos()))
+			.allSatisfy((probe) -> assertThat(probe.status).isEqualTo(200));
 		assertThat(output).contains("Withdraw finished in").doesNotContain("(quiet period reached)");
 	}
 
@@ -297,13 +301,10 @@ abstract class AbstractWebServerShutdownTests {
 		});
 		all.add("spring.autoconfigure.exclude=" + excludes);
 		all.addAll(List.of(properties));
-		this.context = new SpringApplicationBuilder(application()).listeners(this.moments)
-			.initializers((context) -> {
-				context.getBeanFactory().registerSingleton("withdrawEndMarker", this.moments.withdrawEndMarker());
-				context.getBeanFactory().registerSingleton("drainStartMarker", this.moments.drainStartMarker());
-			})
-			.properties(all.toArray(String[]::new))
-			.run();
+		this.context = new SpringApplicationBuilder(application()).listeners(this.moments).initializers((context) -> {
+			context.getBeanFactory().registerSingleton("withdrawEndMarker", this.moments.withdrawEndMarker());
+			context.getBeanFactory().registerSingleton("drainStartMarker", this.moments.drainStartMarker());
+		}).properties(all.toArray(String[]::new)).run();
 		return this.context;
 	}
 

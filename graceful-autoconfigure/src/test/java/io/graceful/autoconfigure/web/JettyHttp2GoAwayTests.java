@@ -9,8 +9,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.system.CapturedOutput;
 
 /**
- * HTTP/2 GOAWAY during withdraw on Jetty with Spring MVC. Jetty sends the second GOAWAY of
- * its two-step as soon as the connection has no stream in progress.
+ * HTTP/2 GOAWAY during withdraw on Jetty with Spring MVC. Jetty sends the second GOAWAY
+ * of its two-step as soon as the connection has no stream in progress.
  */
 class JettyHttp2GoAwayTests extends AbstractHttp2GoAwayTests {
 

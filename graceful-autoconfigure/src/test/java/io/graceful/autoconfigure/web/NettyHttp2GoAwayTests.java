@@ -9,8 +9,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.test.system.CapturedOutput;
 
 /**
- * HTTP/2 GOAWAY during withdraw on Reactor Netty with WebFlux. The starter sends the second
- * GOAWAY of the two-step when the client acknowledges the PING sent with the first.
+ * HTTP/2 GOAWAY during withdraw on Reactor Netty with WebFlux. The starter sends the
+ * second GOAWAY of the two-step when the client acknowledges the PING sent with the
+ * first.
  */
 class NettyHttp2GoAwayTests extends AbstractHttp2GoAwayTests {
 

@@ -12,9 +12,9 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * An HTTP/2 connection over a plain socket with prior knowledge (h2c), so that a test sees
- * the frames a client library hides: every GOAWAY with its last stream id and error code.
- * It acknowledges the server's SETTINGS and PINGs, as a client must.
+ * An HTTP/2 connection over a plain socket with prior knowledge (h2c), so that a test
+ * sees the frames a client library hides: every GOAWAY with its last stream id and error
+ * code. It acknowledges the server's SETTINGS and PINGs, as a client must.
  */
 final class RawHttp2Connection implements AutoCloseable {
 
@@ -67,13 +67,15 @@ final class RawHttp2Connection implements AutoCloseable {
 		ByteArrayOutputStream block = new ByteArrayOutputStream();
 		block.write(0x82); // :method GET (static table 2)
 		block.write(0x86); // :scheme http (static table 6)
-		literal(block, 4, path); // :path, literal without indexing, name from static table 4
+		literal(block, 4, path); // :path, literal without indexing, name from static
+									// table 4
 		literal(block, 1, "127.0.0.1"); // :authority, static table 1
 		writeFrame(HEADERS, END_STREAM | END_HEADERS, streamId, block.toByteArray());
 	}
 
 	/**
-	 * Read frames until the stream ends, answering SETTINGS and PINGs and recording GOAWAYs.
+	 * Read frames until the stream ends, answering SETTINGS and PINGs and recording
+	 * GOAWAYs.
 	 * @return the response
 	 */
 	Response readResponse(int streamId) throws IOException {
@@ -110,7 +112,8 @@ final class RawHttp2Connection implements AutoCloseable {
 	}
 
 	private Frame readFrame() throws IOException {
-		int length = (this.in.readUnsignedByte() << 16) | (this.in.readUnsignedByte() << 8) | this.in.readUnsignedByte();
+		int length = (this.in.readUnsignedByte() << 16) | (this.in.readUnsignedByte() << 8)
+				| this.in.readUnsignedByte();
 		int type = this.in.readUnsignedByte();
 		int flags = this.in.readUnsignedByte();
 		int streamId = this.in.readInt() & 0x7fffffff;
@@ -167,8 +170,8 @@ final class RawHttp2Connection implements AutoCloseable {
 
 	private synchronized void writeFrame(int type, int flags, int streamId, byte[] payload) throws IOException {
 		byte[] header = { (byte) (payload.length >>> 16), (byte) (payload.length >>> 8), (byte) payload.length,
-				(byte) type, (byte) flags, (byte) (streamId >>> 24), (byte) (streamId >>> 16),
-				(byte) (streamId >>> 8), (byte) streamId };
+				(byte) type, (byte) flags, (byte) (streamId >>> 24), (byte) (streamId >>> 16), (byte) (streamId >>> 8),
+				(byte) streamId };
 		this.out.write(header);
 		this.out.write(payload);
 		this.out.flush();
@@ -189,6 +192,7 @@ final class RawHttp2Connection implements AutoCloseable {
 
 	/**
 	 * A GOAWAY frame as received.
+	 *
 	 * @param lastStreamId its last stream id
 	 * @param errorCode its error code (0 is NO_ERROR)
 	 * @param receivedNanos when it was read, in {@link System#nanoTime()} terms
@@ -198,6 +202,7 @@ final class RawHttp2Connection implements AutoCloseable {
 
 	/**
 	 * A response as received.
+	 *
 	 * @param status the status
 	 * @param body the body
 	 * @param endedNanos when its last frame was read

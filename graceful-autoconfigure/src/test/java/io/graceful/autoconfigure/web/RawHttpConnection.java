@@ -18,7 +18,8 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * An HTTP/1.1 connection over a plain socket, so that a test sees what a client library
- * hides: the {@code Connection} header, and when and how the server closes the connection.
+ * hides: the {@code Connection} header, and when and how the server closes the
+ * connection.
  */
 final class RawHttpConnection implements AutoCloseable {
 

@@ -15,10 +15,10 @@ import org.springframework.core.Ordered;
 
 /**
  * Takes the moments of a shutdown inside the JVM: when close starts (a
- * {@link ContextClosedEvent} listener registered before the application's beans, so it runs
- * ahead of the withdraw), when readiness turns REFUSING_TRAFFIC (a web context publishes that
- * itself just before the event), when the lifecycle phases begin (withdraw is over) and when the
- * web drain starts.
+ * {@link ContextClosedEvent} listener registered before the application's beans, so it
+ * runs ahead of the withdraw), when readiness turns REFUSING_TRAFFIC (a web context
+ * publishes that itself just before the event), when the lifecycle phases begin (withdraw
+ * is over) and when the web drain starts.
  */
 final class ShutdownMoments implements ApplicationListener<ApplicationEvent>, Ordered {
 
@@ -44,8 +44,8 @@ final class ShutdownMoments implements ApplicationListener<ApplicationEvent>, Or
 			this.closeStartedNanos = System.nanoTime();
 			this.closeStarted.countDown();
 		}
-		else if (event instanceof AvailabilityChangeEvent<?> change && change.getState() == ReadinessState.REFUSING_TRAFFIC
-				&& this.refusingTraffic.getCount() > 0) {
+		else if (event instanceof AvailabilityChangeEvent<?> change
+				&& change.getState() == ReadinessState.REFUSING_TRAFFIC && this.refusingTraffic.getCount() > 0) {
 			this.refusingTrafficNanos = System.nanoTime();
 			this.refusingTraffic.countDown();
 		}
@@ -76,8 +76,8 @@ final class ShutdownMoments implements ApplicationListener<ApplicationEvent>, Or
 	}
 
 	/**
-	 * Hold the shutdown between the end of the withdraw and the drain (at most 5s), so that
-	 * a test can look at the server in between without racing the drain.
+	 * Hold the shutdown between the end of the withdraw and the drain (at most 5s), so
+	 * that a test can look at the server in between without racing the drain.
 	 * @return the latch that lets the shutdown go on
 	 */
 	CountDownLatch holdAfterWithdraw() {

@@ -35,10 +35,10 @@ final class TestCertificate {
 	static TestCertificate generate(Path directory) throws IOException, InterruptedException {
 		Path keyStore = directory.resolve("server.p12");
 		Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-		Process process = new ProcessBuilder(List.of(keytool.toString(), "-genkeypair", "-alias", "server",
-				"-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1",
-				"-validity", "18262", "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass",
-				PASSWORD, "-keypass", PASSWORD))
+		Process process = new ProcessBuilder(List.of(keytool.toString(), "-genkeypair", "-alias", "server", "-keyalg",
+				"EC", "-groupname", "secp256r1", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity",
+				"18262", "-storetype", "PKCS12", "-keystore", keyStore.toString(), "-storepass", PASSWORD, "-keypass",
+				PASSWORD))
 			.redirectErrorStream(true)
 			.start();
 		String output = new String(process.getInputStream().readAllBytes());

@@ -18,11 +18,11 @@ import static org.assertj.core.api.Assertions.assertThatIOException;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tomcat with its worker pool saturated: both worker threads held by latched requests, one
- * more request waiting in Tomcat's queue on a kept-alive connection. A paused Tomcat closes
- * such a connection without a response when a worker finally picks it up; the web drain hands
- * queued requests to the application before Spring Boot's drain pauses the server, and names
- * them as cut when it cannot.
+ * Tomcat with its worker pool saturated: both worker threads held by latched requests,
+ * one more request waiting in Tomcat's queue on a kept-alive connection. A paused Tomcat
+ * closes such a connection without a response when a worker finally picks it up; the web
+ * drain hands queued requests to the application before Spring Boot's drain pauses the
+ * server, and names them as cut when it cannot.
  */
 class TomcatSaturationShutdownTests extends AbstractWebServerShutdownTests {
 
@@ -105,14 +105,15 @@ class TomcatSaturationShutdownTests extends AbstractWebServerShutdownTests {
 			.orElseThrow();
 		assertThat(drain.cut()).containsEntry("requests", 3L);
 		assertThat(drain.cutNames()).contains("1 queued, not yet read");
-		assertThat(output).containsPattern("Web drain hit its 1s bound; cut 3 requests: GET /held \\([0-9.]+m?s\\), "
-				+ "GET /held \\([0-9.]+m?s\\), 1 queued, not yet read")
+		assertThat(output)
+			.containsPattern("Web drain hit its 1s bound; cut 3 requests: GET /held \\([0-9.]+m?s\\), "
+					+ "GET /held \\([0-9.]+m?s\\), 1 queued, not yet read")
 			.doesNotContain("nothing was cut");
 	}
 
 	/**
-	 * Both workers held, one more request sent on a new connection before close (it waits in
-	 * Tomcat's queue), close, then the workers released once the drain is under way.
+	 * Both workers held, one more request sent on a new connection before close (it waits
+	 * in Tomcat's queue), close, then the workers released once the drain is under way.
 	 */
 	private void assertQueuedBeforeClose(boolean served) throws Exception {
 		WorkerGate gate = this.context.getBean(WorkerGate.class);

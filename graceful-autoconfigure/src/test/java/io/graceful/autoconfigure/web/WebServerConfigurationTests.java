@@ -16,8 +16,8 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The per-server parts of the web drain auto-configuration: which idle connection closers,
- * HTTP/2 GOAWAY senders and server bounds exist for which server and stack.
+ * The per-server parts of the web drain auto-configuration: which idle connection
+ * closers, HTTP/2 GOAWAY senders and server bounds exist for which server and stack.
  */
 class WebServerConfigurationTests {
 
@@ -58,8 +58,9 @@ class WebServerConfigurationTests {
 			assertThat(context.getBean(TomcatIdleConnectionCloser.class).closeIdleConnections()).isZero();
 			assertThat(context.getBean(JettyIdleConnectionCloser.class).closeIdleConnections()).isZero();
 		});
-		this.reactive.run((context) -> assertThat(context.getBean(NettyIdleConnectionCloser.class).closeIdleConnections())
-			.isZero());
+		this.reactive
+			.run((context) -> assertThat(context.getBean(NettyIdleConnectionCloser.class).closeIdleConnections())
+				.isZero());
 	}
 
 	@Test

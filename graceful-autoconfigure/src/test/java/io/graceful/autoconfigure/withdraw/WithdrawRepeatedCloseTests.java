@@ -26,9 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A shutdown runs once: a second close (what a second SIGTERM or SIGINT turns into) during
- * or after it changes nothing, and a close before the application was ever ready does not
- * wait the delay.
+ * A shutdown runs once: a second close (what a second SIGTERM or SIGINT turns into)
+ * during or after it changes nothing, and a close before the application was ever ready
+ * does not wait the delay.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class WithdrawRepeatedCloseTests {
@@ -57,8 +57,7 @@ class WithdrawRepeatedCloseTests {
 			Duration second = Duration.ofNanos(System.nanoTime() - secondStart);
 			long firstEnd = first.get(10, TimeUnit.SECONDS);
 
-			assertThat(second).as("second close must not wait for the first")
-				.isLessThan(Duration.ofMillis(1000));
+			assertThat(second).as("second close must not wait for the first").isLessThan(Duration.ofMillis(1000));
 			assertThat(Duration.ofNanos(firstEnd - firstStart)).as("the first close still waits the whole delay")
 				.isGreaterThanOrEqualTo(DELAY)
 				.isLessThan(DELAY.plusSeconds(5));
@@ -115,8 +114,8 @@ class WithdrawRepeatedCloseTests {
 			Duration took = Duration.ofNanos(System.nanoTime() - start);
 
 			assertThat(took).as("a 5s delay must not be waited").isLessThan(Duration.ofSeconds(2));
-			assertThat(output).contains(
-					"Withdraw skipped: the application never became ready, so no load balancer routes to it");
+			assertThat(output)
+				.contains("Withdraw skipped: the application never became ready, so no load balancer routes to it");
 			assertThat(output).doesNotContain("Withdraw started:");
 			assertThat(withdrawResults(report)).singleElement()
 				.satisfies((result) -> assertThat(result.outcome()).isEqualTo(StepOutcome.SKIPPED));
