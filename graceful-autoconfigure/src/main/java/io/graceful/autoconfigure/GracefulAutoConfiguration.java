@@ -1,6 +1,6 @@
 package io.graceful.autoconfigure;
 
-import io.graceful.autoconfigure.report.ShutdownReport;
+import io.graceful.autoconfigure.core.ShutdownReport;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;

@@ -76,6 +76,15 @@ public class GracefulProperties {
 		this.otherPhasesTimeout = otherPhasesTimeout;
 	}
 
+	/**
+	 * How long stopping the web server may wait for requests the drain cut: half the
+	 * bound of the phases graceful does not own, whose budget it shares.
+	 * @return the bound
+	 */
+	public Duration webServerStopBound() {
+		return this.otherPhasesTimeout.dividedBy(2);
+	}
+
 	public BudgetCheck getBudgetCheck() {
 		return this.budgetCheck;
 	}

@@ -9,9 +9,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.graceful.autoconfigure.report.ShutdownReport;
-import io.graceful.autoconfigure.report.StepOutcome;
-import io.graceful.autoconfigure.report.StepResult;
+import io.graceful.autoconfigure.core.GracefulPhases;
+import io.graceful.autoconfigure.core.ShutdownReport;
+import io.graceful.autoconfigure.core.StepOutcome;
+import io.graceful.autoconfigure.core.StepResult;
 import io.graceful.autoconfigure.tasks.TrackedWork;
 import io.graceful.autoconfigure.testsupport.ShutdownTestApp;
 import io.graceful.autoconfigure.testsupport.TestPostgres;

@@ -1,6 +1,10 @@
 package io.graceful.autoconfigure;
 
 import io.graceful.autoconfigure.budget.ShutdownBudgetAutoConfiguration;
+import io.graceful.autoconfigure.jetty.JettyGracefulAutoConfiguration;
+import io.graceful.autoconfigure.netty.NettyGracefulAutoConfiguration;
+import io.graceful.autoconfigure.requests.RequestTrackingAutoConfiguration;
+import io.graceful.autoconfigure.tomcat.TomcatGracefulAutoConfiguration;
 import io.graceful.autoconfigure.web.WebDrainAutoConfiguration;
 import io.graceful.autoconfigure.withdraw.WithdrawAutoConfiguration;
 
@@ -15,7 +19,9 @@ public final class CoreAutoConfigurations {
 
 	public static final AutoConfigurations CORE = AutoConfigurations.of(LifecycleAutoConfiguration.class,
 			GracefulAutoConfiguration.class, ShutdownBudgetAutoConfiguration.class, WithdrawAutoConfiguration.class,
-			WebDrainAutoConfiguration.class);
+			RequestTrackingAutoConfiguration.class, WebDrainAutoConfiguration.class,
+			TomcatGracefulAutoConfiguration.class, JettyGracefulAutoConfiguration.class,
+			NettyGracefulAutoConfiguration.class);
 
 	private CoreAutoConfigurations() {
 	}

@@ -2,10 +2,12 @@ package io.graceful.autoconfigure;
 
 import java.time.Duration;
 
-import io.graceful.autoconfigure.budget.ShutdownBound;
-import io.graceful.autoconfigure.report.ShutdownReport;
-import io.graceful.autoconfigure.web.InFlightRequests;
-import io.graceful.autoconfigure.web.OpenStreams;
+import io.graceful.autoconfigure.core.InvalidGracefulPropertyException;
+import io.graceful.autoconfigure.core.InvalidGracefulPropertyFailureAnalyzer;
+import io.graceful.autoconfigure.core.ShutdownBound;
+import io.graceful.autoconfigure.core.ShutdownReport;
+import io.graceful.autoconfigure.requests.InFlightRequests;
+import io.graceful.autoconfigure.requests.OpenStreams;
 import io.graceful.autoconfigure.web.WebDrainProperties;
 import io.graceful.autoconfigure.withdraw.WithdrawLifecycle;
 import io.graceful.autoconfigure.withdraw.WithdrawProperties;

@@ -4,6 +4,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.graceful.autoconfigure.core.Durations;
+import io.graceful.autoconfigure.core.ShutdownBound;
+
 /**
  * The worst case of a shutdown: every step's bound, the allowance for phases graceful
  * does not own and the safety margin, against the platform's grace period.
@@ -42,29 +45,13 @@ public record ShutdownBudget(List<ShutdownBound> bounds, Duration gracePeriod) {
 		List<String> lines = new ArrayList<>();
 		int width = this.bounds.stream().mapToInt((bound) -> bound.step().length()).max().orElse(10);
 		for (ShutdownBound bound : this.bounds) {
-			lines.add(String.format("  %-" + width + "s %8s  %s", bound.step(), format(bound.duration()),
+			lines.add(String.format("  %-" + width + "s %8s  %s", bound.step(), Durations.format(bound.duration()),
 					bound.property()));
 		}
-		lines.add(String.format("  %-" + width + "s %8s", "total", format(total())));
-		lines.add(String.format("  %-" + width + "s %8s  %s", "grace period", format(this.gracePeriod),
+		lines.add(String.format("  %-" + width + "s %8s", "total", Durations.format(total())));
+		lines.add(String.format("  %-" + width + "s %8s  %s", "grace period", Durations.format(this.gracePeriod),
 				"graceful.grace-period"));
 		return String.join(System.lineSeparator(), lines);
-	}
-
-	/**
-	 * Format a duration the way the logs do: {@code 10s}, {@code 1.5s}, {@code 250ms}.
-	 * @param duration the duration
-	 * @return the text
-	 */
-	public static String format(Duration duration) {
-		long millis = duration.toMillis();
-		if (millis % 1000 == 0) {
-			return (millis / 1000) + "s";
-		}
-		if (millis < 1000) {
-			return millis + "ms";
-		}
-		return String.format("%.1fs", millis / 1000.0);
 	}
 
 }

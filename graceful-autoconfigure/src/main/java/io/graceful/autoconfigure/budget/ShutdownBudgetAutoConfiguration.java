@@ -2,6 +2,7 @@ package io.graceful.autoconfigure.budget;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.GracefulProperties;
+import io.graceful.autoconfigure.core.ShutdownBound;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;

@@ -1,5 +1,7 @@
 package io.graceful.autoconfigure.budget;
 
+import io.graceful.autoconfigure.core.Durations;
+
 /**
  * Thrown at startup when the shutdown bounds do not fit the platform's grace period.
  *
@@ -10,8 +12,8 @@ public class ShutdownBudgetExceededException extends RuntimeException {
 	private final ShutdownBudget budget;
 
 	public ShutdownBudgetExceededException(ShutdownBudget budget) {
-		super("The shutdown bounds add up to " + ShutdownBudget.format(budget.total())
-				+ ", more than the grace period of " + ShutdownBudget.format(budget.gracePeriod()));
+		super("The shutdown bounds add up to " + Durations.format(budget.total()) + ", more than the grace period of "
+				+ Durations.format(budget.gracePeriod()));
 		this.budget = budget;
 	}
 

@@ -2,6 +2,8 @@ package io.graceful.autoconfigure.budget;
 
 import java.time.Duration;
 
+import io.graceful.autoconfigure.core.Durations;
+
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
@@ -17,13 +19,12 @@ class ShutdownBudgetFailureAnalyzer extends AbstractFailureAnalyzer<ShutdownBudg
 		String description = String.format(
 				"The worst case of a graceful shutdown (%s) does not fit the platform's grace period (%s); "
 						+ "the platform would kill the process %s before the last step ends:%n%s",
-				ShutdownBudget.format(budget.total()), ShutdownBudget.format(budget.gracePeriod()),
-				ShutdownBudget.format(excess), budget.describe());
+				Durations.format(budget.total()), Durations.format(budget.gracePeriod()), Durations.format(excess),
+				budget.describe());
 		String action = String.format("Lower the bounds listed above by %s in total, or raise graceful.grace-period "
 				+ "to at least %s together with the platform's own limit (Kubernetes terminationGracePeriodSeconds, "
 				+ "systemd TimeoutStopSec, Docker stop timeout). To start anyway with only a warning, "
-				+ "set graceful.budget-check=warn.", ShutdownBudget.format(excess),
-				ShutdownBudget.format(budget.total()));
+				+ "set graceful.budget-check=warn.", Durations.format(excess), Durations.format(budget.total()));
 		return new FailureAnalysis(description, action, cause);
 	}
 

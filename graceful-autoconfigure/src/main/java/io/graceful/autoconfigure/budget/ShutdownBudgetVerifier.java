@@ -5,12 +5,13 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
+import io.graceful.autoconfigure.GracefulProperties;
+import io.graceful.autoconfigure.core.DurationRules;
+import io.graceful.autoconfigure.core.Durations;
+import io.graceful.autoconfigure.core.InvalidGracefulPropertyException;
+import io.graceful.autoconfigure.core.ShutdownBound;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
-import io.graceful.autoconfigure.DurationRules;
-import io.graceful.autoconfigure.GracefulProperties;
-import io.graceful.autoconfigure.InvalidGracefulPropertyException;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -56,8 +57,7 @@ class ShutdownBudgetVerifier implements SmartInitializingSingleton {
 			logger.warn(String.format(
 					"The worst case of a graceful shutdown (%s) does not fit the grace period (%s); "
 							+ "the platform may kill the process before the last step ends:%n%s",
-					ShutdownBudget.format(budget.total()), ShutdownBudget.format(budget.gracePeriod()),
-					budget.describe()));
+					Durations.format(budget.total()), Durations.format(budget.gracePeriod()), budget.describe()));
 		}
 		else if (logger.isDebugEnabled()) {
 			logger.debug(String.format("Graceful shutdown budget fits:%n%s", budget.describe()));
@@ -78,11 +78,9 @@ class ShutdownBudgetVerifier implements SmartInitializingSingleton {
 		if (userPhaseTimeout != null) {
 			for (ShutdownBound bound : this.bounds) {
 				if (bound.phaseTimeout() && bound.duration().compareTo(userPhaseTimeout) > 0) {
-					throw new InvalidGracefulPropertyException(bound.property(),
-							ShutdownBudget.format(bound.duration()),
-							"it must not exceed " + SPRING_PHASE_TIMEOUT + " ("
-									+ ShutdownBudget.format(userPhaseTimeout) + "), which would cut the " + bound.step()
-									+ " step early");
+					throw new InvalidGracefulPropertyException(bound.property(), Durations.format(bound.duration()),
+							"it must not exceed " + SPRING_PHASE_TIMEOUT + " (" + Durations.format(userPhaseTimeout)
+									+ "), which would cut the " + bound.step() + " step early");
 				}
 			}
 			all.add(ShutdownBound.of("other phases", SPRING_PHASE_TIMEOUT, userPhaseTimeout, Integer.MIN_VALUE));

@@ -5,16 +5,14 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-
 import javax.sql.DataSource;
 
+import io.graceful.autoconfigure.core.Durations;
+import io.graceful.autoconfigure.core.GracefulPhases;
+import io.graceful.autoconfigure.core.ShutdownReport;
+import io.graceful.autoconfigure.core.StepRecorder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
-import io.graceful.autoconfigure.GracefulPhases;
-import io.graceful.autoconfigure.budget.ShutdownBudget;
-import io.graceful.autoconfigure.report.ShutdownReport;
-import io.graceful.autoconfigure.report.StepRecorder;
 
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.context.ApplicationEvent;
@@ -117,7 +115,7 @@ class DataSourceDrainLifecycle implements SmartLifecycle, SmartApplicationListen
 		logger.info(String.format(
 				"DataSource drain started: %d HikariCP pools, %d connections in use; waiting up "
 						+ "to %s for them to be returned%s",
-				pools.size(), inUse, ShutdownBudget.format(this.timeout), undrainableNote));
+				pools.size(), inUse, Durations.format(this.timeout), undrainableNote));
 		List<String> aborted = new ArrayList<>();
 		int abortedConnections = 0;
 		for (HikariPoolDrain pool : pools) {
@@ -130,7 +128,7 @@ class DataSourceDrainLifecycle implements SmartLifecycle, SmartApplicationListen
 		recorder.count("pools", pools.size())
 			.count("connections-in-use", inUse)
 			.count("datasources-not-drainable", undrainable.size());
-		String elapsed = ShutdownBudget.format(Duration.ofMillis(recorder.elapsed().toMillis()));
+		String elapsed = Durations.format(Duration.ofMillis(recorder.elapsed().toMillis()));
 		if (aborted.isEmpty()) {
 			logger.info(String.format("DataSource drain finished in %s: %d pools closed, %d connections were in use "
 					+ "and returned, 0 aborted", elapsed, pools.size(), inUse));
@@ -140,7 +138,7 @@ class DataSourceDrainLifecycle implements SmartLifecycle, SmartApplicationListen
 		logger.warn(String.format(
 				"DataSource drain hit its %s bound; %d connections still in use will be aborted "
 						+ "(their statements fail): %s; shutdown continues",
-				ShutdownBudget.format(this.timeout), abortedConnections, String.join(", ", aborted)));
+				Durations.format(this.timeout), abortedConnections, String.join(", ", aborted)));
 		recorder.cut("connections", abortedConnections, aborted)
 			.timedOut(pools.size() + " pools, " + inUse + " connections in use, " + abortedConnections + " aborted");
 	}

@@ -4,7 +4,6 @@ import java.sql.SQLException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;

@@ -6,13 +6,12 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.graceful.autoconfigure.core.Durations;
+import io.graceful.autoconfigure.core.GracefulPhases;
+import io.graceful.autoconfigure.core.ShutdownReport;
+import io.graceful.autoconfigure.core.StepRecorder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
-import io.graceful.autoconfigure.GracefulPhases;
-import io.graceful.autoconfigure.budget.ShutdownBudget;
-import io.graceful.autoconfigure.report.ShutdownReport;
-import io.graceful.autoconfigure.report.StepRecorder;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
@@ -93,7 +92,7 @@ class KafkaFlushLifecycle implements SmartLifecycle, DisposableBean {
 		logger.info(String.format(
 				"Kafka flush started: %d records in flight on %d producers; "
 						+ "new sends are rejected from now on; waiting up to %s",
-				inFlight, producers.size(), ShutdownBudget.format(this.flushTimeout)));
+				inFlight, producers.size(), Durations.format(this.flushTimeout)));
 		if (!inTransaction.isEmpty()) {
 			logger.warn(String.format("Kafka flush: %d transactions are still open (%d records); Kafka aborts an "
 					+ "open transaction when its producer closes, so read-committed consumers will not see them",
@@ -113,7 +112,7 @@ class KafkaFlushLifecycle implements SmartLifecycle, DisposableBean {
 			.count("records-flushed", delivered)
 			.count("records-failed", failed)
 			.count("transactions-open", inTransaction.size());
-		String elapsed = ShutdownBudget.format(Duration.ofMillis(recorder.elapsed().toMillis()));
+		String elapsed = Durations.format(Duration.ofMillis(recorder.elapsed().toMillis()));
 		List<TrackedProducer<?, ?>> stuck = producers.stream().filter((producer) -> producer.pending() > 0).toList();
 		long notDelivered = stuck.stream().mapToLong(TrackedProducer::pending).sum();
 		if (finished && notDelivered == 0) {
@@ -127,8 +126,8 @@ class KafkaFlushLifecycle implements SmartLifecycle, DisposableBean {
 		logger.warn(String.format(
 				"Kafka flush hit its %s bound; %d records not delivered: %d flushed, %d failed; "
 						+ "still flushing: %s; they fail unless delivered while the producers close (up to %s)",
-				ShutdownBudget.format(this.flushTimeout), notDelivered, delivered, failed, String.join(", ", names),
-				ShutdownBudget.format(this.closeTimeout)));
+				Durations.format(this.flushTimeout), notDelivered, delivered, failed, String.join(", ", names),
+				Durations.format(this.closeTimeout)));
 		recorder.cut("records", notDelivered, names)
 			.timedOut(delivered + " records flushed, " + failed + " failed, " + notDelivered + " not delivered");
 	}
@@ -190,7 +189,7 @@ class KafkaFlushLifecycle implements SmartLifecycle, DisposableBean {
 			recorder.skipped("no Kafka producer to close");
 			return;
 		}
-		String elapsed = ShutdownBudget.format(Duration.ofMillis(recorder.elapsed().toMillis()));
+		String elapsed = Durations.format(Duration.ofMillis(recorder.elapsed().toMillis()));
 		String transactions = (aborted > 0)
 				? String.format("; %d open transactions aborted by Kafka on close " + "(%d records not committed)",
 						aborted, abortedRecords)
@@ -204,7 +203,7 @@ class KafkaFlushLifecycle implements SmartLifecycle, DisposableBean {
 		logger.warn(String.format(
 				"Kafka producers close hit its %s bound; %d records failed: %d producers closed, "
 						+ "%d sends rejected after the flush%s",
-				ShutdownBudget.format(this.closeTimeout), failed, closed, rejected, transactions));
+				Durations.format(this.closeTimeout), failed, closed, rejected, transactions));
 		recorder.cut("records", failed, List.of())
 			.timedOut(closed + " producers closed, " + failed + " records failed, " + rejected + " sends rejected");
 	}

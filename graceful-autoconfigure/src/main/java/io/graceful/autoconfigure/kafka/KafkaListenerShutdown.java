@@ -6,12 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.graceful.autoconfigure.core.Durations;
+import io.graceful.autoconfigure.core.ShutdownReport;
+import io.graceful.autoconfigure.core.StepRecorder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
-import io.graceful.autoconfigure.budget.ShutdownBudget;
-import io.graceful.autoconfigure.report.ShutdownReport;
-import io.graceful.autoconfigure.report.StepRecorder;
 
 import org.springframework.context.ApplicationListener;
 import org.springframework.kafka.event.ConsumerStartedEvent;
@@ -84,7 +83,7 @@ class KafkaListenerShutdown implements ApplicationListener<KafkaEvent> {
 		logger.info(String.format(
 				"Kafka listeners stopping: %d consumers (%s) finish the records of their "
 						+ "current poll and commit their offsets; waiting up to %s",
-				consumers.size(), String.join(", ", consumers.values()), ShutdownBudget.format(this.listenerTimeout)));
+				consumers.size(), String.join(", ", consumers.values()), Durations.format(this.listenerTimeout)));
 	}
 
 	void stopped() {
@@ -99,7 +98,7 @@ class KafkaListenerShutdown implements ApplicationListener<KafkaEvent> {
 			.filter(this.running::containsKey)
 			.map(consumers::get)
 			.toList();
-		String elapsed = ShutdownBudget.format(Duration.ofMillis(recorder.elapsed().toMillis()));
+		String elapsed = Durations.format(Duration.ofMillis(recorder.elapsed().toMillis()));
 		int stopped = consumers.size() - stillRunning.size();
 		recorder.count("consumers-stopped", stopped);
 		if (stillRunning.isEmpty()) {
@@ -111,7 +110,7 @@ class KafkaListenerShutdown implements ApplicationListener<KafkaEvent> {
 		logger.warn(String.format(
 				"Kafka listeners hit their %s bound; %d of %d consumers still running: %s; "
 						+ "records they processed without committing are delivered again after the restart",
-				ShutdownBudget.format(this.listenerTimeout), stillRunning.size(), consumers.size(),
+				Durations.format(this.listenerTimeout), stillRunning.size(), consumers.size(),
 				String.join(", ", stillRunning)));
 		recorder.cut("consumers", stillRunning.size(), stillRunning)
 			.timedOut(stopped + " consumers stopped, " + stillRunning.size() + " still running");

@@ -2,13 +2,13 @@ package io.graceful.autoconfigure.kafka;
 
 import java.time.Duration;
 
-import io.graceful.autoconfigure.DurationRules;
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
-import io.graceful.autoconfigure.GracefulPhases;
-import io.graceful.autoconfigure.PhaseCallback;
-import io.graceful.autoconfigure.InvalidGracefulPropertyException;
-import io.graceful.autoconfigure.budget.ShutdownBound;
-import io.graceful.autoconfigure.report.ShutdownReport;
+import io.graceful.autoconfigure.core.DurationRules;
+import io.graceful.autoconfigure.core.GracefulPhases;
+import io.graceful.autoconfigure.core.InvalidGracefulPropertyException;
+import io.graceful.autoconfigure.core.PhaseCallback;
+import io.graceful.autoconfigure.core.ShutdownBound;
+import io.graceful.autoconfigure.core.ShutdownReport;
 import org.apache.kafka.clients.producer.Producer;
 
 import org.springframework.beans.factory.ObjectProvider;

@@ -6,13 +6,16 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
+import io.graceful.autoconfigure.GracefulProperties;
+import io.graceful.autoconfigure.core.ShutdownBound;
+import io.graceful.autoconfigure.core.ShutdownReport;
+import io.graceful.autoconfigure.core.ShutdownState;
+import io.graceful.autoconfigure.core.StepRecorder;
+import io.graceful.autoconfigure.core.StepResult;
+import io.graceful.autoconfigure.requests.InFlightRequest;
+import io.graceful.autoconfigure.requests.InFlightRequests;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
-import io.graceful.autoconfigure.GracefulProperties;
-import io.graceful.autoconfigure.budget.ShutdownBound;
-import io.graceful.autoconfigure.web.InFlightRequest;
-import io.graceful.autoconfigure.web.InFlightRequests;
 
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;

@@ -2,9 +2,10 @@ package io.graceful.autoconfigure.report;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.GracefulProperties;
-import io.graceful.autoconfigure.budget.ShutdownBound;
-import io.graceful.autoconfigure.web.InFlightRequests;
-import io.graceful.autoconfigure.web.WebDrainAutoConfiguration;
+import io.graceful.autoconfigure.core.ShutdownBound;
+import io.graceful.autoconfigure.core.ShutdownReport;
+import io.graceful.autoconfigure.requests.InFlightRequests;
+import io.graceful.autoconfigure.requests.RequestTrackingAutoConfiguration;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -23,7 +24,7 @@ import org.springframework.context.annotation.Bean;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(after = { GracefulAutoConfiguration.class, WebDrainAutoConfiguration.class })
+@AutoConfiguration(after = { GracefulAutoConfiguration.class, RequestTrackingAutoConfiguration.class })
 @ConditionalOnBooleanProperty(name = "graceful.enabled", matchIfMissing = true)
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnAvailableEndpoint(GracefulEndpoint.class)

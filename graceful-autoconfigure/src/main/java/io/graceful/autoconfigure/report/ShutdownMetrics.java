@@ -8,10 +8,12 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
-import io.graceful.autoconfigure.GracefulPhases;
-import io.graceful.autoconfigure.budget.ShutdownBound;
-
-import io.graceful.autoconfigure.web.InFlightRequests;
+import io.graceful.autoconfigure.core.GracefulPhases;
+import io.graceful.autoconfigure.core.ShutdownBound;
+import io.graceful.autoconfigure.core.ShutdownReport;
+import io.graceful.autoconfigure.core.StepOutcome;
+import io.graceful.autoconfigure.core.StepResult;
+import io.graceful.autoconfigure.requests.InFlightRequests;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,11 +1,12 @@
 package io.graceful.autoconfigure.report;
 
-import io.graceful.autoconfigure.DurationRules;
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.GracefulProperties;
-import io.graceful.autoconfigure.budget.ShutdownBound;
-import io.graceful.autoconfigure.web.InFlightRequests;
-import io.graceful.autoconfigure.web.WebDrainAutoConfiguration;
+import io.graceful.autoconfigure.core.DurationRules;
+import io.graceful.autoconfigure.core.ShutdownBound;
+import io.graceful.autoconfigure.core.ShutdownReport;
+import io.graceful.autoconfigure.requests.InFlightRequests;
+import io.graceful.autoconfigure.requests.RequestTrackingAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -24,9 +25,9 @@ import org.springframework.context.annotation.Bean;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(
-		after = { GracefulAutoConfiguration.class, WebDrainAutoConfiguration.class, MetricsAutoConfiguration.class,
-				CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class })
+@AutoConfiguration(after = { GracefulAutoConfiguration.class, RequestTrackingAutoConfiguration.class,
+		MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+		SimpleMetricsExportAutoConfiguration.class })
 @ConditionalOnBooleanProperty(name = "graceful.enabled", matchIfMissing = true)
 @ConditionalOnClass({ MeterRegistry.class, MetricsAutoConfiguration.class })
 @ConditionalOnBean(MeterRegistry.class)

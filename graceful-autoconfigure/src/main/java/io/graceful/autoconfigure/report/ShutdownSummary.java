@@ -7,11 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.graceful.autoconfigure.core.Durations;
+import io.graceful.autoconfigure.core.ShutdownReport;
+import io.graceful.autoconfigure.core.ShutdownState;
+import io.graceful.autoconfigure.core.StepOutcome;
+import io.graceful.autoconfigure.core.StepResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.spi.LoggingEventBuilder;
-
-import io.graceful.autoconfigure.budget.ShutdownBudget;
 
 /**
  * The last word of a shutdown: one line that says what every step did and whether
@@ -157,7 +160,7 @@ class ShutdownSummary {
 		}
 
 		private static String format(Duration duration) {
-			return ShutdownBudget.format(Duration.ofMillis(duration.toMillis()));
+			return Durations.format(Duration.ofMillis(duration.toMillis()));
 		}
 
 	}

@@ -1,10 +1,11 @@
 package io.graceful.autoconfigure.report;
 
-import io.graceful.autoconfigure.DurationRules;
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
-import io.graceful.autoconfigure.GracefulPhases;
 import io.graceful.autoconfigure.GracefulProperties;
-import io.graceful.autoconfigure.PhaseCallback;
+import io.graceful.autoconfigure.core.DurationRules;
+import io.graceful.autoconfigure.core.GracefulPhases;
+import io.graceful.autoconfigure.core.PhaseCallback;
+import io.graceful.autoconfigure.core.ShutdownReport;
 import org.slf4j.spi.LoggingEventBuilder;
 
 import org.springframework.boot.LazyInitializationExcludeFilter;

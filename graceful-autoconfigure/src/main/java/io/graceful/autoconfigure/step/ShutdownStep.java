@@ -2,8 +2,6 @@ package io.graceful.autoconfigure.step;
 
 import java.time.Duration;
 
-import io.graceful.autoconfigure.GracefulPhases;
-
 import org.springframework.util.Assert;
 
 /**

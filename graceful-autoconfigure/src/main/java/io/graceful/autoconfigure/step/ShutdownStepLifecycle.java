@@ -6,12 +6,11 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.graceful.autoconfigure.core.Durations;
+import io.graceful.autoconfigure.core.ShutdownReport;
+import io.graceful.autoconfigure.core.StepRecorder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
-import io.graceful.autoconfigure.budget.ShutdownBudget;
-import io.graceful.autoconfigure.report.ShutdownReport;
-import io.graceful.autoconfigure.report.StepRecorder;
 
 import org.springframework.context.SmartLifecycle;
 
@@ -49,7 +48,7 @@ class ShutdownStepLifecycle implements SmartLifecycle {
 		String name = this.step.name();
 		Duration timeout = this.step.timeout();
 		StepRecorder recorder = this.report.begin(name, timeout);
-		logger.info(String.format("Shutdown step %s started: waiting up to %s", name, ShutdownBudget.format(timeout)));
+		logger.info(String.format("Shutdown step %s started: waiting up to %s", name, Durations.format(timeout)));
 		FutureTask<Void> task = new FutureTask<>(() -> {
 			this.step.run();
 			return null;
@@ -66,8 +65,8 @@ class ShutdownStepLifecycle implements SmartLifecycle {
 		catch (TimeoutException ex) {
 			task.cancel(true);
 			logger.warn(String.format("Shutdown step %s hit its %s bound; interrupted it and went on", name,
-					ShutdownBudget.format(timeout)));
-			recorder.timedOut("interrupted at its " + ShutdownBudget.format(timeout) + " bound");
+					Durations.format(timeout)));
+			recorder.timedOut("interrupted at its " + Durations.format(timeout) + " bound");
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
@@ -95,7 +94,7 @@ class ShutdownStepLifecycle implements SmartLifecycle {
 	}
 
 	private static String format(Duration duration) {
-		return ShutdownBudget.format(Duration.ofMillis(duration.toMillis()));
+		return Durations.format(Duration.ofMillis(duration.toMillis()));
 	}
 
 }

@@ -1,8 +1,8 @@
 package io.graceful.autoconfigure.step;
 
-import io.graceful.autoconfigure.DurationRules;
-import io.graceful.autoconfigure.budget.ShutdownBound;
-import io.graceful.autoconfigure.report.ShutdownReport;
+import io.graceful.autoconfigure.core.DurationRules;
+import io.graceful.autoconfigure.core.ShutdownBound;
+import io.graceful.autoconfigure.core.ShutdownReport;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ListableBeanFactory;

@@ -7,14 +7,13 @@ import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import io.graceful.autoconfigure.core.Durations;
+import io.graceful.autoconfigure.core.GracefulPhases;
+import io.graceful.autoconfigure.core.ShutdownReport;
+import io.graceful.autoconfigure.core.ShutdownState;
+import io.graceful.autoconfigure.core.StepRecorder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
-import io.graceful.autoconfigure.GracefulPhases;
-import io.graceful.autoconfigure.budget.ShutdownBudget;
-import io.graceful.autoconfigure.report.ShutdownReport;
-import io.graceful.autoconfigure.report.ShutdownState;
-import io.graceful.autoconfigure.report.StepRecorder;
 
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEvent;
@@ -150,9 +149,9 @@ class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListene
 					long delay = future.getDelay(TimeUnit.MILLISECONDS);
 					if (future.isPeriodic() || delay > 0) {
 						future.cancel(false);
-						this.cancelledScheduledTasks.add(tracker.beanName() + ": " + (future.isPeriodic()
-								? "periodic task"
-								: "task due in " + ShutdownBudget.format(Duration.ofSeconds((delay + 999) / 1000))));
+						this.cancelledScheduledTasks
+							.add(tracker.beanName() + ": " + (future.isPeriodic() ? "periodic task"
+									: "task due in " + Durations.format(Duration.ofSeconds((delay + 999) / 1000))));
 					}
 				}
 			}
@@ -178,7 +177,7 @@ class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListene
 		List<String> cancelled = cancelledScheduledTasks();
 		logger.info(String.format("Background work started: %d tasks queued and %d running on %d executors, "
 				+ "%d tracked work in progress, %d scheduled tasks cancelled (no further runs); waiting up to %s",
-				queued, running, trackers.size(), tracked, cancelled.size(), ShutdownBudget.format(this.timeout)));
+				queued, running, trackers.size(), tracked, cancelled.size(), Durations.format(this.timeout)));
 		boolean idle = this.tracking.signal().await(() -> idle(trackers), deadline, RECHECK_NANOS);
 		String reason = "the background-work step of the graceful shutdown has ended and the resources tasks use "
 				+ "(DataSource, Kafka producers) are about to close; submit work before shutdown or track it "
@@ -196,7 +195,7 @@ class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListene
 			.count("tasks-completed", completed)
 			.count("scheduled-tasks-cancelled", cancelled.size());
 		String cancelledNote = cancelled.isEmpty() ? "" : ": " + String.join(", ", cancelled);
-		String elapsed = ShutdownBudget.format(Duration.ofMillis(recorder.elapsed().toMillis()));
+		String elapsed = Durations.format(Duration.ofMillis(recorder.elapsed().toMillis()));
 		if (idle) {
 			logger.info(String.format(
 					"Background work finished in %s: %d tasks and tracked work completed, "
@@ -222,7 +221,7 @@ class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListene
 				"Background work hit its %s bound; cut %d running tasks (interrupted when their "
 						+ "executors are destroyed), %d queued tasks (cancelled then) and %d tracked work: %s; "
 						+ "%d tasks completed, %d scheduled tasks cancelled%s; shutdown continues",
-				ShutdownBudget.format(this.timeout), stillRunning, stillQueued, trackedNames.size(),
+				Durations.format(this.timeout), stillRunning, stillQueued, trackedNames.size(),
 				String.join(", ", names), completed, cancelled.size(), cancelledNote));
 		recorder.cut("tasks", stillRunning + stillQueued, names.subList(0, names.size() - trackedNames.size()))
 			.cut("tracked-work", trackedNames.size(), trackedNames)

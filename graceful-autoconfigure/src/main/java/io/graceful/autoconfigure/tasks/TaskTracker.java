@@ -12,10 +12,9 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.graceful.autoconfigure.core.Durations;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
-import io.graceful.autoconfigure.budget.ShutdownBudget;
 
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.core.task.TaskDecorator;
@@ -132,7 +131,7 @@ final class TaskTracker implements TaskDecorator {
 			.sorted(Comparator.comparingLong((TrackedTask task) -> task.startNanos))
 			.forEach((task) -> names
 				.add(String.format("%s task on thread %s (running %s)", this.beanName, task.thread.getName(),
-						ShutdownBudget.format(Duration.ofMillis(Duration.ofNanos(now - task.startNanos).toMillis())))));
+						Durations.format(Duration.ofMillis(Duration.ofNanos(now - task.startNanos).toMillis())))));
 		int untracked = running() - names.size();
 		if (untracked > 0) {
 			names.add(this.beanName + ": " + untracked + " running task(s) of unknown name");

@@ -9,7 +9,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.graceful.autoconfigure.budget.ShutdownBudget;
+import io.graceful.autoconfigure.core.Durations;
 
 /**
  * Work that does not run on a Spring-managed executor (a {@code CompletableFuture} on a
@@ -92,8 +92,7 @@ public final class TrackedWork {
 		return this.inProgress.stream()
 			.sorted(Comparator.comparingLong((Work work) -> work.startNanos))
 			.map((work) -> "tracked work '" + work.name + "' (running "
-					+ ShutdownBudget.format(Duration.ofMillis(Duration.ofNanos(now - work.startNanos).toMillis()))
-					+ ")")
+					+ Durations.format(Duration.ofMillis(Duration.ofNanos(now - work.startNanos).toMillis())) + ")")
 			.toList();
 	}
 

@@ -6,13 +6,15 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import io.graceful.autoconfigure.core.Durations;
+import io.graceful.autoconfigure.core.ShutdownReport;
+import io.graceful.autoconfigure.core.ShutdownState;
+import io.graceful.autoconfigure.core.StepRecorder;
+import io.graceful.autoconfigure.requests.InFlightRequest;
+import io.graceful.autoconfigure.requests.InFlightRequests;
+import io.graceful.autoconfigure.requests.OpenStreams;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
-import io.graceful.autoconfigure.budget.ShutdownBudget;
-import io.graceful.autoconfigure.report.ShutdownReport;
-import io.graceful.autoconfigure.report.ShutdownState;
-import io.graceful.autoconfigure.report.StepRecorder;
 
 /**
  * The web drain as graceful sees it. It starts just before Spring Boot's graceful web
@@ -71,7 +73,7 @@ class WebDrain {
 		logger.info(String.format(
 				"Web drain started: %d requests in flight%s, %d open streams completed; "
 						+ "no new connections are accepted; waiting up to %s",
-				this.inFlightAtStart, queued, streams, ShutdownBudget.format(this.drainTimeout)));
+				this.inFlightAtStart, queued, streams, Durations.format(this.drainTimeout)));
 		recorder.count("requests-in-flight", this.inFlightAtStart)
 			.count("requests-queued", this.queuedAtStart)
 			.count("streams-completed", streams);
@@ -88,7 +90,7 @@ class WebDrain {
 		}
 		if (logger.isDebugEnabled()) {
 			logger.debug(String.format("Web drain: requests queued for a worker thread handed to the application in %s",
-					ShutdownBudget.format(recorder.elapsed())));
+					Durations.format(recorder.elapsed())));
 		}
 	}
 
@@ -100,7 +102,7 @@ class WebDrain {
 		this.recorder = null;
 		List<InFlightRequest> stragglers = this.inFlightRequests.snapshot();
 		int queued = queued();
-		String elapsed = ShutdownBudget.format(Duration.ofMillis(recorder.elapsed().toMillis()));
+		String elapsed = Durations.format(Duration.ofMillis(recorder.elapsed().toMillis()));
 		int received = this.inFlightAtStart + this.queuedAtStart;
 		if (stragglers.isEmpty() && queued == 0) {
 			logger
@@ -119,7 +121,7 @@ class WebDrain {
 		}
 		else {
 			logger.warn(String.format("Web drain hit its %s bound; cut %d requests: %s",
-					ShutdownBudget.format(this.drainTimeout), cut, String.join(", ", names)));
+					Durations.format(this.drainTimeout), cut, String.join(", ", names)));
 		}
 		recorder.cut("requests", cut, names).timedOut(received + " requests in flight, " + cut + " cut");
 	}

@@ -2,7 +2,7 @@ package io.graceful.autoconfigure.web;
 
 import java.time.Duration;
 
-import io.graceful.autoconfigure.GracefulPhases;
+import io.graceful.autoconfigure.core.GracefulPhases;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.context.support.AbstractApplicationContext;

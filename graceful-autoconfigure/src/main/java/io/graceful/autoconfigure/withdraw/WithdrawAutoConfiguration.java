@@ -1,12 +1,10 @@
 package io.graceful.autoconfigure.withdraw;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
-import io.graceful.autoconfigure.GracefulPhases;
-import io.graceful.autoconfigure.budget.ShutdownBound;
-import io.graceful.autoconfigure.report.ShutdownReport;
-import io.graceful.autoconfigure.web.Http2GoAwaySender;
-import io.graceful.autoconfigure.web.IdleConnectionCloser;
-import io.graceful.autoconfigure.web.InFlightRequests;
+import io.graceful.autoconfigure.core.GracefulPhases;
+import io.graceful.autoconfigure.core.ShutdownBound;
+import io.graceful.autoconfigure.core.ShutdownReport;
+import io.graceful.autoconfigure.requests.InFlightRequests;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

@@ -6,17 +6,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.graceful.autoconfigure.core.Durations;
+import io.graceful.autoconfigure.core.GracefulPhases;
+import io.graceful.autoconfigure.core.ShutdownReport;
+import io.graceful.autoconfigure.core.ShutdownState;
+import io.graceful.autoconfigure.core.StepRecorder;
+import io.graceful.autoconfigure.requests.InFlightRequests;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
-import io.graceful.autoconfigure.GracefulPhases;
-import io.graceful.autoconfigure.budget.ShutdownBudget;
-import io.graceful.autoconfigure.report.ShutdownReport;
-import io.graceful.autoconfigure.report.ShutdownState;
-import io.graceful.autoconfigure.report.StepRecorder;
-import io.graceful.autoconfigure.web.Http2GoAwaySender;
-import io.graceful.autoconfigure.web.IdleConnectionCloser;
-import io.graceful.autoconfigure.web.InFlightRequests;
 
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
@@ -151,7 +148,7 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 			int goAway = sendGoAway();
 			logger.info(String.format(
 					"Withdraw started: readiness is REFUSING_TRAFFIC; still serving requests for up to %s (%s)%s",
-					ShutdownBudget.format(this.settings.delay()), this.settings.reason(), quietPeriodNote()));
+					Durations.format(this.settings.delay()), this.settings.reason(), quietPeriodNote()));
 			boolean endedEarly = awaitDelay();
 			int closed = closeIdleConnections();
 			// HTTP/2 connections opened during the delay get their GOAWAY here, not when
@@ -164,7 +161,7 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 			// new connection while this server still listens and answers it.
 			goAway += sendGoAway();
 			long served = (this.inFlightRequests != null) ? this.inFlightRequests.servedWhileClosing() : 0;
-			String elapsed = ShutdownBudget.format(Duration.ofMillis(recorder.elapsed().toMillis()));
+			String elapsed = Durations.format(Duration.ofMillis(recorder.elapsed().toMillis()));
 			String goAwayNote = (goAway > 0) ? ", " + goAway + " HTTP/2 connections sent GOAWAY" : "";
 			logger.info(String.format(
 					"Withdraw finished in %s%s: %d requests served during withdraw, " + "%d idle connections closed%s",
@@ -184,7 +181,7 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 			return "";
 		}
 		return String.format("; ends early after %s without traffic, not before %s",
-				ShutdownBudget.format(this.settings.quietPeriod()), ShutdownBudget.format(this.settings.minDelay()));
+				Durations.format(this.settings.quietPeriod()), Durations.format(this.settings.minDelay()));
 	}
 
 	/**

@@ -2,9 +2,9 @@ package io.graceful.autoconfigure.withdraw;
 
 import java.time.Duration;
 
-import io.graceful.autoconfigure.DurationRules;
-import io.graceful.autoconfigure.InvalidGracefulPropertyException;
-import io.graceful.autoconfigure.budget.ShutdownBudget;
+import io.graceful.autoconfigure.core.DurationRules;
+import io.graceful.autoconfigure.core.Durations;
+import io.graceful.autoconfigure.core.InvalidGracefulPropertyException;
 
 import org.springframework.boot.cloud.CloudPlatform;
 import org.springframework.core.env.Environment;
@@ -47,14 +47,13 @@ record WithdrawSettings(Duration delay, String reason, Duration minDelay, Durati
 				DurationRules.positive("graceful.withdraw.quiet-period", quietPeriod);
 				if (quietPeriod.compareTo(delay) > 0) {
 					throw new InvalidGracefulPropertyException("graceful.withdraw.quiet-period",
-							ShutdownBudget.format(quietPeriod), "it must not be longer than graceful.withdraw.delay ("
-									+ ShutdownBudget.format(delay) + ")");
+							Durations.format(quietPeriod),
+							"it must not be longer than graceful.withdraw.delay (" + Durations.format(delay) + ")");
 				}
 			}
 			if (minDelay.compareTo(delay) > 0) {
-				throw new InvalidGracefulPropertyException("graceful.withdraw.min-delay",
-						ShutdownBudget.format(minDelay),
-						"it must be between 0 and graceful.withdraw.delay (" + ShutdownBudget.format(delay) + ")");
+				throw new InvalidGracefulPropertyException("graceful.withdraw.min-delay", Durations.format(minDelay),
+						"it must be between 0 and graceful.withdraw.delay (" + Durations.format(delay) + ")");
 			}
 		}
 		return new WithdrawSettings(delay, reason, minDelay, quietPeriod, properties.isConnectionClose(),

@@ -1,11 +1,11 @@
 package io.graceful.autoconfigure.budget;
 
 import java.time.Duration;
-
 import javax.sql.DataSource;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
-import io.graceful.autoconfigure.GracefulPhases;
+import io.graceful.autoconfigure.core.GracefulPhases;
+import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.jdbc.DataSourceDrainAutoConfiguration;
 import io.graceful.autoconfigure.tasks.BackgroundWorkAutoConfiguration;
 import io.graceful.autoconfigure.web.WebDrainProperties;

@@ -3,9 +3,10 @@ package io.graceful.autoconfigure.budget;
 import java.time.Duration;
 
 import io.graceful.autoconfigure.CoreAutoConfigurations;
-import io.graceful.autoconfigure.GracefulPhases;
 import io.graceful.autoconfigure.LifecycleTimeouts;
-import io.graceful.autoconfigure.InvalidGracefulPropertyException;
+import io.graceful.autoconfigure.core.GracefulPhases;
+import io.graceful.autoconfigure.core.InvalidGracefulPropertyException;
+import io.graceful.autoconfigure.core.ShutdownBound;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

@@ -8,7 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.graceful.autoconfigure.report.ShutdownReport;
+import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.testsupport.ShutdownTestApp;
 import io.graceful.autoconfigure.testsupport.TestPostgres;
 import org.junit.jupiter.api.Test;

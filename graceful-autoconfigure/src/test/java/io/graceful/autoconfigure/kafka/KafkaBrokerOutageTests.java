@@ -7,9 +7,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
-import io.graceful.autoconfigure.report.ShutdownReport;
-import io.graceful.autoconfigure.report.StepOutcome;
-import io.graceful.autoconfigure.report.StepResult;
+import io.graceful.autoconfigure.core.ShutdownReport;
+import io.graceful.autoconfigure.core.StepOutcome;
+import io.graceful.autoconfigure.core.StepResult;
 import io.graceful.autoconfigure.testsupport.KafkaProcess;
 import io.graceful.autoconfigure.testsupport.TestKafka;
 import org.junit.jupiter.api.AfterAll;

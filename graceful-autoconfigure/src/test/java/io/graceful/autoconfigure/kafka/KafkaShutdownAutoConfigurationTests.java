@@ -4,11 +4,11 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
-import io.graceful.autoconfigure.GracefulPhases;
-import io.graceful.autoconfigure.InvalidGracefulPropertyException;
-import io.graceful.autoconfigure.budget.ShutdownBound;
 import io.graceful.autoconfigure.budget.ShutdownBudgetAutoConfiguration;
 import io.graceful.autoconfigure.budget.ShutdownBudgetExceededException;
+import io.graceful.autoconfigure.core.GracefulPhases;
+import io.graceful.autoconfigure.core.InvalidGracefulPropertyException;
+import io.graceful.autoconfigure.core.ShutdownBound;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;

@@ -5,8 +5,8 @@ import java.util.List;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.budget.ShutdownBudgetAutoConfiguration;
-import io.graceful.autoconfigure.report.ShutdownReport;
-import io.graceful.autoconfigure.report.StepResult;
+import io.graceful.autoconfigure.core.ShutdownReport;
+import io.graceful.autoconfigure.core.StepResult;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;

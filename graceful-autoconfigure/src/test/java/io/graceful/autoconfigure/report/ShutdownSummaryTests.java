@@ -9,6 +9,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.budget.ShutdownBudgetAutoConfiguration;
+import io.graceful.autoconfigure.core.ShutdownReport;
+import io.graceful.autoconfigure.core.ShutdownState;
 import io.graceful.autoconfigure.withdraw.WithdrawAutoConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

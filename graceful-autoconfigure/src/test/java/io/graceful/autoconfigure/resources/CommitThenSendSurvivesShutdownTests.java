@@ -9,13 +9,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
-import io.graceful.autoconfigure.GracefulPhases;
 import io.graceful.autoconfigure.budget.ShutdownBudgetAutoConfiguration;
+import io.graceful.autoconfigure.core.GracefulPhases;
+import io.graceful.autoconfigure.core.ShutdownReport;
+import io.graceful.autoconfigure.core.StepResult;
 import io.graceful.autoconfigure.jdbc.DataSourceDrainAutoConfiguration;
 import io.graceful.autoconfigure.kafka.KafkaSendRejectedException;
 import io.graceful.autoconfigure.kafka.KafkaShutdownAutoConfiguration;
-import io.graceful.autoconfigure.report.ShutdownReport;
-import io.graceful.autoconfigure.report.StepResult;
 import io.graceful.autoconfigure.tasks.BackgroundWorkAutoConfiguration;
 import io.graceful.autoconfigure.tasks.TrackedWork;
 import io.graceful.autoconfigure.testsupport.TestKafka;

@@ -3,8 +3,8 @@ package io.graceful.autoconfigure.tasks;
 import java.util.concurrent.RejectedExecutionException;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
-import io.graceful.autoconfigure.InvalidGracefulPropertyException;
-import io.graceful.autoconfigure.budget.ShutdownBound;
+import io.graceful.autoconfigure.core.InvalidGracefulPropertyException;
+import io.graceful.autoconfigure.core.ShutdownBound;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;

@@ -9,10 +9,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.graceful.autoconfigure.GracefulPhases;
-import io.graceful.autoconfigure.report.ShutdownReport;
-import io.graceful.autoconfigure.report.StepOutcome;
-import io.graceful.autoconfigure.report.StepResult;
+import io.graceful.autoconfigure.core.GracefulPhases;
+import io.graceful.autoconfigure.core.ShutdownReport;
+import io.graceful.autoconfigure.core.StepOutcome;
+import io.graceful.autoconfigure.core.StepResult;
 import io.graceful.autoconfigure.testsupport.ShutdownTestApp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

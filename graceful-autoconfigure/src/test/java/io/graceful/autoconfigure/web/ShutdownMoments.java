@@ -3,7 +3,7 @@ package io.graceful.autoconfigure.web;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import io.graceful.autoconfigure.GracefulPhases;
+import io.graceful.autoconfigure.core.GracefulPhases;
 
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;

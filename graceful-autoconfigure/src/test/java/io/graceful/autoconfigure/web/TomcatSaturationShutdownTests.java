@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.graceful.autoconfigure.report.ShutdownReport;
-import io.graceful.autoconfigure.report.ShutdownState;
-import io.graceful.autoconfigure.report.StepResult;
+import io.graceful.autoconfigure.core.ShutdownReport;
+import io.graceful.autoconfigure.core.ShutdownState;
+import io.graceful.autoconfigure.core.StepResult;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.system.CapturedOutput;

@@ -1,14 +1,20 @@
 package io.graceful.autoconfigure.web;
 
+import io.graceful.autoconfigure.GracefulAutoConfiguration;
+import io.graceful.autoconfigure.jetty.JettyGracefulAutoConfiguration;
+import io.graceful.autoconfigure.netty.NettyGracefulAutoConfiguration;
+import io.graceful.autoconfigure.requests.RequestTrackingAutoConfiguration;
+import io.graceful.autoconfigure.tomcat.TomcatGracefulAutoConfiguration;
+import io.graceful.autoconfigure.withdraw.Http2GoAwaySender;
+import io.graceful.autoconfigure.withdraw.IdleConnectionCloser;
 import org.eclipse.jetty.http2.HTTP2Connection;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.junit.jupiter.api.Test;
 import reactor.netty.http.server.HttpServer;
 
-import io.graceful.autoconfigure.GracefulAutoConfiguration;
-
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jetty.JettyServerCustomizer;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -22,7 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WebServerConfigurationTests {
 
 	private final AutoConfigurations configurations = AutoConfigurations.of(GracefulAutoConfiguration.class,
-			WebDrainAutoConfiguration.class);
+			RequestTrackingAutoConfiguration.class, WebDrainAutoConfiguration.class,
+			TomcatGracefulAutoConfiguration.class, JettyGracefulAutoConfiguration.class,
+			NettyGracefulAutoConfiguration.class);
 
 	private final WebApplicationContextRunner servlet = new WebApplicationContextRunner()
 		.withConfiguration(this.configurations);
@@ -33,75 +41,79 @@ class WebServerConfigurationTests {
 	@Test
 	void servletApplicationGetsTomcatAndJettyClosersButNotNetty() {
 		this.servlet.run((context) -> assertThat(context).hasNotFailed()
-			.hasSingleBean(TomcatIdleConnectionCloser.class)
-			.hasSingleBean(TomcatHttp2GoAwaySender.class)
-			.hasSingleBean(TomcatStopBoundCustomizer.class)
-			.hasSingleBean(JettyIdleConnectionCloser.class)
-			.hasSingleBean(JettyHttp2GoAwaySender.class)
-			.hasSingleBean(JettyStopTimeoutCustomizer.class)
-			.doesNotHaveBean(NettyIdleConnectionCloser.class)
-			.doesNotHaveBean(NettyHttp2GoAwaySender.class));
+			.hasBean("tomcatIdleConnectionCloser")
+			.hasBean("tomcatHttp2GoAwaySender")
+			.hasBean("gracefulTomcatStopBoundCustomizer")
+			.hasBean("jettyIdleConnectionCloser")
+			.hasBean("jettyHttp2GoAwaySender")
+			.hasBean("gracefulJettyStopTimeoutCustomizer")
+			.doesNotHaveBean("nettyIdleConnectionCloser")
+			.doesNotHaveBean("nettyHttp2GoAwaySender"));
 	}
 
 	@Test
 	void reactiveApplicationGetsTheNettyCloserAndShutdownBounds() {
 		this.reactive.run((context) -> assertThat(context).hasNotFailed()
-			.hasSingleBean(NettyIdleConnectionCloser.class)
-			.hasSingleBean(NettyHttp2GoAwaySender.class)
-			.hasSingleBean(ReactorNettyShutdownBounds.LifecycleTimeoutCustomizer.class)
-			.hasSingleBean(ReactorNettyShutdownBounds.ResourceFactoryPostProcessor.class));
+			.hasBean("nettyIdleConnectionCloser")
+			.hasBean("nettyHttp2GoAwaySender")
+			.hasBean("gracefulNettyLifecycleTimeoutCustomizer")
+			.hasBean("gracefulReactorResourceFactoryPostProcessor"));
 	}
 
 	@Test
 	void closersWithoutAWebServerCloseNothing() {
 		this.servlet.run((context) -> {
-			assertThat(context.getBean(TomcatIdleConnectionCloser.class).closeIdleConnections()).isZero();
-			assertThat(context.getBean(JettyIdleConnectionCloser.class).closeIdleConnections()).isZero();
+			assertThat(context.getBean("tomcatIdleConnectionCloser", IdleConnectionCloser.class).closeIdleConnections())
+				.isZero();
+			assertThat(context.getBean("jettyIdleConnectionCloser", IdleConnectionCloser.class).closeIdleConnections())
+				.isZero();
 		});
-		this.reactive
-			.run((context) -> assertThat(context.getBean(NettyIdleConnectionCloser.class).closeIdleConnections())
-				.isZero());
+		this.reactive.run((context) -> assertThat(
+				context.getBean("nettyIdleConnectionCloser", IdleConnectionCloser.class).closeIdleConnections())
+			.isZero());
 	}
 
 	@Test
 	void goAwaySendersWithoutAWebServerSendNothing() {
 		this.servlet.run((context) -> {
-			assertThat(context.getBean(TomcatHttp2GoAwaySender.class).sendGoAway()).isZero();
-			assertThat(context.getBean(JettyHttp2GoAwaySender.class).sendGoAway()).isZero();
+			assertThat(context.getBean("tomcatHttp2GoAwaySender", Http2GoAwaySender.class).sendGoAway()).isZero();
+			assertThat(context.getBean("jettyHttp2GoAwaySender", Http2GoAwaySender.class).sendGoAway()).isZero();
 		});
-		this.reactive.run((context) -> assertThat(context.getBean(NettyHttp2GoAwaySender.class).sendGoAway()).isZero());
+		this.reactive.run(
+				(context) -> assertThat(context.getBean("nettyHttp2GoAwaySender", Http2GoAwaySender.class).sendGoAway())
+					.isZero());
 	}
 
 	@Test
 	void withoutJettysHttp2ThereIsNoJettyGoAwaySender() {
 		this.servlet.withClassLoader(new FilteredClassLoader(HTTP2Connection.class))
 			.run((context) -> assertThat(context).hasNotFailed()
-				.hasSingleBean(JettyIdleConnectionCloser.class)
-				.doesNotHaveBean(JettyHttp2GoAwaySender.class));
+				.hasBean("jettyIdleConnectionCloser")
+				.doesNotHaveBean("jettyHttp2GoAwaySender"));
 	}
 
 	@Test
 	void withoutJettyThereIsNoJettyCloser() {
 		this.servlet.withClassLoader(new FilteredClassLoader(Server.class))
 			.run((context) -> assertThat(context).hasNotFailed()
-				.doesNotHaveBean(JettyIdleConnectionCloser.class)
-				.doesNotHaveBean(JettyHttp2GoAwaySender.class)
-				.doesNotHaveBean(JettyStopTimeoutCustomizer.class));
+				.doesNotHaveBean("jettyIdleConnectionCloser")
+				.doesNotHaveBean("jettyHttp2GoAwaySender")
+				.doesNotHaveBean("gracefulJettyStopTimeoutCustomizer"));
 	}
 
 	@Test
 	void withoutReactorNettyThereIsNoNettyCloser() {
 		this.reactive.withClassLoader(new FilteredClassLoader(HttpServer.class))
 			.run((context) -> assertThat(context).hasNotFailed()
-				.doesNotHaveBean(NettyIdleConnectionCloser.class)
-				.doesNotHaveBean(NettyHttp2GoAwaySender.class));
+				.doesNotHaveBean("nettyIdleConnectionCloser")
+				.doesNotHaveBean("nettyHttp2GoAwaySender"));
 	}
 
 	@Test
 	void disabledStarterConfiguresNoServerParts() {
 		this.servlet.withPropertyValues("graceful.enabled=false")
-			.run((context) -> assertThat(context).doesNotHaveBean(TomcatIdleConnectionCloser.class)
-				.doesNotHaveBean(JettyIdleConnectionCloser.class)
+			.run((context) -> assertThat(context).doesNotHaveBean("tomcatIdleConnectionCloser")
+				.doesNotHaveBean("jettyIdleConnectionCloser")
 				.doesNotHaveBean(Http2GoAwaySender.class));
 	}
 
@@ -109,7 +121,7 @@ class WebServerConfigurationTests {
 	void jettyStopTimeoutIsCappedAtHalfTheOtherPhasesTimeout() {
 		this.servlet.withPropertyValues("graceful.other-phases-timeout=2s").run((context) -> {
 			Server server = new Server(new QueuedThreadPool());
-			context.getBean(JettyStopTimeoutCustomizer.class).customize(server);
+			context.getBean("gracefulJettyStopTimeoutCustomizer", JettyServerCustomizer.class).customize(server);
 			assertThat(((QueuedThreadPool) server.getThreadPool()).getStopTimeout()).isEqualTo(1000);
 		});
 	}
@@ -119,7 +131,8 @@ class WebServerConfigurationTests {
 		this.servlet.run((context) -> {
 			QueuedThreadPool threadPool = new QueuedThreadPool();
 			threadPool.setStopTimeout(100);
-			context.getBean(JettyStopTimeoutCustomizer.class).customize(new Server(threadPool));
+			context.getBean("gracefulJettyStopTimeoutCustomizer", JettyServerCustomizer.class)
+				.customize(new Server(threadPool));
 			assertThat(threadPool.getStopTimeout()).isEqualTo(100);
 		});
 	}

@@ -8,10 +8,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.graceful.autoconfigure.CoreAutoConfigurations;
-import io.graceful.autoconfigure.report.ShutdownReport;
-import io.graceful.autoconfigure.report.ShutdownState;
-import io.graceful.autoconfigure.report.StepOutcome;
-import io.graceful.autoconfigure.report.StepResult;
+import io.graceful.autoconfigure.core.ShutdownReport;
+import io.graceful.autoconfigure.core.ShutdownState;
+import io.graceful.autoconfigure.core.StepOutcome;
+import io.graceful.autoconfigure.core.StepResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

@@ -1,0 +1,158 @@
+package io.graceful.autoconfigure.core;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+/**
+ * The one place that knows where a shutdown is: its state, the step running and every
+ * step's result so far. Every step writes to it; the log summary, the actuator endpoint
+ * and the metrics read from it. Steps never call each other.
+ *
+ * @since 0.1.0
+ */
+public final class ShutdownReport {
+
+	private static final Log logger = LogFactory.getLog(ShutdownReport.class);
+
+	private final Clock clock;
+
+	private final List<StepResult> results = new CopyOnWriteArrayList<>();
+
+	private final List<Consumer<StepResult>> listeners = new CopyOnWriteArrayList<>();
+
+	private final Map<StepRecorder, Boolean> running = new ConcurrentHashMap<>();
+
+	private volatile ShutdownState state = ShutdownState.RUNNING;
+
+	private volatile Instant closeStarted;
+
+	private volatile long closeStartedNanos;
+
+	private volatile String currentStep;
+
+	public ShutdownReport() {
+		this(Clock.systemUTC());
+	}
+
+	public ShutdownReport(Clock clock) {
+		this.clock = clock;
+	}
+
+	/**
+	 * Mark the start of the shutdown. Only the first call counts.
+	 * @return {@code true} if this call started it
+	 */
+	public synchronized boolean closeStarted() {
+		if (this.closeStarted != null) {
+			return false;
+		}
+		this.closeStartedNanos = nanoTime();
+		this.closeStarted = this.clock.instant();
+		return true;
+	}
+
+	/**
+	 * Start recording a step.
+	 * @param step the step name
+	 * @param bound its bound, or {@code null}
+	 * @return the recorder to finish the step with
+	 */
+	public StepRecorder begin(String step, Duration bound) {
+		this.currentStep = step;
+		StepRecorder recorder = new StepRecorder(this, step, bound, this.clock.instant(), nanoTime());
+		this.running.put(recorder, Boolean.TRUE);
+		return recorder;
+	}
+
+	void record(StepRecorder recorder, StepResult result) {
+		this.running.remove(recorder);
+		this.results.add(result);
+		for (Consumer<StepResult> listener : this.listeners) {
+			try {
+				listener.accept(result);
+			}
+			catch (RuntimeException ex) {
+				// a listener (metrics, tests) must never break a shutdown step
+				logger.warn("Could not pass the result of step '" + result.step() + "' to " + listener, ex);
+			}
+		}
+	}
+
+	/**
+	 * Be told of every step result as it is recorded.
+	 * @param listener the listener
+	 */
+	public void onStepResult(Consumer<StepResult> listener) {
+		this.listeners.add(listener);
+	}
+
+	/**
+	 * The web server has stopped: a shutdown still withdrawing or draining moves on to
+	 * {@link ShutdownState#STOPPING}.
+	 */
+	public void webServerStopped() {
+		ShutdownState state = this.state;
+		if (state == ShutdownState.WITHDRAWING || state == ShutdownState.DRAINING) {
+			this.state = ShutdownState.STOPPING;
+		}
+	}
+
+	public void setState(ShutdownState state) {
+		this.state = state;
+	}
+
+	public ShutdownState getState() {
+		return this.state;
+	}
+
+	/**
+	 * The step that started last, or {@code null} before the shutdown.
+	 * @return the step name
+	 */
+	public String getCurrentStep() {
+		return this.currentStep;
+	}
+
+	/**
+	 * The steps that began and have not finished yet, oldest first.
+	 * @return their recorders
+	 */
+	public List<StepRecorder> getRunningSteps() {
+		return this.running.keySet().stream().sorted(Comparator.comparingLong(StepRecorder::startNanos)).toList();
+	}
+
+	public List<StepResult> getResults() {
+		return List.copyOf(this.results);
+	}
+
+	/**
+	 * When the shutdown started, or {@code null} while running.
+	 * @return the instant
+	 */
+	public Instant getCloseStarted() {
+		return this.closeStarted;
+	}
+
+	/**
+	 * Time since the shutdown started, or zero while running.
+	 * @return the elapsed time
+	 */
+	public Duration elapsed() {
+		return (this.closeStarted != null) ? Duration.ofNanos(nanoTime() - this.closeStartedNanos) : Duration.ZERO;
+	}
+
+	long nanoTime() {
+		return System.nanoTime();
+	}
+
+}

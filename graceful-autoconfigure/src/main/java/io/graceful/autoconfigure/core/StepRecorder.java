@@ -1,0 +1,122 @@
+package io.graceful.autoconfigure.core;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Records one running step; obtained from {@link ShutdownReport#begin}. Finish it exactly
+ * once with one of {@link #completed}, {@link #timedOut}, {@link #failed} or
+ * {@link #skipped}.
+ *
+ * @since 0.1.0
+ */
+public final class StepRecorder {
+
+	private final ShutdownReport report;
+
+	private final String step;
+
+	private final Duration bound;
+
+	private final Instant started;
+
+	private final long startNanos;
+
+	private final Map<String, Long> counts = new LinkedHashMap<>();
+
+	private final Map<String, Long> cut = new LinkedHashMap<>();
+
+	private final List<String> cutNames = new ArrayList<>();
+
+	private boolean finished;
+
+	StepRecorder(ShutdownReport report, String step, Duration bound, Instant started, long startNanos) {
+		this.report = report;
+		this.step = step;
+		this.bound = bound;
+		this.started = started;
+		this.startNanos = startNanos;
+	}
+
+	public String step() {
+		return this.step;
+	}
+
+	/**
+	 * The bound the step has.
+	 * @return the bound, or {@code null} when it has none
+	 */
+	public Duration bound() {
+		return this.bound;
+	}
+
+	long startNanos() {
+		return this.startNanos;
+	}
+
+	/**
+	 * Time since the step started.
+	 * @return the elapsed time
+	 */
+	public Duration elapsed() {
+		return Duration.ofNanos(this.report.nanoTime() - this.startNanos);
+	}
+
+	/**
+	 * Record a fact as a number.
+	 * @param name the name, for example {@code requests-in-flight}
+	 * @param value the value
+	 * @return this recorder
+	 */
+	public synchronized StepRecorder count(String name, long value) {
+		this.counts.put(name, value);
+		return this;
+	}
+
+	/**
+	 * Record something that was cut.
+	 * @param kind {@code requests}, {@code tasks}, {@code connections} or {@code records}
+	 * @param number how many
+	 * @param names their names where known
+	 * @return this recorder
+	 */
+	public synchronized StepRecorder cut(String kind, long number, List<String> names) {
+		if (number > 0) {
+			this.cut.merge(kind, number, Long::sum);
+			this.cutNames.addAll(names);
+		}
+		return this;
+	}
+
+	public StepResult completed(String summary) {
+		return finish(StepOutcome.COMPLETED, summary);
+	}
+
+	public StepResult timedOut(String summary) {
+		return finish(StepOutcome.TIMED_OUT, summary);
+	}
+
+	public StepResult failed(String summary) {
+		return finish(StepOutcome.FAILED, summary);
+	}
+
+	public StepResult skipped(String summary) {
+		return finish(StepOutcome.SKIPPED, summary);
+	}
+
+	private synchronized StepResult finish(StepOutcome outcome, String summary) {
+		if (this.finished) {
+			throw new IllegalStateException("Step '" + this.step + "' was already finished");
+		}
+		this.finished = true;
+		StepResult result = new StepResult(this.step, this.started, elapsed(), this.bound, outcome, summary,
+				this.counts, this.cut, this.cutNames);
+		this.report.record(this, result);
+		return result;
+	}
+
+}

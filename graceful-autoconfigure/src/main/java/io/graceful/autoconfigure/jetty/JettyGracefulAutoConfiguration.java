@@ -1,0 +1,58 @@
+package io.graceful.autoconfigure.jetty;
+
+import io.graceful.autoconfigure.GracefulAutoConfiguration;
+import io.graceful.autoconfigure.GracefulProperties;
+import org.eclipse.jetty.http2.HTTP2Connection;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.internal.HttpConnection;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.jetty.JettyWebServer;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * What graceful does on Jetty: close idle keep-alive connections and send HTTP/2 GOAWAY
+ * at withdraw, and cap the wait of Jetty's own stop.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = GracefulAutoConfiguration.class)
+@ConditionalOnBooleanProperty(name = "graceful.enabled", matchIfMissing = true)
+@ConditionalOnWebApplication
+@ConditionalOnClass({ Server.class, QueuedThreadPool.class, JettyWebServer.class })
+public final class JettyGracefulAutoConfiguration {
+
+	@Bean
+	JettyStopTimeoutCustomizer gracefulJettyStopTimeoutCustomizer(GracefulProperties properties) {
+		return new JettyStopTimeoutCustomizer(properties.webServerStopBound());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(HttpConnection.class)
+	static class JettyConnectionsConfiguration {
+
+		@Bean
+		JettyIdleConnectionCloser jettyIdleConnectionCloser(ApplicationContext context) {
+			return new JettyIdleConnectionCloser(context);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(HTTP2Connection.class)
+	static class JettyHttp2Configuration {
+
+		@Bean
+		JettyHttp2GoAwaySender jettyHttp2GoAwaySender(ApplicationContext context) {
+			return new JettyHttp2GoAwaySender(context);
+		}
+
+	}
+
+}

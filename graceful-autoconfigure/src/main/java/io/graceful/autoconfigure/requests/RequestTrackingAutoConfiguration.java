@@ -1,0 +1,101 @@
+package io.graceful.autoconfigure.requests;
+
+import io.graceful.autoconfigure.GracefulAutoConfiguration;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
+
+/**
+ * Track the requests in flight and the open streams, for the withdraw (which answers them
+ * with {@code Connection: close}), the web drain (which names stragglers), the endpoint
+ * and the metrics.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = GracefulAutoConfiguration.class)
+@ConditionalOnBooleanProperty(name = "graceful.enabled", matchIfMissing = true)
+@ConditionalOnWebApplication
+public final class RequestTrackingAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	InFlightRequests inFlightRequests() {
+		return new InFlightRequests();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "graceful.web.complete-streams", matchIfMissing = true)
+	OpenStreams openStreams() {
+		return new OpenStreams();
+	}
+
+	static String managementBasePath(Environment environment, String contextPathProperty) {
+		String contextPath = environment.getProperty(contextPathProperty, "");
+		String basePath = environment.getProperty("management.endpoints.web.base-path", "/actuator");
+		return (basePath.isEmpty() || "/".equals(basePath)) ? null : contextPath + basePath;
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = Type.SERVLET)
+	@ConditionalOnClass(Filter.class)
+	static class ServletRequestTrackingConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "gracefulRequestTrackingFilter")
+		FilterRegistrationBean<RequestTrackingFilter> gracefulRequestTrackingFilter(InFlightRequests inFlightRequests,
+				Environment environment) {
+			FilterRegistrationBean<RequestTrackingFilter> registration = new FilterRegistrationBean<>(
+					new RequestTrackingFilter(inFlightRequests,
+							managementBasePath(environment, "server.servlet.context-path")));
+			registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+			registration.setAsyncSupported(true);
+			registration.setDispatcherTypes(DispatcherType.REQUEST);
+			return registration;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = Type.SERVLET)
+	@ConditionalOnClass(RequestMappingHandlerAdapter.class)
+	static class MvcStreamTrackingConfiguration {
+
+		@Bean
+		static StreamTrackingPostProcessor gracefulStreamTrackingPostProcessor(
+				ObjectProvider<OpenStreams> openStreams) {
+			return new StreamTrackingPostProcessor(openStreams);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = Type.REACTIVE)
+	@ConditionalOnClass(WebFilter.class)
+	static class ReactiveRequestTrackingConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "gracefulRequestTrackingWebFilter")
+		RequestTrackingWebFilter gracefulRequestTrackingWebFilter(InFlightRequests inFlightRequests,
+				ObjectProvider<OpenStreams> openStreams, Environment environment) {
+			return new RequestTrackingWebFilter(inFlightRequests, openStreams.getIfAvailable(),
+					managementBasePath(environment, "spring.webflux.base-path"));
+		}
+
+	}
+
+}

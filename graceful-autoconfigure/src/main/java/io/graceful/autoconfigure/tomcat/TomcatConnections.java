@@ -1,0 +1,160 @@
+package io.graceful.autoconfigure.tomcat;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+
+import org.apache.catalina.connector.Connector;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.apache.coyote.AbstractProtocol;
+import org.apache.coyote.ProtocolHandler;
+import org.apache.tomcat.util.net.AbstractEndpoint;
+import org.apache.tomcat.util.net.NioChannel;
+import org.apache.tomcat.util.net.SocketBufferHandler;
+import org.apache.tomcat.util.net.SocketWrapperBase;
+
+import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.WebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationContext;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * The one place that reaches into Tomcat's connections: the endpoint of each connector
+ * (through the protected {@code AbstractProtocol.getEndpoint()}, looked up once, lazily;
+ * a Tomcat without it loses the features that need it, with one warning), each connection
+ * visited under its own lock, and whether a connection holds bytes nobody has read yet.
+ */
+final class TomcatConnections {
+
+	private static final Log logger = LogFactory.getLog(TomcatConnections.class);
+
+	private static final Object NOT_RESOLVED = new Object();
+
+	private static volatile Object getEndpoint = NOT_RESOLVED;
+
+	private final ApplicationContext context;
+
+	TomcatConnections(ApplicationContext context) {
+		this.context = context;
+	}
+
+	/**
+	 * Visit every open connection that no thread is processing right now (its lock is
+	 * free), with its lock held, so Tomcat cannot start processing it meanwhile.
+	 * @param action what to do; returns whether it counts
+	 * @return how many connections the action counted
+	 */
+	int visitUnlocked(Predicate<SocketWrapperBase<?>> action) {
+		int counted = 0;
+		for (AbstractEndpoint<?, ?> endpoint : endpoints()) {
+			for (SocketWrapperBase<?> connection : endpoint.getConnections()) {
+				ReentrantLock lock = connection.getLock();
+				if (lock.tryLock()) {
+					try {
+						if (!connection.isClosed() && action.test(connection)) {
+							counted++;
+						}
+					}
+					finally {
+						lock.unlock();
+					}
+				}
+			}
+		}
+		return counted;
+	}
+
+	/**
+	 * Close the listening sockets, as Tomcat's own graceful shutdown does at its start,
+	 * without pausing: connections already accepted are still processed.
+	 */
+	void stopAccepting() {
+		for (Connector connector : connectors()) {
+			connector.getProtocolHandler().closeServerSocketGraceful();
+		}
+	}
+
+	/**
+	 * Whether bytes wait on the connection that no request has read: in Tomcat's read
+	 * buffer, or in the socket's receive buffer in the kernel (a request the poller has
+	 * seen and queued for a worker, or one it has not seen yet).
+	 * @param connection a connection whose lock the caller holds
+	 * @return whether there is unread input
+	 */
+	static boolean hasUnreadBytes(SocketWrapperBase<?> connection) {
+		SocketBufferHandler buffers = connection.getSocketBufferHandler();
+		if (buffers != null && !buffers.isReadBufferEmpty()) {
+			return true;
+		}
+		if (connection.getSocket() instanceof NioChannel channel && channel.getIOChannel() != null) {
+			try {
+				return channel.getIOChannel().socket().getInputStream().available() > 0;
+			}
+			catch (IOException ex) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	private List<Connector> connectors() {
+		if (!(this.context instanceof WebServerApplicationContext webServerContext)) {
+			return List.of();
+		}
+		WebServer webServer = webServerContext.getWebServer();
+		if (!(webServer instanceof TomcatWebServer tomcatWebServer)) {
+			return List.of();
+		}
+		return List.of(tomcatWebServer.getTomcat().getService().findConnectors());
+	}
+
+	private List<AbstractEndpoint<?, ?>> endpoints() {
+		List<AbstractEndpoint<?, ?>> endpoints = new ArrayList<>();
+		for (Connector connector : connectors()) {
+			ProtocolHandler handler = connector.getProtocolHandler();
+			Method method = getEndpointMethod();
+			if (method != null && handler instanceof AbstractProtocol<?> protocol
+					&& ReflectionUtils.invokeMethod(method, protocol) instanceof AbstractEndpoint<?, ?> endpoint) {
+				endpoints.add(endpoint);
+			}
+		}
+		return endpoints;
+	}
+
+	/**
+	 * Tomcat's {@code AbstractProtocol.getEndpoint()}, or {@code null} when this Tomcat
+	 * version has none (logged once).
+	 * @return the method or {@code null}
+	 */
+	static Method getEndpointMethod() {
+		Object resolved = getEndpoint;
+		if (resolved == NOT_RESOLVED) {
+			synchronized (TomcatConnections.class) {
+				resolved = getEndpoint;
+				if (resolved == NOT_RESOLVED) {
+					resolved = resolveGetEndpoint();
+					getEndpoint = resolved;
+				}
+			}
+		}
+		return (resolved instanceof Method method) ? method : null;
+	}
+
+	private static Object resolveGetEndpoint() {
+		Method method = ReflectionUtils.findMethod(AbstractProtocol.class, "getEndpoint");
+		if (method == null || !AbstractEndpoint.class.isAssignableFrom(method.getReturnType())) {
+			logger.warn("This Tomcat version has no AbstractProtocol.getEndpoint(): idle keep-alive connections "
+					+ "will not be closed at the end of withdraw, HTTP/2 connections get no GOAWAY before the drain, "
+					+ "and requests queued for a worker thread are not waited for");
+			return new Object();
+		}
+		ReflectionUtils.makeAccessible(method);
+		return method;
+	}
+
+}

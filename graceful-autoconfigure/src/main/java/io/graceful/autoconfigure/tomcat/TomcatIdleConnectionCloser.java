@@ -1,0 +1,41 @@
+package io.graceful.autoconfigure.tomcat;
+
+import io.graceful.autoconfigure.withdraw.IdleConnectionCloser;
+import org.apache.tomcat.util.net.NioEndpoint;
+import org.apache.tomcat.util.net.SocketWrapperBase;
+
+/**
+ * Closes Tomcat's idle keep-alive connections. A connection is idle when no processor is
+ * attached while its lock is held (Tomcat takes that lock to process a connection and
+ * clears the processor during processing too, so a missing processor alone proves
+ * nothing), no unread byte waits on it (a request queued for a worker thread, or not yet
+ * seen by the poller, has its bytes still unread), and it had no I/O for
+ * {@link IdleConnectionCloser#MIN_QUIET}.
+ */
+class TomcatIdleConnectionCloser implements IdleConnectionCloser {
+
+	private final TomcatConnections connections;
+
+	TomcatIdleConnectionCloser(TomcatConnections connections) {
+		this.connections = connections;
+	}
+
+	@Override
+	public int closeIdleConnections() {
+		long quietSince = System.currentTimeMillis() - MIN_QUIET.toMillis();
+		return this.connections.visitUnlocked((connection) -> {
+			if (connection.getCurrentProcessor() == null && quietSince(connection, quietSince)
+					&& !TomcatConnections.hasUnreadBytes(connection)) {
+				connection.close();
+				return true;
+			}
+			return false;
+		});
+	}
+
+	private static boolean quietSince(SocketWrapperBase<?> connection, long quietSince) {
+		return !(connection instanceof NioEndpoint.NioSocketWrapper nio)
+				|| Math.max(nio.getLastRead(), nio.getLastWrite()) <= quietSince;
+	}
+
+}
