@@ -42,7 +42,7 @@ class ConfigurationReferenceTests {
 		List<JsonNode> properties = properties();
 		assertThat(properties).extracting((property) -> property.path("name").asText())
 			.contains("graceful.enabled", "graceful.grace-period", "graceful.withdraw.delay",
-					"graceful.web.drain-timeout");
+					"graceful.web-drain.timeout");
 		for (JsonNode property : properties) {
 			String name = property.path("name").asText();
 			assertThat(property.path("description").asText()).as("description of %s", name).isNotBlank();
@@ -76,6 +76,9 @@ class ConfigurationReferenceTests {
 		page.append("| Property | Type | Default | Description |\n");
 		page.append("|---|---|---|---|\n");
 		for (JsonNode property : properties) {
+			if (property.has("deprecation")) {
+				continue;
+			}
 			page.append("| `")
 				.append(property.path("name").asText())
 				.append("` | `")
@@ -85,6 +88,22 @@ class ConfigurationReferenceTests {
 				.append(" | ")
 				.append(property.path("description").asText().replace("\n", " ").replace("|", "\\|"))
 				.append(" |\n");
+		}
+		page.append("\n## Renamed in 0.2\n\n");
+		page.append(
+				"Every step's bound is now `graceful.<step>.timeout`, named like the step in the logs, the report, ")
+			.append("the endpoint and the metrics. The 0.1 names still bind, with one startup warning each; when both ")
+			.append("names are set, the new one wins and the warning says so. They go away in 1.0.\n\n");
+		page.append("| 0.1 name | New name |\n");
+		page.append("|---|---|\n");
+		for (JsonNode property : properties) {
+			if (property.has("deprecation")) {
+				page.append("| `")
+					.append(property.path("name").asText())
+					.append("` | `")
+					.append(property.path("deprecation").path("replacement").asText())
+					.append("` |\n");
+			}
 		}
 		return page.toString();
 	}

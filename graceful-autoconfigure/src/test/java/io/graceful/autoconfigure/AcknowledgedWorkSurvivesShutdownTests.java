@@ -72,7 +72,8 @@ class AcknowledgedWorkSurvivesShutdownTests {
 	void queuedAsyncTasksAllReachTheDatabaseBeforeTheExecutorIsDestroyed(CapturedOutput output) throws Exception {
 		String run = run();
 		ConfigurableApplicationContext context = ShutdownTestApp.run(new Class<?>[] { AsyncRowsConfiguration.class },
-				with("graceful.tasks.timeout=10s", "test.release-phase=" + (GracefulPhases.BACKGROUND_WORK + 1024)));
+				with("graceful.background-work.timeout=10s",
+						"test.release-phase=" + (GracefulPhases.BACKGROUND_WORK + 1024)));
 		submit100(context, run);
 		ShutdownReport report = context.getBean(ShutdownReport.class);
 		Duration closed = ShutdownTestApp.close(context);
@@ -127,7 +128,7 @@ class AcknowledgedWorkSurvivesShutdownTests {
 	void trackedWorkHoldingATransactionCommitsBeforeThePoolCloses(CapturedOutput output) throws Exception {
 		String run = run();
 		ConfigurableApplicationContext context = ShutdownTestApp.run(new Class<?>[] { ExportConfiguration.class },
-				with("graceful.tasks.timeout=8s"));
+				with("graceful.background-work.timeout=8s"));
 		CountDownLatch inTransaction = new CountDownLatch(1);
 		CompletableFuture<Void> export = context.getBean(Exporter.class).export(run, inTransaction);
 		assertThat(inTransaction.await(5, TimeUnit.SECONDS)).isTrue();
@@ -177,7 +178,7 @@ class AcknowledgedWorkSurvivesShutdownTests {
 	@Test
 	void queryOutlivingTheDataSourceBoundIsAbortedAndShutdownContinues(CapturedOutput output) throws Exception {
 		ConfigurableApplicationContext context = ShutdownTestApp.run(new Class<?>[] { ExportConfiguration.class },
-				with("graceful.datasource.await-timeout=1s", "spring.datasource.connection-fetch=lazy"));
+				with("graceful.datasource-drain.timeout=1s", "spring.datasource.connection-fetch=lazy"));
 		JdbcTemplate jdbc = context.getBean(JdbcTemplate.class);
 		HikariDataSource pool = context.getBean(javax.sql.DataSource.class).unwrap(HikariDataSource.class);
 		String marker = run();

@@ -27,7 +27,7 @@ class ConfigurationMetadataTests {
 		assertThat(properties).extracting((property) -> property.get("name"))
 			.contains("graceful.enabled", "graceful.grace-period", "graceful.safety-margin",
 					"graceful.other-phases-timeout", "graceful.budget-check", "graceful.withdraw.delay",
-					"graceful.withdraw.min-delay", "graceful.withdraw.quiet-period", "graceful.web.drain-timeout");
+					"graceful.withdraw.min-delay", "graceful.withdraw.quiet-period", "graceful.web-drain.timeout");
 		assertThat(properties).allSatisfy((property) -> {
 			String description = (String) property.get("description");
 			assertThat(description).as("description of %s", property.get("name")).isNotBlank().endsWith(".");
@@ -60,7 +60,7 @@ class ConfigurationMetadataTests {
 			.containsEntry("graceful.safety-margin", "2s")
 			.containsEntry("graceful.other-phases-timeout", "1s")
 			.containsEntry("graceful.budget-check", "fail")
-			.containsEntry("graceful.web.drain-timeout", "7s");
+			.containsEntry("graceful.web-drain.timeout", "7s");
 	}
 
 	private static List<Map<String, Object>> gracefulProperties() throws IOException {

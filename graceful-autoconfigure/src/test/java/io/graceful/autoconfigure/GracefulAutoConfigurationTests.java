@@ -60,7 +60,7 @@ class GracefulAutoConfigurationTests {
 			assertThat(withdraw.isConnectionClose()).isTrue();
 			assertThat(withdraw.isCloseIdleConnections()).isTrue();
 			WebDrainProperties web = context.getBean(WebDrainProperties.class);
-			assertThat(web.getDrainTimeout()).isEqualTo(Duration.ofSeconds(7));
+			assertThat(web.getTimeout()).isEqualTo(Duration.ofSeconds(7));
 			assertThat(web.isCompleteStreams()).isTrue();
 			assertThat(context).hasSingleBean(ShutdownReport.class)
 				.hasSingleBean(WithdrawLifecycle.class)
@@ -100,8 +100,8 @@ class GracefulAutoConfigurationTests {
 			textBlock = """
 					graceful.withdraw.delay=-1s         | graceful.withdraw.delay       | Invalid value '-1s' for graceful.withdraw.delay: it must be 0 or more (for example 0s or 5s)
 					graceful.withdraw.min-delay=-1s     | graceful.withdraw.min-delay   | Invalid value '-1s' for graceful.withdraw.min-delay: it must be 0 or more (for example 0s or 5s)
-					graceful.web.drain-timeout=0s       | graceful.web.drain-timeout    | Invalid value '0s' for graceful.web.drain-timeout: it must be more than 0 (for example 5s)
-					graceful.web.drain-timeout=-2s      | graceful.web.drain-timeout    | Invalid value '-2s' for graceful.web.drain-timeout: it must be more than 0 (for example 5s)
+					graceful.web-drain.timeout=0s       | graceful.web-drain.timeout    | Invalid value '0s' for graceful.web-drain.timeout: it must be more than 0 (for example 5s)
+					graceful.web-drain.timeout=-2s      | graceful.web-drain.timeout    | Invalid value '-2s' for graceful.web-drain.timeout: it must be more than 0 (for example 5s)
 					graceful.grace-period=0s            | graceful.grace-period         | Invalid value '0s' for graceful.grace-period: it must be more than 0 (for example 5s)
 					graceful.grace-period=-30s          | graceful.grace-period         | Invalid value '-30s' for graceful.grace-period: it must be more than 0 (for example 5s)
 					graceful.safety-margin=-1s          | graceful.safety-margin        | Invalid value '-1s' for graceful.safety-margin: it must be 0 or more (for example 0s or 5s)
@@ -186,7 +186,7 @@ class GracefulAutoConfigurationTests {
 	void disabledIgnoresInvalidGracefulProperties() {
 		this.webRunner
 			.withPropertyValues("graceful.enabled=false", "graceful.withdraw.delay=-1s",
-					"graceful.web.drain-timeout=0s", "graceful.grace-period=1s")
+					"graceful.web-drain.timeout=0s", "graceful.grace-period=1s")
 			.run((context) -> assertThat(context).hasNotFailed());
 	}
 

@@ -5,6 +5,7 @@ import javax.sql.DataSource;
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.core.DurationRules;
 import io.graceful.autoconfigure.core.GracefulPhases;
+import io.graceful.autoconfigure.core.GracefulStep;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
 
@@ -34,12 +35,12 @@ public final class DataSourceDrainAutoConfiguration {
 	DataSourceDrainLifecycle dataSourceDrainLifecycle(ConfigurableApplicationContext context, ShutdownReport report,
 			DataSourceDrainProperties properties) {
 		return new DataSourceDrainLifecycle(context, report,
-				DurationRules.positive("graceful.datasource.await-timeout", properties.getAwaitTimeout()));
+				DurationRules.positive(GracefulStep.DATASOURCE_DRAIN.property(), properties.getTimeout()));
 	}
 
 	@Bean
 	ShutdownBound dataSourceDrainShutdownBound(DataSourceDrainProperties properties) {
-		return ShutdownBound.of("datasource drain", "graceful.datasource.await-timeout", properties.getAwaitTimeout(),
+		return ShutdownBound.of(GracefulStep.DATASOURCE_DRAIN, properties.getTimeout(),
 				GracefulPhases.DATASOURCE_DRAIN);
 	}
 

@@ -9,6 +9,7 @@ import javax.sql.DataSource;
 
 import io.graceful.autoconfigure.core.Durations;
 import io.graceful.autoconfigure.core.GracefulPhases;
+import io.graceful.autoconfigure.core.GracefulStep;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.StepRecorder;
 import org.apache.commons.logging.Log;
@@ -24,7 +25,7 @@ import org.springframework.util.ClassUtils;
 
 /**
  * The DataSource drain: every HikariCP pool (also behind a wrapper or proxy), in parallel
- * and within one total bound ({@code graceful.datasource.await-timeout}), waits until no
+ * and within one total bound ({@code graceful.datasource-drain.timeout}), waits until no
  * connection is in use, soft-evicts its idle connections and closes. At the bound, pools
  * close anyway (HikariCP aborts the connections still in use) and the log says how many.
  * Other DataSource types are left to Spring, which closes them at bean destruction; the
@@ -34,7 +35,7 @@ import org.springframework.util.ClassUtils;
  */
 class DataSourceDrainLifecycle implements SmartLifecycle, SmartApplicationListener {
 
-	static final String STEP = "datasource-drain";
+	static final String STEP = GracefulStep.DATASOURCE_DRAIN.id();
 
 	private static final Log logger = LogFactory.getLog(DataSourceDrainLifecycle.class);
 

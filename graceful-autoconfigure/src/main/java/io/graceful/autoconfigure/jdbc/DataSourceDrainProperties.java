@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @since 0.1.0
  */
-@ConfigurationProperties("graceful.datasource")
+@ConfigurationProperties("graceful.datasource-drain")
 public class DataSourceDrainProperties {
 
 	/**
@@ -18,14 +18,14 @@ public class DataSourceDrainProperties {
 	 * Connections still in use then are aborted when the pool closes, and counted in the
 	 * log.
 	 */
-	private Duration awaitTimeout = Duration.ofSeconds(2);
+	private Duration timeout = Duration.ofSeconds(2);
 
-	public Duration getAwaitTimeout() {
-		return this.awaitTimeout;
+	public Duration getTimeout() {
+		return this.timeout;
 	}
 
-	public void setAwaitTimeout(Duration awaitTimeout) {
-		this.awaitTimeout = awaitTimeout;
+	public void setTimeout(Duration timeout) {
+		this.timeout = timeout;
 	}
 
 }

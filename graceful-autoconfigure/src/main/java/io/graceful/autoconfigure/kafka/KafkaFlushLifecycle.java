@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.graceful.autoconfigure.core.Durations;
 import io.graceful.autoconfigure.core.GracefulPhases;
+import io.graceful.autoconfigure.core.GracefulStep;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.StepRecorder;
 import org.apache.commons.logging.Log;
@@ -26,9 +27,9 @@ import org.springframework.context.SmartLifecycle;
  */
 class KafkaFlushLifecycle implements SmartLifecycle, DisposableBean {
 
-	static final String FLUSH_STEP = "kafka-flush";
+	static final String FLUSH_STEP = GracefulStep.KAFKA_FLUSH.id();
 
-	static final String CLOSE_STEP = "kafka-producers-close";
+	static final String CLOSE_STEP = GracefulStep.KAFKA_PRODUCERS_CLOSE.id();
 
 	private static final Log logger = LogFactory.getLog(KafkaFlushLifecycle.class);
 

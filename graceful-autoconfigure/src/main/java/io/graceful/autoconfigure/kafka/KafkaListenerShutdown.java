@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.graceful.autoconfigure.core.Durations;
+import io.graceful.autoconfigure.core.GracefulStep;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.StepRecorder;
 import org.apache.commons.logging.Log;
@@ -24,14 +25,14 @@ import org.springframework.kafka.listener.MessageListenerContainer;
  * asynchronously in their own phase ({@code GracefulPhases.KAFKA_LISTENERS}): each
  * consumer finishes the records of its current poll, commits and closes, and the
  * lifecycle processor waits for them up to that phase's timeout (set from
- * {@code graceful.kafka.listener-timeout}; {@code ContainerProperties.shutdownTimeout}
+ * {@code graceful.kafka-listeners.timeout}; {@code ContainerProperties.shutdownTimeout}
  * plays no part here). Consumers are followed through their started and stopped events,
  * so the phase just before names those running and the phase just after those still
  * running at the bound. Its log lines are a documented contract.
  */
 class KafkaListenerShutdown implements ApplicationListener<KafkaEvent> {
 
-	static final String STEP = "kafka-listeners";
+	static final String STEP = GracefulStep.KAFKA_LISTENERS.id();
 
 	private static final Log logger = LogFactory.getLog(KafkaListenerShutdown.class);
 

@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.core.DurationRules;
 import io.graceful.autoconfigure.core.GracefulPhases;
+import io.graceful.autoconfigure.core.GracefulStep;
 import io.graceful.autoconfigure.core.InvalidGracefulPropertyException;
 import io.graceful.autoconfigure.core.PhaseCallback;
 import io.graceful.autoconfigure.core.ShutdownBound;
@@ -21,9 +22,9 @@ import org.springframework.kafka.core.KafkaTemplate;
 
 /**
  * Bound and report the Kafka steps of a shutdown: listener containers stop within
- * {@code graceful.kafka.listener-timeout}; every producer is flushed within
- * {@code graceful.kafka.flush-timeout}, after which sends fail fast; producers close
- * within {@code graceful.kafka.close-timeout}.
+ * {@code graceful.kafka-listeners.timeout}; every producer is flushed within
+ * {@code graceful.kafka-flush.timeout}, after which sends fail fast; producers close
+ * within {@code graceful.kafka-producers-close.timeout}.
  *
  * @since 0.1.0
  */
@@ -34,11 +35,11 @@ import org.springframework.kafka.core.KafkaTemplate;
 @EnableConfigurationProperties(KafkaShutdownProperties.class)
 public final class KafkaShutdownAutoConfiguration {
 
-	static final String LISTENER_TIMEOUT = "graceful.kafka.listener-timeout";
+	static final String LISTENER_TIMEOUT = GracefulStep.KAFKA_LISTENERS.property();
 
-	static final String FLUSH_TIMEOUT = "graceful.kafka.flush-timeout";
+	static final String FLUSH_TIMEOUT = GracefulStep.KAFKA_FLUSH.property();
 
-	static final String CLOSE_TIMEOUT = "graceful.kafka.close-timeout";
+	static final String CLOSE_TIMEOUT = GracefulStep.KAFKA_PRODUCERS_CLOSE.property();
 
 	@Bean
 	static KafkaProducerTrackingPostProcessor gracefulKafkaProducerTrackingPostProcessor(
@@ -55,14 +56,14 @@ public final class KafkaShutdownAutoConfiguration {
 	KafkaFlushLifecycle gracefulKafkaFlushLifecycle(KafkaProducerTracker tracker, ShutdownReport report,
 			KafkaShutdownProperties properties) {
 		return new KafkaFlushLifecycle(tracker, report,
-				DurationRules.positive(FLUSH_TIMEOUT, properties.getFlushTimeout()),
-				wholeSeconds(CLOSE_TIMEOUT, properties.getCloseTimeout()));
+				DurationRules.positive(FLUSH_TIMEOUT, properties.getKafkaFlush().getTimeout()),
+				wholeSeconds(CLOSE_TIMEOUT, properties.getKafkaProducersClose().getTimeout()));
 	}
 
 	@Bean
 	KafkaListenerShutdown gracefulKafkaListenerShutdown(ShutdownReport report, KafkaShutdownProperties properties) {
 		return new KafkaListenerShutdown(report,
-				DurationRules.positive(LISTENER_TIMEOUT, properties.getListenerTimeout()));
+				DurationRules.positive(LISTENER_TIMEOUT, properties.getKafkaListeners().getTimeout()));
 	}
 
 	@Bean
@@ -77,18 +78,19 @@ public final class KafkaShutdownAutoConfiguration {
 
 	@Bean
 	ShutdownBound kafkaListenersShutdownBound(KafkaShutdownProperties properties) {
-		return ShutdownBound.ofPhase("kafka listeners", LISTENER_TIMEOUT, properties.getListenerTimeout(),
+		return ShutdownBound.ofPhase(GracefulStep.KAFKA_LISTENERS, properties.getKafkaListeners().getTimeout(),
 				GracefulPhases.KAFKA_LISTENERS);
 	}
 
 	@Bean
 	ShutdownBound kafkaFlushShutdownBound(KafkaShutdownProperties properties) {
-		return ShutdownBound.of("kafka flush", FLUSH_TIMEOUT, properties.getFlushTimeout(), GracefulPhases.KAFKA_FLUSH);
+		return ShutdownBound.of(GracefulStep.KAFKA_FLUSH, properties.getKafkaFlush().getTimeout(),
+				GracefulPhases.KAFKA_FLUSH);
 	}
 
 	@Bean
 	ShutdownBound kafkaProducersCloseShutdownBound(KafkaShutdownProperties properties) {
-		return ShutdownBound.of("kafka producers close", CLOSE_TIMEOUT, properties.getCloseTimeout(),
+		return ShutdownBound.of(GracefulStep.KAFKA_PRODUCERS_CLOSE, properties.getKafkaProducersClose().getTimeout(),
 				GracefulPhases.KAFKA_PRODUCERS_CLOSE);
 	}
 

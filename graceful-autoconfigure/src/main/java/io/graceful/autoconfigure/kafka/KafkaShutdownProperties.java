@@ -6,55 +6,95 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
  * Settings of the Kafka steps of a graceful shutdown: listener containers stop, producers
- * are flushed, then closed.
+ * are flushed, then closed. Each step has its own group, named like the step.
  *
  * @since 0.1.0
  */
-@ConfigurationProperties("graceful.kafka")
+@ConfigurationProperties("graceful")
 public class KafkaShutdownProperties {
 
+	private final KafkaListeners kafkaListeners = new KafkaListeners();
+
+	private final KafkaFlush kafkaFlush = new KafkaFlush();
+
+	private final KafkaProducersClose kafkaProducersClose = new KafkaProducersClose();
+
+	public KafkaListeners getKafkaListeners() {
+		return this.kafkaListeners;
+	}
+
+	public KafkaFlush getKafkaFlush() {
+		return this.kafkaFlush;
+	}
+
+	public KafkaProducersClose getKafkaProducersClose() {
+		return this.kafkaProducersClose;
+	}
+
 	/**
-	 * Longest time listener containers may take to finish the records of their current
-	 * poll and commit their offsets. Containers still running then are named in the log
-	 * and left behind; their uncommitted records are delivered again after the restart.
+	 * The kafka-listeners step.
 	 */
-	private Duration listenerTimeout = Duration.ofSeconds(2);
+	public static class KafkaListeners {
+
+		/**
+		 * Longest time listener containers may take to finish the records of their
+		 * current poll and commit their offsets. Containers still running then are named
+		 * in the log and left behind; their uncommitted records are delivered again after
+		 * the restart.
+		 */
+		private Duration timeout = Duration.ofSeconds(2);
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+	}
 
 	/**
-	 * Longest time all Kafka producers together may take to deliver the records they
-	 * still buffer. Records not delivered by then are counted in the log.
+	 * The kafka-flush step.
 	 */
-	private Duration flushTimeout = Duration.ofSeconds(2);
+	public static class KafkaFlush {
+
+		/**
+		 * Longest time all Kafka producers together may take to deliver the records they
+		 * still buffer. Records not delivered by then are counted in the log.
+		 */
+		private Duration timeout = Duration.ofSeconds(2);
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+	}
 
 	/**
-	 * Longest time all Kafka producers together may take to close after the flush, in
-	 * whole seconds (Spring Kafka's physical close timeout). Records still pending then
-	 * fail.
+	 * The kafka-producers-close step.
 	 */
-	private Duration closeTimeout = Duration.ofSeconds(1);
+	public static class KafkaProducersClose {
 
-	public Duration getListenerTimeout() {
-		return this.listenerTimeout;
-	}
+		/**
+		 * Longest time all Kafka producers together may take to close after the flush, in
+		 * whole seconds (Spring Kafka's physical close timeout). Records still pending
+		 * then fail.
+		 */
+		private Duration timeout = Duration.ofSeconds(1);
 
-	public void setListenerTimeout(Duration listenerTimeout) {
-		this.listenerTimeout = listenerTimeout;
-	}
+		public Duration getTimeout() {
+			return this.timeout;
+		}
 
-	public Duration getFlushTimeout() {
-		return this.flushTimeout;
-	}
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
 
-	public void setFlushTimeout(Duration flushTimeout) {
-		this.flushTimeout = flushTimeout;
-	}
-
-	public Duration getCloseTimeout() {
-		return this.closeTimeout;
-	}
-
-	public void setCloseTimeout(Duration closeTimeout) {
-		this.closeTimeout = closeTimeout;
 	}
 
 }

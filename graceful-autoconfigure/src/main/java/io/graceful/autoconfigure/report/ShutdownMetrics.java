@@ -3,7 +3,6 @@ package io.graceful.autoconfigure.report;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
@@ -38,9 +37,7 @@ import org.springframework.core.Ordered;
  * registers no new meter (Micrometer hands out no-op meters). So, in the listener just
  * after the withdraw, the step timers of every step known then (the bounded steps and
  * those already begun) are registered for every outcome; recording into them still works
- * on the closed registry. A step whose report name differs from its bound's name
- * (lower-cased, spaces as hyphens) is therefore in the summary log line and on the
- * endpoint, but not in the metrics.
+ * on the closed registry. Every step has one name, its bound's and its report's alike.
  */
 class ShutdownMetrics implements MeterBinder, SmartApplicationListener {
 
@@ -90,7 +87,7 @@ class ShutdownMetrics implements MeterBinder, SmartApplicationListener {
 			this.report.getRunningSteps().forEach((recorder) -> steps.add(recorder.step()));
 			for (ShutdownBound bound : this.bounds.get()) {
 				if (bound.phase() != GracefulPhases.WITHDRAW) {
-					steps.add(bound.step().trim().toLowerCase(Locale.ROOT).replace(' ', '-'));
+					steps.add(bound.step());
 				}
 			}
 			for (MeterRegistry registry : this.registries) {

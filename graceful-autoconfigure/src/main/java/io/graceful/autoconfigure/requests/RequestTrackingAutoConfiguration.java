@@ -39,7 +39,7 @@ public final class RequestTrackingAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	@ConditionalOnBooleanProperty(name = "graceful.web.complete-streams", matchIfMissing = true)
+	@ConditionalOnBooleanProperty(name = "graceful.web-drain.complete-streams", matchIfMissing = true)
 	OpenStreams openStreams() {
 		return new OpenStreams();
 	}

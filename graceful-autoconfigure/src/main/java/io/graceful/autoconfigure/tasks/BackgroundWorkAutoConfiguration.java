@@ -3,6 +3,7 @@ package io.graceful.autoconfigure.tasks;
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.core.DurationRules;
 import io.graceful.autoconfigure.core.GracefulPhases;
+import io.graceful.autoconfigure.core.GracefulStep;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
 
@@ -23,7 +24,7 @@ import org.springframework.scheduling.config.ScheduledTaskHolder;
  */
 @AutoConfiguration(after = GracefulAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "graceful.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(TasksProperties.class)
+@EnableConfigurationProperties(BackgroundWorkProperties.class)
 public final class BackgroundWorkAutoConfiguration {
 
 	@Bean
@@ -41,16 +42,15 @@ public final class BackgroundWorkAutoConfiguration {
 	BackgroundWorkLifecycle backgroundWorkLifecycle(ApplicationContext context,
 			TaskTrackingPostProcessor gracefulTaskTrackingPostProcessor, TrackedWork trackedWork,
 			ObjectProvider<ScheduledTaskHolder> scheduledTaskHolders, ShutdownReport report,
-			TasksProperties properties) {
+			BackgroundWorkProperties properties) {
 		return new BackgroundWorkLifecycle(context, gracefulTaskTrackingPostProcessor, trackedWork,
 				scheduledTaskHolders.orderedStream().toList(), report,
-				DurationRules.positive("graceful.tasks.timeout", properties.getTimeout()));
+				DurationRules.positive("graceful.background-work.timeout", properties.getTimeout()));
 	}
 
 	@Bean
-	ShutdownBound backgroundWorkShutdownBound(TasksProperties properties) {
-		return ShutdownBound.of("background work", "graceful.tasks.timeout", properties.getTimeout(),
-				GracefulPhases.BACKGROUND_WORK);
+	ShutdownBound backgroundWorkShutdownBound(BackgroundWorkProperties properties) {
+		return ShutdownBound.of(GracefulStep.BACKGROUND_WORK, properties.getTimeout(), GracefulPhases.BACKGROUND_WORK);
 	}
 
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.graceful.autoconfigure.core.Durations;
 import io.graceful.autoconfigure.core.GracefulPhases;
+import io.graceful.autoconfigure.core.GracefulStep;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.ShutdownState;
 import io.graceful.autoconfigure.core.StepRecorder;
@@ -26,10 +27,11 @@ import org.springframework.scheduling.config.ScheduledTaskHolder;
 
 /**
  * The background-work step: queued and running tasks of every Spring-managed executor and
- * scheduler, and {@link TrackedWork}, finish within {@code graceful.tasks.timeout}. It
- * runs at {@link GracefulPhases#BACKGROUND_WORK}, after the web drain (requests may
- * submit tasks) and before Spring pauses its executors at
- * {@link GracefulPhases#EXECUTORS_PAUSE} and cancels their queues at bean destruction.
+ * scheduler, and {@link TrackedWork}, finish within
+ * {@code graceful.background-work.timeout}. It runs at
+ * {@link GracefulPhases#BACKGROUND_WORK}, after the web drain (requests may submit tasks)
+ * and before Spring pauses its executors at {@link GracefulPhases#EXECUTORS_PAUSE} and
+ * cancels their queues at bean destruction.
  * <p>
  * Scheduled tasks that are not due yet (periodic ones and one-shot tasks scheduled for
  * later) are cancelled when the context starts closing, right after the withdraw and
@@ -44,7 +46,7 @@ import org.springframework.scheduling.config.ScheduledTaskHolder;
  */
 class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListener {
 
-	static final String STEP = "background-work";
+	static final String STEP = GracefulStep.BACKGROUND_WORK.id();
 
 	private static final Log logger = LogFactory.getLog(BackgroundWorkLifecycle.class);
 

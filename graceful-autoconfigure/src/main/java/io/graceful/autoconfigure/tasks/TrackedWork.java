@@ -15,8 +15,9 @@ import io.graceful.autoconfigure.core.Durations;
  * Work that does not run on a Spring-managed executor (a {@code CompletableFuture} on a
  * plain executor, a thread of your own, a callback of a client library) made known to the
  * shutdown, the way Go's {@code sync.WaitGroup} is: the background-work step waits for it
- * within {@code graceful.tasks.timeout}, so the DataSource and Kafka producers it uses
- * are still there, and names what is still running at the bound. <pre class="code">
+ * within {@code graceful.background-work.timeout}, so the DataSource and Kafka producers
+ * it uses are still there, and names what is still running at the bound.
+ * <pre class="code">
  * try (TrackedWork.Work work = trackedWork.begin("export")) {
  *     exportOrders();
  * }

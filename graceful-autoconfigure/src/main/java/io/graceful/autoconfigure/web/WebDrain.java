@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import io.graceful.autoconfigure.core.Durations;
+import io.graceful.autoconfigure.core.GracefulStep;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.ShutdownState;
 import io.graceful.autoconfigure.core.StepRecorder;
@@ -26,7 +27,7 @@ import org.apache.commons.logging.LogFactory;
  */
 class WebDrain {
 
-	static final String STEP = "web-drain";
+	static final String STEP = GracefulStep.WEB_DRAIN.id();
 
 	private static final Log logger = LogFactory.getLog(WebDrain.class);
 

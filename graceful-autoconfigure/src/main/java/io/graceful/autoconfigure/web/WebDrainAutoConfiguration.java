@@ -3,6 +3,7 @@ package io.graceful.autoconfigure.web;
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.core.DurationRules;
 import io.graceful.autoconfigure.core.GracefulPhases;
+import io.graceful.autoconfigure.core.GracefulStep;
 import io.graceful.autoconfigure.core.PhaseCallback;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
@@ -38,7 +39,7 @@ public final class WebDrainAutoConfiguration {
 			ObjectProvider<QueuedRequests> queuedRequests, ShutdownReport report, WebDrainProperties properties,
 			BeanFactory beanFactory) {
 		return new WebDrain(inFlightRequests, openStreams.getIfAvailable(), queuedRequests.orderedStream().toList(),
-				report, DurationRules.positive("graceful.web.drain-timeout", properties.getDrainTimeout()),
+				report, DurationRules.positive(GracefulStep.WEB_DRAIN.property(), properties.getTimeout()),
 				new WebDrainPhaseTimeout(beanFactory));
 	}
 
@@ -54,8 +55,7 @@ public final class WebDrainAutoConfiguration {
 
 	@Bean
 	ShutdownBound webDrainShutdownBound(WebDrainProperties properties) {
-		return ShutdownBound.ofPhase("web drain", "graceful.web.drain-timeout", properties.getDrainTimeout(),
-				GracefulPhases.WEB_DRAIN);
+		return ShutdownBound.ofPhase(GracefulStep.WEB_DRAIN, properties.getTimeout(), GracefulPhases.WEB_DRAIN);
 	}
 
 }

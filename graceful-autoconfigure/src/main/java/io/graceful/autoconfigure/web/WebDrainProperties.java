@@ -10,7 +10,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @since 0.1.0
  */
-@ConfigurationProperties("graceful.web")
+@ConfigurationProperties("graceful.web-drain")
 public class WebDrainProperties {
 
 	/**
@@ -18,7 +18,7 @@ public class WebDrainProperties {
 	 * connections. Requests still running then are named in the log and cut when the
 	 * server stops.
 	 */
-	private Duration drainTimeout = Duration.ofSeconds(7);
+	private Duration timeout = Duration.ofSeconds(7);
 
 	/**
 	 * Whether streaming responses (server-sent events, ResponseBodyEmitter, streaming
@@ -27,12 +27,12 @@ public class WebDrainProperties {
 	 */
 	private boolean completeStreams = true;
 
-	public Duration getDrainTimeout() {
-		return this.drainTimeout;
+	public Duration getTimeout() {
+		return this.timeout;
 	}
 
-	public void setDrainTimeout(Duration drainTimeout) {
-		this.drainTimeout = drainTimeout;
+	public void setTimeout(Duration timeout) {
+		this.timeout = timeout;
 	}
 
 	public boolean isCompleteStreams() {

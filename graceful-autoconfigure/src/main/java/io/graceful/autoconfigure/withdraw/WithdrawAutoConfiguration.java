@@ -2,6 +2,7 @@ package io.graceful.autoconfigure.withdraw;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.core.GracefulPhases;
+import io.graceful.autoconfigure.core.GracefulStep;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.requests.InFlightRequests;
@@ -41,7 +42,7 @@ public final class WithdrawAutoConfiguration {
 
 	@Bean
 	ShutdownBound withdrawShutdownBound(WithdrawSettings settings) {
-		return ShutdownBound.of("withdraw", "graceful.withdraw.delay", settings.delay(), GracefulPhases.WITHDRAW);
+		return ShutdownBound.of(GracefulStep.WITHDRAW, settings.delay(), GracefulPhases.WITHDRAW);
 	}
 
 }

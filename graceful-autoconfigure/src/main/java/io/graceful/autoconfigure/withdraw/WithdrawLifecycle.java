@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.graceful.autoconfigure.core.Durations;
 import io.graceful.autoconfigure.core.GracefulPhases;
+import io.graceful.autoconfigure.core.GracefulStep;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.ShutdownState;
 import io.graceful.autoconfigure.core.StepRecorder;
@@ -41,7 +42,7 @@ import org.springframework.core.Ordered;
  */
 public final class WithdrawLifecycle implements SmartLifecycle, SmartApplicationListener {
 
-	static final String STEP = "withdraw";
+	static final String STEP = GracefulStep.WITHDRAW.id();
 
 	private static final Log logger = LogFactory.getLog(WithdrawLifecycle.class);
 

@@ -35,15 +35,15 @@ class ResourceBoundsBudgetTests {
 		this.runner.withPropertyValues("spring.main.cloud-platform=kubernetes").run((context) -> {
 			ShutdownBudget budget = context.getBean(ShutdownBudgetVerifier.class).budget();
 			assertThat(budget.bounds()).extracting(ShutdownBound::step)
-				.containsSubsequence("withdraw", "background work", "datasource drain", "other phases",
+				.containsSubsequence("withdraw", "background-work", "datasource-drain", "other phases",
 						"safety margin");
-			assertThat(budget.bounds()).filteredOn((bound) -> bound.step().equals("background work"))
+			assertThat(budget.bounds()).filteredOn((bound) -> bound.step().equals("background-work"))
 				.singleElement()
 				.satisfies((bound) -> {
 					assertThat(bound.duration()).isEqualTo(Duration.ofSeconds(3));
 					assertThat(bound.phase()).isEqualTo(GracefulPhases.BACKGROUND_WORK);
 				});
-			assertThat(budget.bounds()).filteredOn((bound) -> bound.step().equals("datasource drain"))
+			assertThat(budget.bounds()).filteredOn((bound) -> bound.step().equals("datasource-drain"))
 				.singleElement()
 				.satisfies((bound) -> assertThat(bound.duration()).isEqualTo(Duration.ofSeconds(2)));
 		});
@@ -60,7 +60,7 @@ class ResourceBoundsBudgetTests {
 			assertThat(context).hasNotFailed();
 			ShutdownBudget budget = context.getBean(ShutdownBudgetVerifier.class).budget();
 			Duration kafkaShare = Duration.ofSeconds(2 + 2 + 1);
-			Duration total = budget.total().plus(new WebDrainProperties().getDrainTimeout()).plus(kafkaShare);
+			Duration total = budget.total().plus(new WebDrainProperties().getTimeout()).plus(kafkaShare);
 			assertThat(budget.total()).isEqualTo(Duration.ofSeconds(18));
 			assertThat(total).isLessThanOrEqualTo(Duration.ofSeconds(30));
 		});
@@ -69,8 +69,8 @@ class ResourceBoundsBudgetTests {
 	@Test
 	void boundsThatDoNotFitFailStartupAndTheAnalysisNamesThem() {
 		this.runner
-			.withPropertyValues("spring.main.cloud-platform=kubernetes", "graceful.tasks.timeout=15s",
-					"graceful.datasource.await-timeout=5s")
+			.withPropertyValues("spring.main.cloud-platform=kubernetes", "graceful.background-work.timeout=15s",
+					"graceful.datasource-drain.timeout=5s")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				Throwable failure = rootCause(context.getStartupFailure());
@@ -78,8 +78,8 @@ class ResourceBoundsBudgetTests {
 				ShutdownBudgetExceededException exception = (ShutdownBudgetExceededException) failure;
 				FailureAnalysis analysis = new ShutdownBudgetFailureAnalyzer().analyze(context.getStartupFailure());
 				assertThat(analysis.getDescription()).contains("(33s) does not fit the platform's grace period (30s)")
-					.containsPattern("background work +15s +graceful.tasks.timeout")
-					.containsPattern("datasource drain +5s +graceful.datasource.await-timeout");
+					.containsPattern("background-work +15s +graceful.background-work.timeout")
+					.containsPattern("datasource-drain +5s +graceful.datasource-drain.timeout");
 				assertThat(analysis.getAction()).contains("by 3s");
 				assertThat(exception.getBudget().fits()).isFalse();
 			});

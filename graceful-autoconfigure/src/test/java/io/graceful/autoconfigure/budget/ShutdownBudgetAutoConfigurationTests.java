@@ -42,7 +42,7 @@ class ShutdownBudgetAutoConfigurationTests {
 			assertThat(context).hasNotFailed();
 			ShutdownBudget budget = budget(context);
 			assertThat(budget.bounds()).extracting(ShutdownBound::step, ShutdownBound::duration)
-				.containsExactly(bound("withdraw", 10), bound("web drain", 7), bound("other phases", 1),
+				.containsExactly(bound("withdraw", 10), bound("web-drain", 7), bound("other phases", 1),
 						bound("safety margin", 2));
 			assertThat(budget.total()).isEqualTo(Duration.ofSeconds(20));
 			assertThat(budget.gracePeriod()).isEqualTo(Duration.ofSeconds(30));
@@ -56,8 +56,8 @@ class ShutdownBudgetAutoConfigurationTests {
 			assertThat(context).hasNotFailed();
 			ShutdownBudget budget = budget(context);
 			assertThat(budget.bounds()).extracting(ShutdownBound::step)
-				.containsExactly("withdraw", "kafka listeners", "web drain", "background work", "datasource drain",
-						"kafka flush", "kafka producers close", "other phases", "safety margin");
+				.containsExactly("withdraw", "kafka-listeners", "web-drain", "background-work", "datasource-drain",
+						"kafka-flush", "kafka-producers-close", "other phases", "safety margin");
 			assertThat(budget.total()).isEqualTo(Duration.ofSeconds(30));
 			assertThat(budget.fits()).isTrue();
 		});
@@ -66,7 +66,7 @@ class ShutdownBudgetAutoConfigurationTests {
 	@Test
 	void oneMoreSecondThanTheGracePeriodFailsStartup() {
 		this.kubernetes.withUserConfiguration(OtherStepsAtTheirDocumentedDefaults.class)
-			.withPropertyValues("graceful.web.drain-timeout=8s")
+			.withPropertyValues("graceful.web-drain.timeout=8s")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).isInstanceOf(ShutdownBudgetExceededException.class)
@@ -85,7 +85,7 @@ class ShutdownBudgetAutoConfigurationTests {
 				.startsWith("The worst case of a graceful shutdown (20s) does not fit the platform's grace period "
 						+ "(15s); the platform would kill the process 5s before the last step ends:")
 				.containsPattern("withdraw\\s+10s\\s+graceful\\.withdraw\\.delay")
-				.containsPattern("web drain\\s+7s\\s+graceful\\.web\\.drain-timeout")
+				.containsPattern("web-drain\\s+7s\\s+graceful\\.web-drain\\.timeout")
 				.containsPattern("other phases\\s+1s\\s+graceful\\.other-phases-timeout")
 				.containsPattern("safety margin\\s+2s\\s+graceful\\.safety-margin")
 				.containsPattern("total\\s+20s")
@@ -129,7 +129,7 @@ class ShutdownBudgetAutoConfigurationTests {
 
 	@Test
 	void phaseTimeoutsFollowConfiguredBounds() {
-		this.runner.withPropertyValues("graceful.web.drain-timeout=3s", "graceful.other-phases-timeout=500ms")
+		this.runner.withPropertyValues("graceful.web-drain.timeout=3s", "graceful.other-phases-timeout=500ms")
 			.run((context) -> {
 				LifecycleTimeouts timeouts = LifecycleTimeouts.of(context);
 				assertThat(timeouts.forPhase(GracefulPhases.WEB_DRAIN)).isEqualTo(Duration.ofSeconds(3));
@@ -178,8 +178,8 @@ class ShutdownBudgetAutoConfigurationTests {
 		this.runner.withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=5s").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).isInstanceOf(InvalidGracefulPropertyException.class)
-				.hasMessage("Invalid value '7s' for graceful.web.drain-timeout: it must not exceed "
-						+ "spring.lifecycle.timeout-per-shutdown-phase (5s), which would cut the web drain step early");
+				.hasMessage("Invalid value '7s' for graceful.web-drain.timeout: it must not exceed "
+						+ "spring.lifecycle.timeout-per-shutdown-phase (5s), which would cut the web-drain step early");
 		});
 	}
 
@@ -201,32 +201,32 @@ class ShutdownBudgetAutoConfigurationTests {
 
 		@Bean
 		ShutdownBound kafkaListenersBound() {
-			return ShutdownBound.ofPhase("kafka listeners", "graceful.kafka.listeners-timeout", Duration.ofSeconds(2),
+			return ShutdownBound.ofPhase("kafka-listeners", "graceful.kafka-listeners.timeout", Duration.ofSeconds(2),
 					GracefulPhases.KAFKA_LISTENERS);
 		}
 
 		@Bean
 		ShutdownBound backgroundWorkBound() {
-			return ShutdownBound.of("background work", "graceful.tasks.timeout", Duration.ofSeconds(3),
+			return ShutdownBound.of("background-work", "graceful.background-work.timeout", Duration.ofSeconds(3),
 					GracefulPhases.BACKGROUND_WORK);
 		}
 
 		@Bean
 		ShutdownBound dataSourceBound() {
-			return ShutdownBound.of("datasource drain", "graceful.datasource.await-timeout", Duration.ofSeconds(2),
+			return ShutdownBound.of("datasource-drain", "graceful.datasource-drain.timeout", Duration.ofSeconds(2),
 					GracefulPhases.DATASOURCE_DRAIN);
 		}
 
 		@Bean
 		ShutdownBound kafkaFlushBound() {
-			return ShutdownBound.of("kafka flush", "graceful.kafka.flush-timeout", Duration.ofSeconds(2),
+			return ShutdownBound.of("kafka-flush", "graceful.kafka-flush.timeout", Duration.ofSeconds(2),
 					GracefulPhases.KAFKA_FLUSH);
 		}
 
 		@Bean
 		ShutdownBound kafkaProducersCloseBound() {
-			return ShutdownBound.of("kafka producers close", "graceful.kafka.close-timeout", Duration.ofSeconds(1),
-					GracefulPhases.KAFKA_PRODUCERS_CLOSE + 1);
+			return ShutdownBound.of("kafka-producers-close", "graceful.kafka-producers-close.timeout",
+					Duration.ofSeconds(1), GracefulPhases.KAFKA_PRODUCERS_CLOSE + 1);
 		}
 
 	}

@@ -32,7 +32,7 @@ class DataSourceDrainAutoConfigurationTests {
 		this.runner.withBean(DataSource.class, SimpleDriverDataSource::new).run((context) -> {
 			assertThat(context).hasSingleBean(DataSourceDrainLifecycle.class);
 			assertThat(context.getBean("dataSourceDrainShutdownBound", ShutdownBound.class)).satisfies((bound) -> {
-				assertThat(bound.property()).isEqualTo("graceful.datasource.await-timeout");
+				assertThat(bound.property()).isEqualTo("graceful.datasource-drain.timeout");
 				assertThat(bound.duration()).hasSeconds(2);
 			});
 		});
@@ -53,11 +53,11 @@ class DataSourceDrainAutoConfigurationTests {
 	@Test
 	void rejectsAZeroBoundNamingTheProperty() {
 		this.runner.withBean(DataSource.class, SimpleDriverDataSource::new)
-			.withPropertyValues("graceful.datasource.await-timeout=0s")
+			.withPropertyValues("graceful.datasource-drain.timeout=0s")
 			.run((context) -> assertThat(context).getFailure()
 				.hasRootCauseInstanceOf(InvalidGracefulPropertyException.class)
 				.rootCause()
-				.hasMessageContaining("graceful.datasource.await-timeout"));
+				.hasMessageContaining("graceful.datasource-drain.timeout"));
 	}
 
 	@Test

@@ -39,7 +39,7 @@ class DataSourceDrainTests {
 	@Test
 	void poolsDrainInParallelWithinOneTotalBound(CapturedOutput output) throws Exception {
 		ConfigurableApplicationContext context = ShutdownTestApp.run(new Class<?>[] { TwoPools.class },
-				"graceful.datasource.await-timeout=2500ms");
+				"graceful.datasource-drain.timeout=2500ms");
 		HikariDataSource quick = context.getBean("quickPool", HikariDataSource.class);
 		HikariDataSource slow = context.getBean("slowPool", HikariDataSource.class);
 		ShutdownReport report = context.getBean(ShutdownReport.class);

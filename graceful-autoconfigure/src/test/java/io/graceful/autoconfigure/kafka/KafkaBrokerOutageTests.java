@@ -52,7 +52,7 @@ class KafkaBrokerOutageTests {
 	void brokerGoneBeforeCloseEndsWithinTheBoundsAndReportsUndeliveredRecords(CapturedOutput output) throws Exception {
 		String topic = TestKafka.createTopic(kafka.bootstrapServers(), "outage");
 		ConfigurableApplicationContext context = KafkaTestApplication.run(kafka.bootstrapServers(), NoBeans.class,
-				"graceful.kafka.flush-timeout=1s", "graceful.kafka.close-timeout=1s",
+				"graceful.kafka-flush.timeout=1s", "graceful.kafka-producers-close.timeout=1s",
 				"spring.kafka.producer.properties.linger.ms=20000");
 		ShutdownReport report = context.getBean(ShutdownReport.class);
 		@SuppressWarnings("unchecked")

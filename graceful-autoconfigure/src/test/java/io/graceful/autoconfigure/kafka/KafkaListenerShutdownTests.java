@@ -44,7 +44,7 @@ class KafkaListenerShutdownTests {
 		List<String> records = IntStream.range(0, BATCH).mapToObj((i) -> "record-" + i).toList();
 		TestKafka.produce(this.bootstrapServers, topic, records);
 		ConfigurableApplicationContext context = run(topic, group, "test.work=50",
-				"graceful.kafka.listener-timeout=10s");
+				"graceful.kafka-listeners.timeout=10s");
 		ShutdownReport report = context.getBean(ShutdownReport.class);
 		OrderListener listener = context.getBean(OrderListener.class);
 		assertThat(listener.firstRecord.await(30, TimeUnit.SECONDS)).isTrue();
@@ -68,7 +68,7 @@ class KafkaListenerShutdownTests {
 		String group = "slow-" + UUID.randomUUID();
 		TestKafka.produce(this.bootstrapServers, topic, List.of("slow-0", "slow-1"));
 		ConfigurableApplicationContext context = run(topic, group, "test.work=blocked",
-				"graceful.kafka.listener-timeout=1s");
+				"graceful.kafka-listeners.timeout=1s");
 		ShutdownReport report = context.getBean(ShutdownReport.class);
 		OrderListener listener = context.getBean(OrderListener.class);
 		try {

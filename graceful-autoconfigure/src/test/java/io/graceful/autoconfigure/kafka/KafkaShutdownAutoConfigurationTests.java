@@ -34,12 +34,12 @@ class KafkaShutdownAutoConfigurationTests {
 	void kafkaBoundsDefaultToTwoSecondsForListenersTwoForTheFlushAndOneForTheClose() {
 		this.runner.run((context) -> {
 			Map<String, ShutdownBound> bounds = context.getBeansOfType(ShutdownBound.class);
-			assertThat(bounds.get("kafkaListenersShutdownBound")).isEqualTo(ShutdownBound.ofPhase("kafka listeners",
-					"graceful.kafka.listener-timeout", Duration.ofSeconds(2), GracefulPhases.KAFKA_LISTENERS));
-			assertThat(bounds.get("kafkaFlushShutdownBound")).isEqualTo(ShutdownBound.of("kafka flush",
-					"graceful.kafka.flush-timeout", Duration.ofSeconds(2), GracefulPhases.KAFKA_FLUSH));
+			assertThat(bounds.get("kafkaListenersShutdownBound")).isEqualTo(ShutdownBound.ofPhase("kafka-listeners",
+					"graceful.kafka-listeners.timeout", Duration.ofSeconds(2), GracefulPhases.KAFKA_LISTENERS));
+			assertThat(bounds.get("kafkaFlushShutdownBound")).isEqualTo(ShutdownBound.of("kafka-flush",
+					"graceful.kafka-flush.timeout", Duration.ofSeconds(2), GracefulPhases.KAFKA_FLUSH));
 			assertThat(bounds.get("kafkaProducersCloseShutdownBound"))
-				.isEqualTo(ShutdownBound.of("kafka producers close", "graceful.kafka.close-timeout",
+				.isEqualTo(ShutdownBound.of("kafka-producers-close", "graceful.kafka-producers-close.timeout",
 						Duration.ofSeconds(1), GracefulPhases.KAFKA_PRODUCERS_CLOSE));
 		});
 	}
@@ -47,8 +47,8 @@ class KafkaShutdownAutoConfigurationTests {
 	@Test
 	void boundsFollowTheProperties() {
 		this.runner
-			.withPropertyValues("graceful.kafka.listener-timeout=5s", "graceful.kafka.flush-timeout=3s",
-					"graceful.kafka.close-timeout=2s")
+			.withPropertyValues("graceful.kafka-listeners.timeout=5s", "graceful.kafka-flush.timeout=3s",
+					"graceful.kafka-producers-close.timeout=2s")
 			.run((context) -> {
 				Map<String, ShutdownBound> bounds = context.getBeansOfType(ShutdownBound.class);
 				assertThat(bounds.get("kafkaListenersShutdownBound").duration()).isEqualTo(Duration.ofSeconds(5));
@@ -68,28 +68,28 @@ class KafkaShutdownAutoConfigurationTests {
 
 	@Test
 	void closeTimeoutMustBeWholeSecondsBecauseSpringKafkaClosesProducersInSeconds() {
-		this.runner.withPropertyValues("graceful.kafka.close-timeout=1500ms").run((context) -> {
+		this.runner.withPropertyValues("graceful.kafka-producers-close.timeout=1500ms").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
 				.isInstanceOf(InvalidGracefulPropertyException.class)
-				.hasMessageContaining("graceful.kafka.close-timeout")
+				.hasMessageContaining("graceful.kafka-producers-close.timeout")
 				.hasMessageContaining("whole seconds");
 		});
 	}
 
 	@Test
 	void flushTimeoutMustBePositive() {
-		this.runner.withPropertyValues("graceful.kafka.flush-timeout=0s").run((context) -> {
+		this.runner.withPropertyValues("graceful.kafka-flush.timeout=0s").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
 				.isInstanceOf(InvalidGracefulPropertyException.class)
-				.hasMessageContaining("graceful.kafka.flush-timeout");
+				.hasMessageContaining("graceful.kafka-flush.timeout");
 		});
 	}
 
 	@Test
 	void kafkaBoundsCountInTheShutdownBudgetAndAreListedWhenItDoesNotFit() {
-		this.runner.withPropertyValues("graceful.grace-period=10s", "graceful.kafka.flush-timeout=8s")
+		this.runner.withPropertyValues("graceful.grace-period=10s", "graceful.kafka-flush.timeout=8s")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				Throwable failure = context.getStartupFailure();
@@ -97,8 +97,9 @@ class KafkaShutdownAutoConfigurationTests {
 					.hasMessageContaining("add up to 14s");
 				// the failure analysis prints this table of bounds
 				assertThat(((ShutdownBudgetExceededException) failure).getBudget().describe()).contains(
-						"kafka listeners", "graceful.kafka.listener-timeout", "kafka flush",
-						"graceful.kafka.flush-timeout", "kafka producers close", "graceful.kafka.close-timeout");
+						"kafka-listeners", "graceful.kafka-listeners.timeout", "kafka-flush",
+						"graceful.kafka-flush.timeout", "kafka-producers-close",
+						"graceful.kafka-producers-close.timeout");
 			});
 	}
 
@@ -107,7 +108,7 @@ class KafkaShutdownAutoConfigurationTests {
 		this.runner.run((context) -> assertThat(context.getBeansOfType(ShutdownBound.class)
 			.values()
 			.stream()
-			.filter((bound) -> bound.property().startsWith("graceful.kafka."))
+			.filter((bound) -> bound.property().startsWith("graceful.kafka-"))
 			.map(ShutdownBound::duration)
 			.reduce(Duration.ZERO, Duration::plus)).isEqualTo(Duration.ofSeconds(5)));
 	}

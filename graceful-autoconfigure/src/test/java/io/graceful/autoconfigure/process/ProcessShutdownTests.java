@@ -47,7 +47,7 @@ class ProcessShutdownTests {
 	void sigtermWithdrawsThenDrainsTheSlowRequestAndExitsWithinTheBoundsEvenWhenSignalledTwice() throws Exception {
 		try (ChildJvm child = ChildJvm.start(ProcessTestApplication.class,
 				arguments("--graceful.withdraw.delay=" + DELAY.toSeconds() + "s",
-						"--graceful.web.drain-timeout=" + DRAIN_TIMEOUT.toSeconds() + "s"))) {
+						"--graceful.web-drain.timeout=" + DRAIN_TIMEOUT.toSeconds() + "s"))) {
 			String base = "http://127.0.0.1:" + child.awaitLine("PROCESS-TEST-PORT=(\\d+)", STARTUP);
 			await().atMost(STARTUP)
 				.pollInterval(Duration.ofMillis(100))

@@ -67,7 +67,7 @@ class GracefulEndpointHttpTests {
 
 	@Test
 	void secondClientSeesWithdrawingStateAndReadinessOutOfServiceWhileRequestsAreStillServed() throws Exception {
-		start("graceful.web.drain-timeout=5s");
+		start("graceful.web-drain.timeout=5s");
 		Gate gate = this.context.getBean(Gate.class);
 		ShutdownReport report = this.context.getBean(ShutdownReport.class);
 		MeterRegistry registry = this.context.getBean(MeterRegistry.class);
@@ -83,7 +83,7 @@ class GracefulEndpointHttpTests {
 		assertThat(running.read("$.state", String.class)).isEqualTo("RUNNING");
 		assertThat(running.read("$.readiness", String.class)).isEqualTo("ACCEPTING_TRAFFIC");
 		assertThat(running.read("$.remainingBudgetMs", Long.class)).isEqualTo(30_000L);
-		assertThat(running.read("$.budget.bounds[*].step", List.class)).contains("withdraw", "web drain");
+		assertThat(running.read("$.budget.bounds[*].step", List.class)).contains("withdraw", "web-drain");
 		assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
 		String scrape = get("/actuator/prometheus").body();
 		assertThat(scrape).contains("graceful_requests_in_flight ")
@@ -166,7 +166,7 @@ class GracefulEndpointHttpTests {
 
 	@Test
 	void requestCutAtTheDrainBoundMakesTheSummaryAWarningThatNamesIt() throws Exception {
-		start("graceful.web.drain-timeout=1s");
+		start("graceful.web-drain.timeout=1s");
 		Gate gate = this.context.getBean(Gate.class);
 		ShutdownReport report = this.context.getBean(ShutdownReport.class);
 		MeterRegistry registry = this.context.getBean(MeterRegistry.class);

@@ -121,7 +121,7 @@ class CommitThenSendSurvivesShutdownTests {
 					// the record must still be buffered when the flush runs, so the flush
 					// is what delivers it
 					"spring.kafka.producer.properties.linger.ms=20000", "late.topic=" + topic,
-					"graceful.tasks.timeout=5s", "graceful.datasource.await-timeout=2s")
+					"graceful.background-work.timeout=5s", "graceful.datasource-drain.timeout=2s")
 			.run();
 	}
 

@@ -23,7 +23,7 @@ class BackgroundWorkAutoConfigurationTests {
 		this.runner.run((context) -> {
 			assertThat(context).hasSingleBean(TrackedWork.class).hasSingleBean(BackgroundWorkLifecycle.class);
 			assertThat(context.getBean("backgroundWorkShutdownBound", ShutdownBound.class)).satisfies((bound) -> {
-				assertThat(bound.property()).isEqualTo("graceful.tasks.timeout");
+				assertThat(bound.property()).isEqualTo("graceful.background-work.timeout");
 				assertThat(bound.duration()).hasSeconds(3);
 			});
 		});
@@ -38,11 +38,11 @@ class BackgroundWorkAutoConfigurationTests {
 
 	@Test
 	void rejectsANegativeBoundNamingTheProperty() {
-		this.runner.withPropertyValues("graceful.tasks.timeout=-1s")
+		this.runner.withPropertyValues("graceful.background-work.timeout=-1s")
 			.run((context) -> assertThat(context).getFailure()
 				.hasRootCauseInstanceOf(InvalidGracefulPropertyException.class)
 				.rootCause()
-				.hasMessageContaining("graceful.tasks.timeout"));
+				.hasMessageContaining("graceful.background-work.timeout"));
 	}
 
 	@Test

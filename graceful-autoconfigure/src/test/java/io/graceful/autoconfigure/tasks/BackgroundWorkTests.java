@@ -42,8 +42,8 @@ class BackgroundWorkTests {
 
 	@Test
 	void periodicAndFarFutureScheduledTasksAreCancelledAndReportedNotAwaitedToTheBound(CapturedOutput output) {
-		ConfigurableApplicationContext context = ShutdownTestApp
-			.runWithoutDataSource(new Class<?>[] { SchedulingConfiguration.class }, "graceful.tasks.timeout=10s");
+		ConfigurableApplicationContext context = ShutdownTestApp.runWithoutDataSource(
+				new Class<?>[] { SchedulingConfiguration.class }, "graceful.background-work.timeout=10s");
 		Jobs jobs = context.getBean(Jobs.class);
 		AtomicBoolean farFutureRan = new AtomicBoolean();
 		context.getBean(TaskScheduler.class)
@@ -63,8 +63,8 @@ class BackgroundWorkTests {
 
 	@Test
 	void scheduledTaskRunningAtCloseIsAwaitedAndNotStartedAgain(CapturedOutput output) {
-		ConfigurableApplicationContext context = ShutdownTestApp
-			.runWithoutDataSource(new Class<?>[] { SlowJobConfiguration.class }, "graceful.tasks.timeout=10s");
+		ConfigurableApplicationContext context = ShutdownTestApp.runWithoutDataSource(
+				new Class<?>[] { SlowJobConfiguration.class }, "graceful.background-work.timeout=10s");
 		SlowJob job = context.getBean(SlowJob.class);
 		awaitQuietly(job.started);
 		ShutdownReport report = context.getBean(ShutdownReport.class);
@@ -78,8 +78,8 @@ class BackgroundWorkTests {
 
 	@Test
 	void taskIgnoringInterruptionIsNamedAtTheBoundAndShutdownContinues(CapturedOutput output) {
-		ConfigurableApplicationContext context = ShutdownTestApp
-			.runWithoutDataSource(new Class<?>[] { StubbornConfiguration.class }, "graceful.tasks.timeout=1s");
+		ConfigurableApplicationContext context = ShutdownTestApp.runWithoutDataSource(
+				new Class<?>[] { StubbornConfiguration.class }, "graceful.background-work.timeout=1s");
 		CountDownLatch release = new CountDownLatch(1);
 		CountDownLatch started = new CountDownLatch(1);
 		AtomicInteger interrupts = new AtomicInteger();
@@ -115,8 +115,8 @@ class BackgroundWorkTests {
 
 	@Test
 	void workSubmittedWhileTheStepWaitsRunsAndWorkSubmittedAfterItIsRejected(CapturedOutput output) {
-		ConfigurableApplicationContext context = ShutdownTestApp
-			.runWithoutDataSource(new Class<?>[] { LateWorkConfiguration.class }, "graceful.tasks.timeout=5s");
+		ConfigurableApplicationContext context = ShutdownTestApp.runWithoutDataSource(
+				new Class<?>[] { LateWorkConfiguration.class }, "graceful.background-work.timeout=5s");
 		ThreadPoolTaskExecutor executor = context.getBean("workExecutor", ThreadPoolTaskExecutor.class);
 		TrackedWork trackedWork = context.getBean(TrackedWork.class);
 		LateWork late = context.getBean(LateWork.class);
@@ -152,8 +152,8 @@ class BackgroundWorkTests {
 
 	@Test
 	void runningTasksOfASimpleAsyncTaskExecutorAreAwaitedAndItsOwnDecoratorStillApplies(CapturedOutput output) {
-		ConfigurableApplicationContext context = ShutdownTestApp
-			.runWithoutDataSource(new Class<?>[] { SimpleAsyncConfiguration.class }, "graceful.tasks.timeout=5s");
+		ConfigurableApplicationContext context = ShutdownTestApp.runWithoutDataSource(
+				new Class<?>[] { SimpleAsyncConfiguration.class }, "graceful.background-work.timeout=5s");
 		SimpleAsyncTaskExecutor executor = context.getBean("simpleExecutor", SimpleAsyncTaskExecutor.class);
 		CountDownLatch started = new CountDownLatch(1);
 		AtomicBoolean finished = new AtomicBoolean();

@@ -74,7 +74,7 @@ abstract class AbstractHttp2GoAwayTests {
 
 	@Test
 	void http2ClientOpensItsNextStreamOnANewConnectionOnceWithdrawStarts(CapturedOutput output) throws Exception {
-		start("graceful.withdraw.delay=3s", "graceful.web.drain-timeout=2s");
+		start("graceful.withdraw.delay=3s", "graceful.web-drain.timeout=2s");
 		assertClientMovesToANewConnectionOnGoAway(this.client, "http", output);
 	}
 
@@ -91,7 +91,7 @@ abstract class AbstractHttp2GoAwayTests {
 			Path directory) throws Exception {
 		TestCertificate certificate = TestCertificate.generate(directory);
 		List<String> properties = new ArrayList<>(certificate.serverProperties());
-		properties.addAll(List.of("graceful.withdraw.delay=3s", "graceful.web.drain-timeout=2s"));
+		properties.addAll(List.of("graceful.withdraw.delay=3s", "graceful.web-drain.timeout=2s"));
 		start(properties.toArray(String[]::new));
 		HttpClient tlsClient = HttpClient.newBuilder()
 			.version(HttpClient.Version.HTTP_2)
@@ -144,7 +144,7 @@ abstract class AbstractHttp2GoAwayTests {
 
 	@Test
 	void withHttp2GoAwayOffTheHttp2ClientKeepsItsConnectionThroughTheWithdraw(CapturedOutput output) throws Exception {
-		start("graceful.withdraw.delay=2s", "graceful.withdraw.http2-goaway=false", "graceful.web.drain-timeout=2s");
+		start("graceful.withdraw.delay=2s", "graceful.withdraw.http2-goaway=false", "graceful.web-drain.timeout=2s");
 		this.proxy = TcpProxy.start(port());
 		HttpResponse<String> before = getPort();
 		assertThat(before.version()).isEqualTo(HttpClient.Version.HTTP_2);
@@ -161,7 +161,7 @@ abstract class AbstractHttp2GoAwayTests {
 
 	@Test
 	void streamInProgressWhenWithdrawStartsCompletesAfterTheGracefulGoAway() throws Exception {
-		start("graceful.withdraw.delay=4s", "graceful.web.drain-timeout=2s");
+		start("graceful.withdraw.delay=4s", "graceful.web-drain.timeout=2s");
 		try (RawHttp2Connection connection = RawHttp2Connection.open(port())) {
 			connection.get(1, "/slow?ms=1500");
 			awaitInFlight("/slow");

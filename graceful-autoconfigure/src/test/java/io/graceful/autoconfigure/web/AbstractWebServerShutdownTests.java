@@ -85,7 +85,7 @@ abstract class AbstractWebServerShutdownTests {
 	@Test
 	void readinessRefusesAtOnceWhileLivenessAndRequestsAreServedAndKeepAliveConnectionsGetConnectionClose(
 			CapturedOutput output) throws Exception {
-		start("graceful.withdraw.delay=2s", "graceful.web.drain-timeout=2s");
+		start("graceful.withdraw.delay=2s", "graceful.web-drain.timeout=2s");
 		assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
 		List<RawHttpConnection> keepAlive = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
@@ -131,7 +131,7 @@ abstract class AbstractWebServerShutdownTests {
 
 	@Test
 	void requestInFlightWhenCloseStartsCompletes(CapturedOutput output) throws Exception {
-		start("graceful.withdraw.delay=500ms", "graceful.web.drain-timeout=5s");
+		start("graceful.withdraw.delay=500ms", "graceful.web-drain.timeout=5s");
 		CompletableFuture<HttpResponse<String>> slow = getAsync("/slow?ms=2000");
 		awaitInFlight("/slow");
 		CompletableFuture<Duration> closing = closeInBackground();
@@ -147,7 +147,7 @@ abstract class AbstractWebServerShutdownTests {
 	void keepAliveConnectionIdleThroughTheDelayIsClosedBeforeTheDrainAndNothingIsRefused(CapturedOutput output)
 			throws Exception {
 		Duration delay = Duration.ofMillis(1500);
-		start("graceful.withdraw.delay=1500ms", "graceful.web.drain-timeout=2s");
+		start("graceful.withdraw.delay=1500ms", "graceful.web-drain.timeout=2s");
 		RawHttpConnection idle = RawHttpConnection.open(port());
 		assertThat(idle.get("/hello").status()).isEqualTo(200);
 		Prober prober = new Prober("/hello");
@@ -176,7 +176,7 @@ abstract class AbstractWebServerShutdownTests {
 		Duration delay = Duration.ofMillis(1500);
 		TestCertificate certificate = TestCertificate.generate(directory);
 		List<String> properties = new ArrayList<>(certificate.serverProperties());
-		properties.addAll(List.of("graceful.withdraw.delay=1500ms", "graceful.web.drain-timeout=2s"));
+		properties.addAll(List.of("graceful.withdraw.delay=1500ms", "graceful.web-drain.timeout=2s"));
 		start(properties.toArray(String[]::new));
 		RawHttpConnection idle = RawHttpConnection.openTls(port(), certificate.clientContext());
 		RawHttpConnection.Response response = idle.get("/hello");
@@ -211,7 +211,7 @@ abstract class AbstractWebServerShutdownTests {
 	@Test
 	void withoutIdleClosingTheIdleConnectionOutlivesTheWithdraw(CapturedOutput output) throws Exception {
 		start("graceful.withdraw.delay=1s", "graceful.withdraw.close-idle-connections=false",
-				"graceful.web.drain-timeout=2s");
+				"graceful.web-drain.timeout=2s");
 		RawHttpConnection idle = RawHttpConnection.open(port());
 		assertThat(idle.get("/hello").status()).isEqualTo(200);
 		CompletableFuture<Duration> closing = closeInBackground();
@@ -225,7 +225,7 @@ abstract class AbstractWebServerShutdownTests {
 
 	@Test
 	void requestLongerThanTheDrainTimeoutIsNamedAndCloseEndsWithinTheBound(CapturedOutput output) throws Exception {
-		start("graceful.withdraw.delay=0", "graceful.web.drain-timeout=1s");
+		start("graceful.withdraw.delay=0", "graceful.web-drain.timeout=1s");
 		getAsync("/slow?ms=20000");
 		awaitInFlight("/slow");
 		Duration closed = closeInBackground().get(15, TimeUnit.SECONDS);
@@ -240,7 +240,7 @@ abstract class AbstractWebServerShutdownTests {
 	 */
 	protected void assertStragglerIgnoringInterruptsCostsAtMost(Duration beyondDrain, CapturedOutput output)
 			throws Exception {
-		start("graceful.withdraw.delay=0", "graceful.web.drain-timeout=1s");
+		start("graceful.withdraw.delay=0", "graceful.web-drain.timeout=1s");
 		getAsync("/stubborn?ms=10000");
 		awaitInFlight("/stubborn");
 		Duration closed = closeInBackground().get(30, TimeUnit.SECONDS);
@@ -250,7 +250,7 @@ abstract class AbstractWebServerShutdownTests {
 
 	@Test
 	void streamOpenAtDrainStartIsCompletedAndDoesNotHoldTheDrain(CapturedOutput output) throws Exception {
-		start("graceful.withdraw.delay=0", "graceful.web.drain-timeout=5s");
+		start("graceful.withdraw.delay=0", "graceful.web-drain.timeout=5s");
 		try (RawHttpConnection stream = RawHttpConnection.open(port())) {
 			stream.send("/sse", "text/event-stream");
 			stream.readStreamHeadUntil("hello");
@@ -264,7 +264,7 @@ abstract class AbstractWebServerShutdownTests {
 
 	@Test
 	void quietPeriodEndsTheDelayEarlyWhenTrafficStops(CapturedOutput output) throws Exception {
-		start("graceful.withdraw.delay=3s", "graceful.withdraw.quiet-period=300ms", "graceful.web.drain-timeout=1s");
+		start("graceful.withdraw.delay=3s", "graceful.withdraw.quiet-period=300ms", "graceful.web-drain.timeout=1s");
 		closeInBackground();
 		assertThat(this.moments.withdrawEnded.await(10, TimeUnit.SECONDS)).isTrue();
 		Duration withdraw = Duration.ofNanos(this.moments.withdrawEndedNanos - this.moments.closeStartedNanos);
@@ -274,7 +274,7 @@ abstract class AbstractWebServerShutdownTests {
 
 	@Test
 	void quietPeriodDoesNotEndTheDelayWhileTrafficContinues(CapturedOutput output) throws Exception {
-		start("graceful.withdraw.delay=2500ms", "graceful.withdraw.quiet-period=1s", "graceful.web.drain-timeout=1s");
+		start("graceful.withdraw.delay=2500ms", "graceful.withdraw.quiet-period=1s", "graceful.web-drain.timeout=1s");
 		Prober prober = new Prober("/hello");
 		prober.start();
 		closeInBackground();

@@ -43,7 +43,7 @@ class TomcatSaturationShutdownTests extends AbstractWebServerShutdownTests {
 	@Test
 	void requestQueuedForAWorkerDuringTheWithdrawIsServedAndItsConnectionIsNotClosedAsIdle(CapturedOutput output)
 			throws Exception {
-		start(with(TWO_WORKERS, "graceful.withdraw.delay=1500ms", "graceful.web.drain-timeout=10s"));
+		start(with(TWO_WORKERS, "graceful.withdraw.delay=1500ms", "graceful.web-drain.timeout=10s"));
 		WorkerGate gate = this.context.getBean(WorkerGate.class);
 		RawHttpConnection keptAlive = RawHttpConnection.open(port());
 		assertThat(keptAlive.get("/hello").connectionClose()).isFalse();
@@ -71,7 +71,7 @@ class TomcatSaturationShutdownTests extends AbstractWebServerShutdownTests {
 
 	@Test
 	void requestQueuedBeforeCloseIsServed(CapturedOutput output) throws Exception {
-		start(with(TWO_WORKERS, "graceful.withdraw.delay=0", "graceful.web.drain-timeout=10s"));
+		start(with(TWO_WORKERS, "graceful.withdraw.delay=0", "graceful.web-drain.timeout=10s"));
 		assertQueuedBeforeClose(true);
 		assertThat(output).containsPattern("Web drain finished in [0-9.]+m?s: 3 requests were in flight, 0 cut");
 	}
@@ -84,7 +84,7 @@ class TomcatSaturationShutdownTests extends AbstractWebServerShutdownTests {
 
 	@Test
 	void queuedRequestTheDrainBoundCannotReachIsNamedAsCut(CapturedOutput output) throws Exception {
-		start(with(TWO_WORKERS, "graceful.withdraw.delay=0", "graceful.web.drain-timeout=1s"));
+		start(with(TWO_WORKERS, "graceful.withdraw.delay=0", "graceful.web-drain.timeout=1s"));
 		WorkerGate gate = this.context.getBean(WorkerGate.class);
 		holdWorker();
 		holdWorker();

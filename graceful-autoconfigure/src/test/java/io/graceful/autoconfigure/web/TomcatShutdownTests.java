@@ -31,7 +31,7 @@ class TomcatShutdownTests extends AbstractWebServerShutdownTests {
 
 	@Test
 	void separateManagementPortAnswersReadinessRefusedAndScheduledTasksKeepRunningDuringTheDelay() throws Exception {
-		start("graceful.withdraw.delay=2s", "graceful.web.drain-timeout=1s", "management.server.port=0",
+		start("graceful.withdraw.delay=2s", "graceful.web-drain.timeout=1s", "management.server.port=0",
 				"management.server.address=127.0.0.1");
 		int managementPort = Integer.parseInt(this.context.getEnvironment().getProperty("local.management.port"));
 		assertThat(managementPort).isNotEqualTo(port());

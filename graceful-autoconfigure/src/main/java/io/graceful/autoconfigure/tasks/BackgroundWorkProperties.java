@@ -10,8 +10,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @since 0.1.0
  */
-@ConfigurationProperties("graceful.tasks")
-public class TasksProperties {
+@ConfigurationProperties("graceful.background-work")
+public class BackgroundWorkProperties {
 
 	/**
 	 * Longest time queued and running tasks of Spring-managed executors, and tracked
