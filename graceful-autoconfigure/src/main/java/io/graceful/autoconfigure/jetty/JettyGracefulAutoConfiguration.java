@@ -42,6 +42,11 @@ public final class JettyGracefulAutoConfiguration {
 			return new JettyIdleConnectionCloser(context);
 		}
 
+		@Bean
+		JettyQueuedRequests jettyQueuedRequests() {
+			return new JettyQueuedRequests();
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,12 +1,12 @@
 package io.graceful.autoconfigure.tomcat;
 
-import java.io.IOException;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
+import io.graceful.autoconfigure.web.SocketInput;
 import org.apache.catalina.connector.Connector;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -92,12 +92,7 @@ final class TomcatConnections {
 			return true;
 		}
 		if (connection.getSocket() instanceof NioChannel channel && channel.getIOChannel() != null) {
-			try {
-				return channel.getIOChannel().socket().getInputStream().available() > 0;
-			}
-			catch (IOException ex) {
-				return false;
-			}
+			return SocketInput.unreadBytes(channel.getIOChannel()) != 0;
 		}
 		return true;
 	}

@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.servlet.http.HttpServletRequest;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.jetty.JettyServerCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -31,6 +34,17 @@ class ScenarioMvcApplication {
 	@Bean
 	WorkerGate workerGate() {
 		return new WorkerGate();
+	}
+
+	/**
+	 * Jetty without reserved threads, when {@code scenario.jetty.no-reserved-threads} is
+	 * set: a reserved thread runs some tasks instead of the pool's queue, which makes
+	 * which request waits in the queue depend on timing.
+	 */
+	@Bean
+	@ConditionalOnProperty("scenario.jetty.no-reserved-threads")
+	JettyServerCustomizer scenarioNoReservedThreads() {
+		return (server) -> ((QueuedThreadPool) server.getThreadPool()).setReservedThreads(0);
 	}
 
 	/**
