@@ -29,6 +29,7 @@ public final class Lab {
 			switch (args[0]) {
 				case "infra" -> infra();
 				case "demo" -> System.exit(demo(Settings.parse(rest)));
+				case "capacity" -> System.exit(capacity(Settings.parse(rest)));
 				default -> {
 					System.err.println("Unknown command '" + args[0] + "'\n");
 					System.err.print(Settings.usage());
@@ -59,6 +60,28 @@ public final class Lab {
 		System.err.println("Ready. Start an instance with: java -jar sample-app/target/sample-app.jar --server.port=8080 "
 				+ "<the lines above>; stop with Ctrl+C");
 		stopped.await();
+	}
+
+	static int capacity(Settings settings) throws Exception {
+		Path runDir = settings.out
+			.resolve("capacity-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)))
+			.toAbsolutePath();
+		if (!Files.isRegularFile(settings.jar)) {
+			System.err.println("Cannot find " + settings.jar + "; build it first: ./mvnw -B -DskipTests install");
+			return 2;
+		}
+		System.out.printf(Locale.ROOT, "Measuring what one instance sustains (steps of %ds, x%.2f from %.0f req/s; "
+				+ "passes with 0 failed and p99 < %dms); run folder %s%n", settings.capacityStep.toSeconds(),
+				Capacity.STEP, Capacity.START_RATE, settings.p99Max.toMillis(), runDir);
+		System.out.println("Starting PostgreSQL and Kafka");
+		double capacity;
+		try (Infra infra = Infra.start(runDir.resolve("infra"))) {
+			capacity = Capacity.measure(infra, settings, runDir);
+		}
+		System.out.printf(Locale.ROOT, "Capacity of one instance on this machine: %.1f req/s with the lab's mix "
+				+ "(written to %s; ./lab demo --load 0.8 runs at 80%% of it)%n", capacity,
+				settings.out.resolve("capacity.json"));
+		return (capacity > 0) ? 0 : 1;
 	}
 
 	static int demo(Settings settings) throws Exception {
@@ -123,13 +146,14 @@ public final class Lab {
 				s.workerThreads() + ScenarioRun.SATURATION_EXTRA, ScenarioRun.SATURATION_PAST_WITHDRAW_MS)
 				: "";
 		return String.format(Locale.ROOT, """
-				graceful rollout lab: %d instances behind HAProxy (%s; %s), %d roll(s) each, %s req/s open-model load
+				graceful rollout lab: %d instances behind HAProxy (%s; %s), %d roll(s) each, %s open-model load
 				  mix: %.0f%% counter increments (delayMs %d) + %d queued straight on each instance before its SIGTERM, orders with workMs 0..%d (%.0f%% long: %d..%d)%s
 				  health-check model: HAProxy readiness check GET %s every %dms, fall %d, rise %d (DOWN after %dms); graceful.withdraw.delay %dms (%dms margin)%s
 				  endpoints model (Kubernetes): at the roll the check is off, removal after %dms, SIGTERM at once (plain+preStop: after %dms); graceful with spring.main.cloud-platform=kubernetes (its defaults)
 				  retries 0, no redispatch; pre-warm %ss (unmeasured), warm-up %ss, settle %ss, tail %ss; SIGKILL %ss after the roll start; seed %d
 				""", s.instances, s.modes.stream().map(Enum::name).reduce((a, b) -> a + ", " + b).orElse(""),
-				s.balancers.stream().map((b) -> b.label).reduce((a, b) -> a + ", " + b).orElse(""), s.rounds, s.rate,
+				s.balancers.stream().map((b) -> b.label).reduce((a, b) -> a + ", " + b).orElse(""), s.rounds,
+				s.rateDescription(),
 				s.incrementShare * 100, s.incrementDelayMs, s.burst, s.shortMaxMs, s.longShare * 100, s.longMinMs,
 				s.longMaxMs, saturation, HaProxy.READINESS_PATH, s.checkInterMs, s.checkFall, s.checkRise,
 				s.healthCheck().detectionMs(), s.withdrawDelay.toMillis(), s.withdrawMarginMs(),

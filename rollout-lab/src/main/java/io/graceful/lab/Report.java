@@ -152,11 +152,11 @@ final class Report {
 	static String json(Settings settings, List<RunResult> runs) {
 		StringBuilder json = new StringBuilder("{\n  \"settings\": {");
 		json.append(String.format(Locale.ROOT,
-				"\"rate\": %s, \"instances\": %d, \"rounds\": %d, \"incrementShare\": %s, \"incrementDelayMs\": %d, \"burst\": %d, "
+				"\"rate\": %s, \"capacity\": %s, \"instances\": %d, \"rounds\": %d, \"incrementShare\": %s, \"incrementDelayMs\": %d, \"burst\": %d, "
 						+ "\"longShare\": %s, \"workMs\": [0, %d, %d, %d], \"seed\": %d, \"withdrawDelayMs\": %d, "
 						+ "\"check\": {\"interMs\": %d, \"fall\": %d, \"rise\": %d}, \"gracePeriodMs\": %d, "
 						+ "\"propagationMs\": %d, \"prestopMs\": %d, \"scenario\": \"%s\", \"tomcatThreads\": %d},\n",
-				settings.rate, settings.instances, settings.rounds, settings.incrementShare,
+				settings.rate, Double.isNaN(settings.capacity) ? "null" : String.valueOf(settings.capacity), settings.instances, settings.rounds, settings.incrementShare,
 				settings.incrementDelayMs, settings.burst, settings.longShare, settings.shortMaxMs, settings.longMinMs,
 				settings.longMaxMs, settings.seed, settings.withdrawDelay.toMillis(), settings.checkInterMs,
 				settings.checkFall, settings.checkRise, settings.gracePeriod.toMillis(), settings.propagation.toMillis(),

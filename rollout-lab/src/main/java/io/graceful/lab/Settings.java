@@ -54,6 +54,18 @@ final class Settings {
 
 	double rate = 40;
 
+	/** {@code --load F}: the rate as a fraction of the measured capacity (NaN: --rate is used as given). */
+	double load = Double.NaN;
+
+	/** Requests per second one instance sustains ({@code ./lab capacity}, or {@code --capacity}); NaN: unknown. */
+	double capacity = Double.NaN;
+
+	private boolean rateGiven;
+
+	Duration capacityStep = Duration.ofSeconds(20);
+
+	Duration p99Max = Duration.ofSeconds(5);
+
 	int instances = 2;
 
 	int rounds = 2;
@@ -110,11 +122,16 @@ final class Settings {
 		return """
 				Usage: ./lab infra
 				       ./lab demo [--baseline] [options]
+				       ./lab capacity [--capacity-step=DUR] [--p99-max=DUR] [mix options]
 
 				infra   starts PostgreSQL and Kafka, prints the --key=value arguments an app instance needs, and
 				        stays in the foreground until SIGTERM/Ctrl+C (then stops both)
 				demo    starts infra, HAProxy and the sample-app instances, rolls every instance under load in each mode,
 				        verifies and writes a run folder (CSV, summary text/JSON, timeline PNG, index.html)
+
+				capacity  the highest rate one instance sustains here with the mix: steps the rate up (x1.25 from 20/s),
+				        each step --capacity-step long [20s] straight at one instance; a step passes with no failed
+				        request and p99 under --p99-max [5s]; writes <out>/capacity.json for --load
 
 				demo options (defaults fit a 2-core machine):
 				  --baseline               also run plain Spring Boot (graceful.enabled=false) and, in the endpoints model,
@@ -132,6 +149,8 @@ final class Settings {
 				                           by slow orders sent straight to it, so routed requests queue into the drain
 				  --threads=N              server.tomcat.threads.max of the instances [200; saturation: 16]
 				  --rate=N                 requests per second, fixed arrival rate (open model) [40]
+				  --load=F                 instead of --rate: F x the capacity ./lab capacity measured (<out>/capacity.json)
+				  --capacity=N             the capacity to use for --load and to print beside the rate [capacity.json]
 				  --instances=N            sample-app instances behind HAProxy [2]
 				  --rounds=N               times every instance is rolled (restarts = instances x rounds) [2]
 				  --prewarm=DUR            unmeasured orders-only load once the instances are UP, so no JVM is cold [10s]
@@ -222,7 +241,14 @@ final class Settings {
 				}
 			}
 			case "threads" -> this.threads = Integer.parseInt(value);
-			case "rate" -> this.rate = Double.parseDouble(value);
+			case "rate" -> {
+				this.rate = Double.parseDouble(value);
+				this.rateGiven = true;
+			}
+			case "load" -> this.load = Double.parseDouble(value);
+			case "capacity" -> this.capacity = Double.parseDouble(value);
+			case "capacity-step" -> this.capacityStep = duration(value);
+			case "p99-max" -> this.p99Max = duration(value);
 			case "instances" -> this.instances = Integer.parseInt(value);
 			case "rounds" -> this.rounds = Integer.parseInt(value);
 			case "prewarm" -> this.prewarm = duration(value);
@@ -253,6 +279,16 @@ final class Settings {
 	}
 
 	void validate() {
+		if (Double.isNaN(this.capacity)) {
+			this.capacity = Capacity.read(this.out);
+		}
+		if (!Double.isNaN(this.load)) {
+			require(!this.rateGiven, "give --rate or --load, not both");
+			require(this.load > 0 && this.load <= 5, "--load must be in (0, 5]");
+			require(!Double.isNaN(this.capacity) && this.capacity > 0, "--load needs the measured capacity: run "
+					+ "./lab capacity first (it writes " + this.out.resolve("capacity.json") + ") or give --capacity=N");
+			this.rate = Math.round(this.load * this.capacity * 10) / 10.0;
+		}
 		require(this.rate > 0 && this.rate <= 2000, "--rate must be in (0, 2000]");
 		require(this.instances >= 2, "--instances must be at least 2 (one must serve while another restarts)");
 		require(this.rounds >= 1, "--rounds must be at least 1");
@@ -269,6 +305,13 @@ final class Settings {
 		require(this.threads >= 0 && this.threads <= 1000, "--threads must be in [0, 1000] (0: Tomcat's default)");
 		require(this.checkFall >= 1 && this.checkRise >= 1 && this.checkInterMs >= 100,
 				"--check-inter must be >= 100ms and --check-fall/--check-rise >= 1");
+	}
+
+	/** The rate and, when the capacity is known, its fraction of it. */
+	String rateDescription() {
+		return String.format(Locale.ROOT, "%s req/s", this.rate) + (Double.isNaN(this.capacity) ? ""
+				: String.format(Locale.ROOT, " (%.2f x the measured capacity of one instance, %.1f req/s)",
+						this.rate / this.capacity, this.capacity));
 	}
 
 	/** The columns of one balancer model, in order. */
