@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One sample-app instance (a name and a port) across its restarts. Its output is copied
@@ -25,15 +27,43 @@ final class AppInstance {
 	record Event(String instance, String kind, double atMs, String detail) {
 	}
 
-	/** One stop: SIGTERM to exit. */
-	record Restart(String instance, double sigtermAtMs, double exitAtMs, int exitCode, boolean killed,
-			double upAgainAtMs) {
+	/**
+	 * One stop of one run of the instance (its pid): SIGTERM to exit, with what the
+	 * starter logged about it: the withdraw delay it used (NaN when it logged none) and
+	 * its shutdown summary line (null when it wrote none, as plain Spring Boot or a
+	 * killed process).
+	 */
+	record Stop(String instance, long pid, double sigtermAtMs, double exitAtMs, int exitCode, boolean killed,
+			double withdrawDelayMs, String summary) {
 
 		double shutdownMs() {
 			return this.exitAtMs - this.sigtermAtMs;
 		}
 
 	}
+
+	/** What one run of the process logged that the lab needs; written by the log pump. */
+	private static final class Run {
+
+		final Process process;
+
+		final Thread pump;
+
+		volatile double withdrawDelayMs = Double.NaN;
+
+		volatile String summary;
+
+		Run(Process process, Thread pump) {
+			this.process = process;
+			this.pump = pump;
+		}
+
+	}
+
+	private static final Pattern WITHDRAW_DELAY = Pattern
+		.compile("still serving requests for up to ([0-9.]+(?:ms|s|m))");
+
+	private static final String SUMMARY = "Graceful shutdown completed";
 
 	private static final List<String[]> MARKERS = List.of(new String[] { "Started SampleApplication", "started" },
 			new String[] { "Withdraw finished", "withdraw end" }, new String[] { "Withdraw skipped", "withdraw end" },
@@ -51,6 +81,8 @@ final class AppInstance {
 	private final List<Event> events;
 
 	private Process process;
+
+	private volatile Run run;
 
 	AppInstance(String name, int port, List<String> command, Path log, List<Event> events) {
 		this.name = name;
@@ -89,12 +121,19 @@ final class AppInstance {
 		}
 		this.events.add(new Event(this.name, "start", LabClock.now(), ""));
 		Process started = this.process;
-		Thread pump = new Thread(() -> pump(started), this.name + "-log");
+		Run[] holder = new Run[1];
+		Thread pump = new Thread(() -> pump(started, holder[0]), this.name + "-log");
+		holder[0] = new Run(started, pump);
+		this.run = holder[0];
 		pump.setDaemon(true);
 		pump.start();
 	}
 
-	private void pump(Process process) {
+	long pid() {
+		return this.process.pid();
+	}
+
+	private void pump(Process process, Run run) {
 		try (BufferedReader reader = new BufferedReader(
 				new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
 				Writer out = Files.newBufferedWriter(this.log, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
@@ -105,6 +144,14 @@ final class AppInstance {
 				out.write(line);
 				out.write('\n');
 				out.flush();
+				Matcher delay = WITHDRAW_DELAY.matcher(line);
+				if (delay.find()) {
+					run.withdrawDelayMs = Settings.duration(delay.group(1)).toMillis();
+				}
+				if (line.contains(SUMMARY)) {
+					run.summary = line.substring(line.indexOf(SUMMARY));
+					this.events.add(new Event(this.name, "summary", at, run.summary));
+				}
 				for (String[] marker : MARKERS) {
 					if (line.contains(marker[0])) {
 						int message = line.indexOf(" : ");
@@ -123,16 +170,34 @@ final class AppInstance {
 		return this.process != null && this.process.isAlive();
 	}
 
-	/** Sends SIGTERM and waits for the exit; SIGKILL after {@code boundSeconds}. */
-	Restart stop(long boundSeconds) {
-		double sigterm = LabClock.now();
-		this.events.add(new Event(this.name, "SIGTERM", sigterm, ""));
+	/** Sends SIGTERM and waits for the exit; SIGKILL after {@code boundMs}. */
+	Stop stop(long boundMs) {
+		double sigterm = sigterm();
+		return awaitExit(sigterm, boundMs);
+	}
+
+	/**
+	 * Sends SIGTERM (once more, for the {@code double-sigterm} fault) and returns when it
+	 * was sent, in lab time.
+	 */
+	double sigterm() {
+		double at = LabClock.now();
+		this.events.add(new Event(this.name, "SIGTERM", at, ""));
 		// SIGTERM through the handle: Process.destroy() would also close our end of the
 		// pipe, losing the shutdown log
 		this.process.toHandle().destroy();
+		return at;
+	}
+
+	/**
+	 * Waits for the exit of a process sent SIGTERM at {@code sigterm}; SIGKILL when
+	 * {@code boundMs} have passed.
+	 */
+	Stop awaitExit(double sigterm, long boundMs) {
 		boolean killed = false;
+		long leftMs = Math.max(0, (long) (sigterm + boundMs - LabClock.now()));
 		try {
-			if (!this.process.waitFor(boundSeconds, TimeUnit.SECONDS)) {
+			if (!this.process.waitFor(leftMs, TimeUnit.MILLISECONDS)) {
 				killed = true;
 				this.process.destroyForcibly();
 				this.process.waitFor();
@@ -144,7 +209,64 @@ final class AppInstance {
 		}
 		double exit = LabClock.now();
 		this.events.add(new Event(this.name, killed ? "SIGKILL" : "exit", exit, "exit code " + exitCode()));
-		return new Restart(this.name, sigterm, exit, exitCode(), killed, Double.NaN);
+		Run stopped = this.run;
+		try {
+			// the last lines (the shutdown summary) may still be in the pipe when the
+			// exit is seen
+			stopped.pump.join(5000);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		return new Stop(this.name, this.process.pid(), sigterm, exit, exitCode(), killed, stopped.withdrawDelayMs,
+				stopped.summary);
+	}
+
+	/**
+	 * Whether the instance itself (not the balancer) answers its readiness probe with
+	 * 200.
+	 */
+	boolean ready() {
+		try {
+			java.net.HttpURLConnection connection = (java.net.HttpURLConnection) java.net.URI
+				.create("http://127.0.0.1:" + this.port + HaProxy.READINESS_PATH)
+				.toURL()
+				.openConnection();
+			connection.setConnectTimeout(500);
+			connection.setReadTimeout(2000);
+			try {
+				return connection.getResponseCode() == 200;
+			}
+			finally {
+				connection.disconnect();
+			}
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * Whether the instance's worker threads are all busy: a liveness probe sent straight
+	 * to it gets no answer within {@code withinMs} (it waits for a worker; liveness
+	 * itself answers in a millisecond).
+	 */
+	boolean saturated(long withinMs) {
+		try (java.net.Socket socket = new java.net.Socket()) {
+			socket.connect(new java.net.InetSocketAddress("127.0.0.1", this.port), 500);
+			socket.setSoTimeout((int) withinMs);
+			socket.getOutputStream()
+				.write(("GET /actuator/health/liveness HTTP/1.1\r\nHost: lab\r\nConnection: close\r\n\r\n")
+					.getBytes(StandardCharsets.US_ASCII));
+			socket.getInputStream().read();
+			return false;
+		}
+		catch (java.net.SocketTimeoutException ex) {
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	private int exitCode() {

@@ -162,7 +162,13 @@ final class HaProxy implements AutoCloseable {
 	 */
 	Map<String, String> serverStates() {
 		Map<String, String> states = new HashMap<>();
-		String csv = command("show stat");
+		String csv;
+		try {
+			csv = command("show stat");
+		}
+		catch (UncheckedIOException ex) {
+			return states;
+		}
 		String[] lines = csv.split("\n");
 		if (lines.length == 0 || !lines[0].startsWith("# ")) {
 			return states;
@@ -195,6 +201,43 @@ final class HaProxy implements AutoCloseable {
 		return false;
 	}
 
+	/**
+	 * The Kubernetes endpoint model's first move: the instance's readiness can no longer
+	 * take it out (HAProxy stops checking it and treats it as UP), as a terminating pod's
+	 * endpoint does not wait for a probe.
+	 */
+	void disableHealth(String server) {
+		runtime("disable health apps/" + server);
+	}
+
+	/**
+	 * The removal reaching the balancer: no new connection (L4) or request (L7) goes to
+	 * the instance.
+	 */
+	void maintenance(String server) {
+		runtime("set server apps/" + server + " state maint");
+	}
+
+	/**
+	 * The instance back in rotation, its health check on again (readiness is checked
+	 * before it counts as UP).
+	 */
+	void ready(String server) {
+		runtime("enable health apps/" + server);
+		runtime("set server apps/" + server + " state ready");
+	}
+
+	/**
+	 * A runtime API command that answers nothing on success; anything it answers is an
+	 * error.
+	 */
+	private void runtime(String command) {
+		String answer = command(command).trim();
+		if (!answer.isEmpty()) {
+			throw new IllegalStateException("HAProxy refused '" + command + "': " + answer);
+		}
+	}
+
 	private String command(String command) {
 		try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
 			channel.connect(UnixDomainSocketAddress.of(socket()));
@@ -219,7 +262,7 @@ final class HaProxy implements AutoCloseable {
 			return new String(all, StandardCharsets.US_ASCII);
 		}
 		catch (IOException ex) {
-			return "";
+			throw new UncheckedIOException("Cannot reach HAProxy's stats socket " + socket(), ex);
 		}
 	}
 

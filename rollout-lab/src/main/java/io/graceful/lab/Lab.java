@@ -29,6 +29,7 @@ public final class Lab {
 			switch (args[0]) {
 				case "infra" -> infra();
 				case "demo" -> System.exit(demo(Settings.parse(rest)));
+				case "capacity" -> System.exit(capacity(Settings.parse(rest)));
 				default -> {
 					System.err.println("Unknown command '" + args[0] + "'\n");
 					System.err.print(Settings.usage());
@@ -62,6 +63,32 @@ public final class Lab {
 		stopped.await();
 	}
 
+	static int capacity(Settings settings) throws Exception {
+		Path runDir = settings.out
+			.resolve("capacity-"
+					+ LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)))
+			.toAbsolutePath();
+		if (!Files.isRegularFile(settings.jar)) {
+			System.err.println("Cannot find " + settings.jar + "; build it first: ./mvnw -B -DskipTests install");
+			return 2;
+		}
+		System.out.printf(Locale.ROOT,
+				"Measuring what one instance sustains (steps of %ds, x%.2f from %.0f req/s; "
+						+ "passes with 0 failed and p99 < %dms); run folder %s%n",
+				settings.capacityStep.toSeconds(), Capacity.STEP, Capacity.START_RATE, settings.p99Max.toMillis(),
+				runDir);
+		System.out.println("Starting PostgreSQL and Kafka");
+		double capacity;
+		try (Infra infra = Infra.start(runDir.resolve("infra"))) {
+			capacity = Capacity.measure(infra, settings, runDir);
+		}
+		System.out.printf(Locale.ROOT,
+				"Capacity of one instance on this machine: %.1f req/s with the lab's mix "
+						+ "(written to %s; ./lab demo --load 0.8 runs at 80%% of it)%n",
+				capacity, settings.out.resolve("capacity.json"));
+		return (capacity > 0) ? 0 : 1;
+	}
+
 	static int demo(Settings settings) throws Exception {
 		Path runDir = settings.out
 			.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)))
@@ -84,11 +111,10 @@ public final class Lab {
 		List<RunResult> runs = new ArrayList<>();
 		try (Infra infra = Infra.start(runDir.resolve("infra"))) {
 			for (HaProxy.Mode mode : settings.modes) {
-				if (!settings.baselineOnly) {
-					runs.add(runOne(infra, haproxy, settings, mode, true, runDir));
-				}
-				if (settings.baseline || settings.baselineOnly) {
-					runs.add(runOne(infra, haproxy, settings, mode, false, runDir));
+				for (Column.Balancer balancer : settings.balancers) {
+					for (Column.App app : settings.apps(balancer)) {
+						runs.add(runOne(infra, haproxy, settings, mode, balancer, app, runDir));
+					}
 				}
 			}
 		}
@@ -99,37 +125,50 @@ public final class Lab {
 		System.out.println("Run folder: " + runDir + " (summary.txt, summary.json, index.html, <mode>/requests.csv, "
 				+ "<mode>/timeline.png, <mode>/app-*.log)");
 		boolean gracefulLostSomething = runs.stream().anyMatch((r) -> r.graceful() && !r.lostNothing());
+		long silent = runs.stream().mapToLong(RunResult::silentLosses).sum();
+		if (silent > 0) {
+			System.out.println("SILENT LOSS: " + silent + " requests failed while the instance's shutdown summary "
+					+ "reported fewer cut requests; see 'routed until / failed / cut' per restart and each app-N.log");
+		}
 		return gracefulLostSomething ? 1 : 0;
 	}
 
-	static RunResult runOne(Infra infra, String haproxy, Settings settings, HaProxy.Mode mode, boolean graceful,
-			Path runDir) {
-		RunResult run = new ScenarioRun(infra, haproxy, settings, mode, graceful, runDir).run();
+	static RunResult runOne(Infra infra, String haproxy, Settings settings, HaProxy.Mode mode, Column.Balancer balancer,
+			Column.App app, Path runDir) {
+		RunResult run = new ScenarioRun(infra, haproxy, settings, mode, balancer, app, runDir).run();
 		Report.writeRun(run);
 		System.out.printf(
-				"[%s] done: sent %d, failed %d, missing rows %d, missing events %d, missing increments %d; %s%n",
-				run.label(), run.sent(), run.failed(), run.verification().missingOrders(),
+				"[%s] done: sent %d, failed %d (silent %d), missing rows %d, missing events %d, "
+						+ "missing increments %d; %s%n",
+				run.label(), run.sent(), run.failed(), run.silentLosses(), run.verification().missingOrders(),
 				run.verification().missingEvents(), run.verification().missingIncrements(),
 				run.verification().catchUp());
 		return run;
 	}
 
 	static String header(Settings s) {
+		String saturation = (s.scenario == Settings.Scenario.SATURATION) ? String.format(Locale.ROOT,
+				"%n  saturation: Tomcat threads.max %d; at each SIGTERM %d orders sent straight to the instance hold its "
+						+ "workers until %dms past the withdraw delay",
+				s.workerThreads(), s.workerThreads() + ScenarioRun.SATURATION_EXTRA,
+				ScenarioRun.SATURATION_PAST_WITHDRAW_MS) : "";
 		return String.format(Locale.ROOT,
 				"""
-						graceful rollout lab: %d instances behind HAProxy (%s), %d roll(s) each, %s req/s open-model load
-						  mix: %.0f%% counter increments (delayMs %d) + %d queued straight on each instance before its SIGTERM, orders with workMs 0..%d (%.0f%% long: %d..%d)
-						  HAProxy readiness check GET %s every %dms, fall %d, rise %d (DOWN after %dms); retries 0, no redispatch
-						  graceful.withdraw.delay %dms = check inter x fall (%dms) + %dms margin%s
-						  pre-warm %ss (unmeasured), warm-up %ss, settle %ss, tail %ss; SIGKILL after %ss; seed %d
+						graceful rollout lab: %d instances behind HAProxy (%s; %s), %d roll(s) each, %s open-model load
+						  mix: %.0f%% counter increments (delayMs %d) + %d queued straight on each instance before its SIGTERM, orders with workMs 0..%d (%.0f%% long: %d..%d)%s
+						  health-check model: HAProxy readiness check GET %s every %dms, fall %d, rise %d (DOWN after %dms); graceful.withdraw.delay %dms (%dms margin)%s
+						  endpoints model (Kubernetes): at the roll the check is off, removal after %dms, SIGTERM at once (plain+preStop: after %dms); graceful with spring.main.cloud-platform=kubernetes (its defaults)
+						  retries 0, no redispatch; pre-warm %ss (unmeasured), warm-up %ss, settle %ss, tail %ss; SIGKILL %ss after the roll start; seed %d
 						""",
-				s.instances, s.modes.stream().map(Enum::name).reduce((a, b) -> a + ", " + b).orElse(""), s.rounds,
-				s.rate, s.incrementShare * 100, s.incrementDelayMs, s.burst, s.shortMaxMs, s.longShare * 100,
-				s.longMinMs, s.longMaxMs, HaProxy.READINESS_PATH, s.checkInterMs, s.checkFall, s.checkRise,
-				s.healthCheck().detectionMs(), s.withdrawDelay.toMillis(), s.healthCheck().detectionMs(),
+				s.instances, s.modes.stream().map(Enum::name).reduce((a, b) -> a + ", " + b).orElse(""),
+				s.balancers.stream().map((b) -> b.label).reduce((a, b) -> a + ", " + b).orElse(""), s.rounds,
+				s.rateDescription(), s.incrementShare * 100, s.incrementDelayMs, s.burst, s.shortMaxMs,
+				s.longShare * 100, s.longMinMs, s.longMaxMs, saturation, HaProxy.READINESS_PATH, s.checkInterMs,
+				s.checkFall, s.checkRise, s.healthCheck().detectionMs(), s.withdrawDelay.toMillis(),
 				s.withdrawMarginMs(), (s.withdrawMarginMs() < 1000) ? "  WARNING: margin under 1s" : "",
-				s.prewarm.toMillis() / 1000.0, s.warmup.toMillis() / 1000.0, s.settle.toMillis() / 1000.0,
-				s.tail.toMillis() / 1000.0, s.gracePeriod.toSeconds(), s.seed);
+				s.propagation.toMillis(), s.prestop.toMillis(), s.prewarm.toMillis() / 1000.0,
+				s.warmup.toMillis() / 1000.0, s.settle.toMillis() / 1000.0, s.tail.toMillis() / 1000.0,
+				s.gracePeriod.toSeconds(), s.seed);
 	}
 
 }

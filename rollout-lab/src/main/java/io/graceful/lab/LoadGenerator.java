@@ -25,13 +25,25 @@ import java.util.concurrent.locks.LockSupport;
 final class LoadGenerator {
 
 	/**
-	 * One request: kind ({@code order} or {@code increment}), id, times in lab ms, status
-	 * (0: no response).
+	 * One request: kind ({@code order}, {@code increment}, or {@code increment-burst} /
+	 * {@code order-saturation} when sent straight to an instance), id, times in lab ms,
+	 * status (0: no response), and the instance that answered ({@code app-1/<pid>} from
+	 * the sample app's {@code X-Instance} header; empty without a response).
 	 */
-	record Request(long seq, String kind, String id, double startMs, double endMs, int status, String error) {
+	record Request(long seq, String kind, String id, double startMs, double endMs, int status, String error,
+			String instance) {
 
 		boolean ok() {
 			return this.status >= 200 && this.status < 300;
+		}
+
+		/** Whether it came through the balancer (not sent straight to one instance). */
+		boolean balanced() {
+			return this.kind.equals("order") || this.kind.equals("increment");
+		}
+
+		boolean answeredBy(String name, long pid) {
+			return this.instance.equals(name + "/" + pid);
 		}
 
 	}
@@ -160,6 +172,36 @@ final class LoadGenerator {
 				.build();
 			futures.add(track(this.clients.get(0), request, this.nextSeq.getAndIncrement(), "increment-burst", ""));
 		}
+		awaitAll(futures);
+	}
+
+	/**
+	 * Sends {@code count} orders of {@code workMs} each straight to one instance, each on
+	 * its own new connection, and returns without waiting: they hold that many of its
+	 * worker threads (the saturation scenario).
+	 */
+	List<CompletableFuture<?>> saturate(int port, int count, int workMs) {
+		URI orders = URI.create("http://127.0.0.1:" + port + "/orders");
+		HttpClient own = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(Duration.ofSeconds(2))
+			.executor(this.executor)
+			.build();
+		List<CompletableFuture<?>> futures = new ArrayList<>();
+		for (int i = 0; i < count; i++) {
+			long seq = this.nextSeq.getAndIncrement();
+			String id = this.idPrefix + "-" + seq;
+			HttpRequest request = HttpRequest.newBuilder(orders)
+				.timeout(this.timeout)
+				.header("Content-Type", "application/json")
+				.POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + id + "\",\"workMs\":" + workMs + "}"))
+				.build();
+			futures.add(track(own, request, seq, "order-saturation", id));
+		}
+		return futures;
+	}
+
+	private void awaitAll(List<CompletableFuture<?>> futures) {
 		try {
 			CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
 				.get(this.timeout.toSeconds() + 5, TimeUnit.SECONDS);
@@ -177,7 +219,8 @@ final class LoadGenerator {
 				double end = LabClock.now();
 				int status = (response != null) ? response.statusCode() : 0;
 				String error = (ex != null) ? describe(ex) : "";
-				Request done = new Request(seq, kind, id, start, end, status, error);
+				String instance = (response != null) ? response.headers().firstValue("X-Instance").orElse("") : "";
+				Request done = new Request(seq, kind, id, start, end, status, error, instance);
 				(done.ok() ? this.ok : this.failed).incrementAndGet();
 				this.done.add(done);
 				return null;

@@ -24,11 +24,11 @@ final class Report {
 
 	static void writeRun(RunResult run) {
 		try (Writer out = Files.newBufferedWriter(run.dir().resolve("requests.csv"), StandardCharsets.UTF_8)) {
-			out.write("seq,kind,id,start_ms,end_ms,latency_ms,status,outcome,error\n");
+			out.write("seq,kind,id,start_ms,end_ms,latency_ms,status,outcome,instance,error\n");
 			for (LoadGenerator.Request r : run.requests()) {
-				out.write(String.format(Locale.ROOT, "%d,%s,%s,%.1f,%.1f,%.1f,%d,%s,%s%n", r.seq(), r.kind(), r.id(),
+				out.write(String.format(Locale.ROOT, "%d,%s,%s,%.1f,%.1f,%.1f,%d,%s,%s,%s%n", r.seq(), r.kind(), r.id(),
 						r.startMs() - run.loadStartMs(), r.endMs() - run.loadStartMs(), r.endMs() - r.startMs(),
-						r.status(), r.ok() ? "ok" : "failed", r.error()));
+						r.status(), r.ok() ? "ok" : "failed", r.instance(), r.error()));
 			}
 		}
 		catch (IOException ex) {
@@ -51,6 +51,14 @@ final class Report {
 	static String table(List<RunResult> runs) {
 		List<String[]> rows = new ArrayList<>();
 		rows.add(row("", runs, RunResult::label));
+		rows.add(row("removal", runs, (r) -> (r.balancer() == Column.Balancer.ENDPOINTS)
+				? "endpoints, after " + r.propagationMs() + "ms" : "health check, ~" + r.detectionMs() + "ms"));
+		rows.add(row("application", runs, (r) -> switch (r.app()) {
+			case GRACEFUL -> "withdraw " + r.withdrawDelayMs() + "ms"
+					+ ((r.balancer() == Column.Balancer.ENDPOINTS) ? " (k8s default)" : "");
+			case PLAIN -> "plain Boot";
+			case PRESTOP -> "preStop sleep " + r.prestopMs() + "ms";
+		}));
 		rows.add(row("requests sent", runs, (r) -> String.valueOf(r.sent())));
 		rows.add(row("  ok (2xx)", runs, (r) -> String.valueOf(r.ok())));
 		rows.add(row("  failed", runs, (r) -> String.valueOf(r.failed())));
@@ -63,6 +71,9 @@ final class Report {
 							.stream()
 							.map((e) -> e.getKey() + " x" + e.getValue())
 							.collect(Collectors.joining(", "))));
+		rows.add(row("    outside any shutdown", runs, (r) -> String.valueOf(r.failedOutsideShutdowns())));
+		rows.add(row("    silent (summary said 0 cut)", runs,
+				(r) -> r.graceful() ? String.valueOf(r.silentLosses()) : "n/a: no summary"));
 		rows.add(row("orders acknowledged (201)", runs, (r) -> String.valueOf(r.verification().ordersAcknowledged())));
 		rows.add(row("  rows in PostgreSQL", runs, (r) -> String.valueOf(r.verification().orderRows())));
 		rows.add(row("  missing rows", runs, (r) -> String.valueOf(r.verification().missingOrders())));
@@ -76,20 +87,38 @@ final class Report {
 		int restarts = runs.stream().mapToInt((r) -> r.restarts().size()).max().orElse(0);
 		for (int i = 0; i < restarts; i++) {
 			int index = i;
-			rows.add(row("restart " + (i + 1) + ": SIGTERM -> exit", runs, (r) -> {
+			rows.add(row("restart " + (i + 1) + ": exit / limit", runs, (r) -> {
 				if (index >= r.restarts().size()) {
 					return "-";
 				}
-				AppInstance.Restart restart = r.restarts().get(index);
-				return String.format(Locale.ROOT, "%s %.1fs%s", restart.instance(), restart.shutdownMs() / 1000,
+				RunResult.Restart restart = r.restarts().get(index);
+				RunResult.Timing t = r.timing(restart);
+				return String.format(Locale.ROOT, "%s %.1fs / %.1fs%s%s", restart.instance(),
+						t.sigtermToExitMs() / 1000, t.limitMs() / 1000,
+						Double.isNaN(t.exitToLimit()) ? "" : String.format(Locale.ROOT, " = %.2f", t.exitToLimit()),
 						restart.killed() ? " KILLED" : "");
 			}));
+			rows.add(row("  routed until / failed / cut", runs, (r) -> {
+				if (index >= r.restarts().size()) {
+					return "-";
+				}
+				RunResult.Restart restart = r.restarts().get(index);
+				RunResult.Timing t = r.timing(restart);
+				RunResult.Losses losses = r.losses(restart);
+				return String.format(Locale.ROOT, "%s / %d / %s%s", signed(t.lastRoutedMs()), losses.failed(),
+						(losses.summary() == null) ? "-" : String.valueOf(losses.reportedCut()),
+						Boolean.TRUE.equals(restart.saturated()) ? " sat"
+								: Boolean.FALSE.equals(restart.saturated()) ? " NOT sat" : "");
+			}));
 		}
+		rows.add(row("exit within 1.1 x limit + 0.5s", runs,
+				(r) -> r.restarts().stream().filter((restart) -> r.timing(restart).withinGoal()).count() + " of "
+						+ r.restarts().size()));
 		rows.add(row("shutdown bound (grace period)", runs, (r) -> (r.gracePeriodMs() / 1000) + "s"));
-		rows.add(row("withdraw delay vs check inter x fall", runs, (r) -> r.graceful()
-				? (r.withdrawDelayMs() + "ms vs " + r.detectionMs() + "ms") : "none vs " + r.detectionMs() + "ms"));
-		rows.add(row("verdict", runs, (r) -> r.lostNothing() ? "LOST NOTHING"
-				: "LOST " + r.lost() + (r.verification().caughtUp() ? "" : " (catch-up incomplete)")));
+		rows.add(row("verdict", runs,
+				(r) -> (r.lostNothing() ? "LOST NOTHING"
+						: "LOST " + r.lost() + (r.verification().caughtUp() ? "" : " (catch-up incomplete)"))
+						+ ((r.silentLosses() > 0) ? ", " + r.silentLosses() + " SILENT" : "")));
 		int[] widths = new int[runs.size() + 1];
 		for (String[] row : rows) {
 			for (int i = 0; i < row.length; i++) {
@@ -113,6 +142,14 @@ final class Report {
 		return text.toString();
 	}
 
+	private static String signed(double ms) {
+		return Double.isNaN(ms) ? "-" : String.format(Locale.ROOT, "%+.1fs", ms / 1000);
+	}
+
+	private static String number(double value) {
+		return Double.isNaN(value) ? "null" : String.format(Locale.ROOT, "%.0f", value);
+	}
+
 	private static String[] row(String name, List<RunResult> runs, Function<RunResult, String> value) {
 		String[] row = new String[runs.size() + 1];
 		row[0] = name;
@@ -125,39 +162,64 @@ final class Report {
 	static String json(Settings settings, List<RunResult> runs) {
 		StringBuilder json = new StringBuilder("{\n  \"settings\": {");
 		json.append(String.format(Locale.ROOT,
-				"\"rate\": %s, \"instances\": %d, \"rounds\": %d, \"incrementShare\": %s, \"incrementDelayMs\": %d, \"burst\": %d, "
+				"\"rate\": %s, \"capacity\": %s, \"instances\": %d, \"rounds\": %d, \"incrementShare\": %s, \"incrementDelayMs\": %d, \"burst\": %d, "
 						+ "\"longShare\": %s, \"workMs\": [0, %d, %d, %d], \"seed\": %d, \"withdrawDelayMs\": %d, "
-						+ "\"check\": {\"interMs\": %d, \"fall\": %d, \"rise\": %d}, \"gracePeriodMs\": %d},\n",
-				settings.rate, settings.instances, settings.rounds, settings.incrementShare, settings.incrementDelayMs,
-				settings.burst, settings.longShare, settings.shortMaxMs, settings.longMinMs, settings.longMaxMs,
-				settings.seed, settings.withdrawDelay.toMillis(), settings.checkInterMs, settings.checkFall,
-				settings.checkRise, settings.gracePeriod.toMillis()));
+						+ "\"check\": {\"interMs\": %d, \"fall\": %d, \"rise\": %d}, \"gracePeriodMs\": %d, "
+						+ "\"propagationMs\": %d, \"prestopMs\": %d, \"scenario\": \"%s\", \"tomcatThreads\": %d},\n",
+				settings.rate, Double.isNaN(settings.capacity) ? "null" : String.valueOf(settings.capacity),
+				settings.instances, settings.rounds, settings.incrementShare, settings.incrementDelayMs, settings.burst,
+				settings.longShare, settings.shortMaxMs, settings.longMinMs, settings.longMaxMs, settings.seed,
+				settings.withdrawDelay.toMillis(), settings.checkInterMs, settings.checkFall, settings.checkRise,
+				settings.gracePeriod.toMillis(), settings.propagation.toMillis(), settings.prestop.toMillis(),
+				settings.scenario.name().toLowerCase(Locale.ROOT), settings.workerThreads()));
 		json.append("  \"runs\": [");
 		for (int i = 0; i < runs.size(); i++) {
 			RunResult r = runs.get(i);
 			RunResult.Verification v = r.verification();
 			json.append((i == 0) ? "\n" : ",\n");
 			json.append(String.format(Locale.ROOT,
-					"    {\"label\": \"%s\", \"mode\": \"%s\", \"graceful\": %s, \"sent\": %d, \"ok\": %d, "
+					"    {\"label\": \"%s\", \"mode\": \"%s\", \"balancer\": \"%s\", \"app\": \"%s\", \"graceful\": %s, "
+							+ "\"sent\": %d, \"ok\": %d, \"failedOutsideShutdowns\": %d, \"silentLosses\": %d, "
 							+ "\"failed\": %d, \"failedOrders\": %d, \"failedIncrements\": %d, \"failureReasons\": %s, "
 							+ "\"ordersAcknowledged\": %d, \"orderRows\": %d, \"missingOrders\": %d, "
 							+ "\"eventRows\": %d, \"missingEvents\": %d, \"incrementsAcknowledged\": %d, "
 							+ "\"counter\": %d, \"missingIncrements\": %d, \"caughtUp\": %s, \"catchUp\": \"%s\", "
 							+ "\"lostNothing\": %s, \"restarts\": [%s]}",
-					r.label(), r.mode(), r.graceful(), r.sent(), r.ok(), r.failed(), r.failed("order"),
+					r.label(), r.mode(), r.balancer().label, r.app().name().toLowerCase(Locale.ROOT), r.graceful(),
+					r.sent(), r.ok(), r.failedOutsideShutdowns(), r.silentLosses(), r.failed(), r.failed("order"),
 					r.failed() - r.failed("order"), reasons(r.failureReasons()), v.ordersAcknowledged(), v.orderRows(),
 					v.missingOrders(), v.eventRows(), v.missingEvents(), v.incrementsAcknowledged(), v.counter(),
 					v.missingIncrements(), v.caughtUp(), v.catchUp(), r.lostNothing(),
-					r.restarts()
-						.stream()
-						.map((s) -> String.format(Locale.ROOT,
-								"{\"instance\": \"%s\", \"shutdownMs\": %.0f, \"exitCode\": %d, \"killed\": %s, "
-										+ "\"backUpAfterMs\": %.0f}",
-								s.instance(), s.shutdownMs(), s.exitCode(), s.killed(), s.upAgainAtMs() - s.exitAtMs()))
-						.collect(Collectors.joining(", "))));
+					r.restarts().stream().map((s) -> restartJson(r, s)).collect(Collectors.joining(", "))));
 		}
 		json.append("\n  ]\n}\n");
 		return json.toString();
+	}
+
+	private static String restartJson(RunResult run, RunResult.Restart s) {
+		RunResult.Timing t = run.timing(s);
+		RunResult.Losses losses = run.losses(s);
+		double sigterm = s.stop().sigtermAtMs();
+		return String.format(Locale.ROOT,
+				"\n      {\"instance\": \"%s\", \"pid\": %d, \"sigtermToExitMs\": %.0f, \"limitMs\": %.0f, "
+						+ "\"exitToLimit\": %s, \"withinGoal\": %s, \"rollStartToSigtermMs\": %.0f, "
+						+ "\"removedAfterSigtermMs\": %s, \"lastRoutedAfterSigtermMs\": %s, "
+						+ "\"lastRequestEndAfterSigtermMs\": %s, \"lastTaskEndAfterSigtermMs\": %s, "
+						+ "\"withdrawFloorMs\": %s, \"exitCode\": %d, \"killed\": %s, \"saturated\": %s, "
+						+ "\"failed\": %d, \"reportedCutRequests\": %s, \"silent\": %s, \"backUpAfterExitMs\": %.0f, "
+						+ "\"summary\": %s}",
+				s.instance(), s.stop().pid(), t.sigtermToExitMs(), t.limitMs(),
+				Double.isNaN(t.exitToLimit()) ? "null" : String.format(Locale.ROOT, "%.3f", t.exitToLimit()),
+				t.withinGoal(), sigterm - s.rollStartMs(), number(s.removedAtMs() - sigterm), number(t.lastRoutedMs()),
+				number(t.lastRequestEndMs()), number(t.lastTaskEndMs()), number(t.floorMs()), s.stop().exitCode(),
+				s.killed(), s.saturated(), losses.failed(),
+				(losses.summary() == null) ? "null" : String.valueOf(losses.reportedCut()),
+				run.graceful() ? String.valueOf(losses.silent()) : "null", s.upAgainAtMs() - s.stop().exitAtMs(),
+				(losses.summary() == null) ? "null" : "\"" + jsonEscape(losses.summary()) + "\"");
+	}
+
+	private static String jsonEscape(String text) {
+		return text.replace("\\", "\\\\").replace("\"", "\\\"");
 	}
 
 	private static String reasons(Map<String, Long> reasons) {

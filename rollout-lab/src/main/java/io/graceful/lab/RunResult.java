@@ -1,16 +1,29 @@
 package io.graceful.lab;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * What one scenario run (one HAProxy mode, graceful or baseline) measured.
+ * What one scenario run (one HAProxy mode, one balancer model, one application column)
+ * measured.
  */
-record RunResult(String label, HaProxy.Mode mode, boolean graceful, Path dir, List<LoadGenerator.Request> requests,
-		List<AppInstance.Event> events, List<AppInstance.Restart> restarts, Verification verification,
-		double loadStartMs, double loadEndMs, long withdrawDelayMs, long detectionMs, long gracePeriodMs) {
+record RunResult(String label, HaProxy.Mode mode, Column.Balancer balancer, Column.App app, Path dir,
+		List<LoadGenerator.Request> requests, List<AppInstance.Event> events, List<Restart> restarts,
+		Verification verification, double loadStartMs, double loadEndMs, long withdrawDelayMs, long detectionMs,
+		long gracePeriodMs, long propagationMs, long prestopMs, int executorThreads, int incrementDelayMs) {
+
+	/**
+	 * A failed request ending this long after an instance's exit still counts against
+	 * that instance's shutdown.
+	 */
+	static final double WINDOW_AFTER_EXIT_MS = 1000;
 
 	/**
 	 * The counts after the load stopped and the consumer and background work caught up
@@ -25,6 +38,69 @@ record RunResult(String label, HaProxy.Mode mode, boolean graceful, Path dir, Li
 
 	}
 
+	/**
+	 * One roll of one instance: the roll started (the pod deleted; = SIGTERM without
+	 * preStop), the balancer removed it (endpoints model; NaN otherwise), the stop
+	 * itself, UP again, and whether its workers were all busy at SIGTERM (saturation
+	 * scenario; null when not probed).
+	 */
+	record Restart(AppInstance.Stop stop, double rollStartMs, double removedAtMs, double upAgainAtMs,
+			Boolean saturated) {
+
+		String instance() {
+			return this.stop.instance();
+		}
+
+		boolean killed() {
+			return this.stop.killed();
+		}
+
+		double shutdownMs() {
+			return this.stop.shutdownMs();
+		}
+
+	}
+
+	/**
+	 * Per restart: shutdown time against the least time a shutdown that loses nothing
+	 * needs.
+	 */
+	record Timing(double sigtermToExitMs, double lastRoutedMs, double lastRequestEndMs, double lastTaskEndMs,
+			double floorMs, double limitMs) {
+
+		/**
+		 * Exit over limit; NaN when the limit is 0 (everything was over before SIGTERM).
+		 */
+		double exitToLimit() {
+			return (this.limitMs > 0) ? this.sigtermToExitMs / this.limitMs : Double.NaN;
+		}
+
+		/** The goal: at most 1.1 x limit + 0.5 s. */
+		boolean withinGoal() {
+			return this.sigtermToExitMs <= 1.1 * this.limitMs + 500;
+		}
+
+	}
+
+	/**
+	 * Requests a shutdown cut or dropped, against what the instance's summary reported.
+	 */
+	record Losses(long failed, long reportedCut, String summary) {
+
+		/**
+		 * Failed and named nowhere; only an instance that writes a summary (graceful) can
+		 * name them.
+		 */
+		long silent() {
+			return Math.max(0, this.failed - this.reportedCut);
+		}
+
+	}
+
+	private static final Pattern CUT = Pattern.compile("; cut ([^:;]*)");
+
+	private static final Pattern CUT_KIND = Pattern.compile("(\\d+) (\\w+)");
+
 	long sent() {
 		return this.requests.size();
 	}
@@ -38,7 +114,11 @@ record RunResult(String label, HaProxy.Mode mode, boolean graceful, Path dir, Li
 	}
 
 	long failed(String kind) {
-		return this.requests.stream().filter((r) -> !r.ok() && r.kind().equals(kind)).count();
+		return this.requests.stream().filter((r) -> !r.ok() && r.kind().startsWith(kind)).count();
+	}
+
+	boolean graceful() {
+		return this.app == Column.App.GRACEFUL;
 	}
 
 	/** Why requests failed: HTTP status or the client's error, with counts. */
@@ -65,6 +145,127 @@ record RunResult(String label, HaProxy.Mode mode, boolean graceful, Path dir, Li
 	 */
 	boolean lostNothing() {
 		return lost() == 0 && this.verification.caughtUp();
+	}
+
+	/** Shutdown time against its limit, for one restart. */
+	Timing timing(Restart restart) {
+		AppInstance.Stop stop = restart.stop();
+		double lastRouted = Double.NaN;
+		double lastEnd = Double.NaN;
+		List<double[]> tasks = new ArrayList<>();
+		for (LoadGenerator.Request request : this.requests) {
+			if (!request.answeredBy(stop.instance(), stop.pid())) {
+				continue;
+			}
+			if (request.balanced()) {
+				lastRouted = max(lastRouted, request.startMs());
+			}
+			lastEnd = max(lastEnd, request.endMs());
+			if (request.ok() && request.kind().startsWith("increment")) {
+				tasks.add(new double[] { request.endMs(), incrementDelayMs() });
+			}
+		}
+		double lastTask = lastTaskEnd(tasks, this.executorThreads);
+		double floor = (graceful() && this.balancer == Column.Balancer.ENDPOINTS
+				&& !Double.isNaN(stop.withdrawDelayMs())) ? stop.sigtermAtMs() + stop.withdrawDelayMs() : Double.NaN;
+		double limit = max(max(lastEnd, lastTask), floor);
+		double limitMs = Double.isNaN(limit) ? 0 : Math.max(0, limit - stop.sigtermAtMs());
+		return new Timing(stop.shutdownMs(), lastRouted - stop.sigtermAtMs(), lastEnd - stop.sigtermAtMs(),
+				lastTask - stop.sigtermAtMs(), floor - stop.sigtermAtMs(), limitMs);
+	}
+
+	/**
+	 * When the last acknowledged background task could end at the earliest: tasks run in
+	 * the order they were acknowledged on an executor of {@code threads} threads, each
+	 * for its delay (Spring Boot's executor: 8 core threads, unbounded queue).
+	 */
+	static double lastTaskEnd(List<double[]> tasks, int threads) {
+		if (tasks.isEmpty()) {
+			return Double.NaN;
+		}
+		tasks.sort((a, b) -> Double.compare(a[0], b[0]));
+		PriorityQueue<Double> free = new PriorityQueue<>();
+		for (int i = 0; i < threads; i++) {
+			free.add(Double.NEGATIVE_INFINITY);
+		}
+		double last = Double.NaN;
+		for (double[] task : tasks) {
+			double start = Math.max(task[0], free.poll());
+			double end = start + task[1];
+			free.add(end);
+			last = max(last, end);
+		}
+		return last;
+	}
+
+	/**
+	 * Failed requests that belong to one restart's shutdown, against what its summary
+	 * reported as cut.
+	 */
+	Losses losses(Restart restart) {
+		AppInstance.Stop stop = restart.stop();
+		long failed = 0;
+		for (LoadGenerator.Request request : this.requests) {
+			if (!request.ok() && belongsTo(request, restart)) {
+				failed++;
+			}
+		}
+		return new Losses(failed, reportedCut(stop.summary()).getOrDefault("requests", 0L), stop.summary());
+	}
+
+	private boolean belongsTo(LoadGenerator.Request request, Restart restart) {
+		double from = Math.min(restart.rollStartMs(), restart.stop().sigtermAtMs());
+		return request.endMs() >= from && request.endMs() <= restart.stop().exitAtMs() + WINDOW_AFTER_EXIT_MS;
+	}
+
+	/**
+	 * Failed requests outside every shutdown (a restarted instance that was slow, a
+	 * timeout elsewhere).
+	 */
+	long failedOutsideShutdowns() {
+		return this.requests.stream()
+			.filter((r) -> !r.ok() && this.restarts.stream().noneMatch((restart) -> belongsTo(r, restart)))
+			.count();
+	}
+
+	/**
+	 * Requests failed and named nowhere, over every graceful restart (0 for plain Boot:
+	 * it names nothing).
+	 */
+	long silentLosses() {
+		if (!graceful()) {
+			return 0;
+		}
+		return this.restarts.stream().mapToLong((restart) -> losses(restart).silent()).sum();
+	}
+
+	/**
+	 * What a shutdown summary line says was cut, by kind ({@code requests},
+	 * {@code tasks}, ...).
+	 */
+	static Map<String, Long> reportedCut(String summary) {
+		Map<String, Long> cut = new LinkedHashMap<>();
+		if (summary == null) {
+			return cut;
+		}
+		Matcher matcher = CUT.matcher(summary);
+		if (matcher.find()) {
+			Matcher kind = CUT_KIND.matcher(matcher.group(1));
+			while (kind.find()) {
+				cut.merge(kind.group(2), Long.parseLong(kind.group(1)), Long::sum);
+			}
+		}
+		return cut;
+	}
+
+	private static double max(double a, double b) {
+		if (Double.isNaN(a)) {
+			return b;
+		}
+		if (Double.isNaN(b)) {
+			return a;
+		}
+		return Math.max(a, b);
 	}
 
 }

@@ -17,13 +17,27 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One scenario: HAProxy in one mode, fresh tables, {@code instances} sample-app
- * instances, load at a fixed rate while every instance is rolled (SIGTERM, exit, restart,
- * UP in HAProxy), then the counts.
+ * One scenario: HAProxy in one mode and balancer model, fresh tables, {@code instances}
+ * sample-app instances of one column (graceful, plain Boot, plain Boot with preStop),
+ * load at a fixed rate while every instance is rolled (SIGTERM, exit, restart, UP in
+ * HAProxy), then the counts.
  */
 final class ScenarioRun {
+
+	/**
+	 * Saturation scenario: the slow orders hold the workers this long past the withdraw
+	 * delay.
+	 */
+	static final long SATURATION_PAST_WITHDRAW_MS = 1000;
+
+	/**
+	 * Saturation scenario: this many more slow orders than worker threads, so some wait
+	 * in the queue too.
+	 */
+	static final int SATURATION_EXTRA = 4;
 
 	private final Infra infra;
 
@@ -33,7 +47,9 @@ final class ScenarioRun {
 
 	private final HaProxy.Mode mode;
 
-	private final boolean graceful;
+	private final Column.Balancer balancer;
+
+	private final Column.App app;
 
 	private final String label;
 
@@ -47,15 +63,48 @@ final class ScenarioRun {
 
 	private volatile double startedAt;
 
-	ScenarioRun(Infra infra, String haproxy, Settings settings, HaProxy.Mode mode, boolean graceful, Path runDir) {
+	ScenarioRun(Infra infra, String haproxy, Settings settings, HaProxy.Mode mode, Column.Balancer balancer,
+			Column.App app, Path runDir) {
 		this.infra = infra;
 		this.haproxy = haproxy;
 		this.settings = settings;
 		this.mode = mode;
-		this.graceful = graceful;
-		this.label = mode + (graceful ? " graceful" : " baseline");
-		this.idPrefix = mode.name().toLowerCase(Locale.ROOT) + (graceful ? "g" : "b");
-		this.dir = runDir.resolve(mode.name().toLowerCase(Locale.ROOT) + "-" + (graceful ? "graceful" : "baseline"));
+		this.balancer = balancer;
+		this.app = app;
+		this.label = label(mode, balancer, app);
+		String m = mode.name().toLowerCase(Locale.ROOT);
+		this.idPrefix = m + balancer.label.charAt(0) + app.code;
+		this.dir = runDir.resolve(m + "-" + balancer.label + "-" + app.name().toLowerCase(Locale.ROOT));
+	}
+
+	static String label(HaProxy.Mode mode, Column.Balancer balancer, Column.App app) {
+		return mode + " " + balancer.label + " " + app.label;
+	}
+
+	/**
+	 * The withdraw delay the starter uses in this model: the lab's setting, or its
+	 * Kubernetes default.
+	 */
+	private long withdrawDelayMs() {
+		return (this.balancer == Column.Balancer.ENDPOINTS) ? 10_000 : this.settings.withdrawDelay.toMillis();
+	}
+
+	private List<String> appCommand(String name, int port) {
+		List<String> extra = new ArrayList<>(List.of("--sample.instance=" + name,
+				"--graceful.grace-period=" + this.settings.gracePeriod.toMillis() + "ms"));
+		if (this.balancer == Column.Balancer.ENDPOINTS) {
+			// as on Kubernetes: the starter takes its defaults from the platform (10 s
+			// withdraw delay)
+			extra.add("--spring.main.cloud-platform=kubernetes");
+		}
+		else {
+			extra.add("--graceful.withdraw.delay=" + this.settings.withdrawDelay.toMillis() + "ms");
+		}
+		if (this.settings.threads > 0) {
+			extra.add("--server.tomcat.threads.max=" + this.settings.threads);
+		}
+		return AppInstance.command(this.settings.jar.toAbsolutePath(), port, this.infra.appArguments(),
+				this.app == Column.App.GRACEFUL, extra);
 	}
 
 	RunResult run() {
@@ -77,13 +126,8 @@ final class ScenarioRun {
 				servers.put("app-" + i, Ports.free());
 			}
 			balancer.start(this.haproxy, servers);
-			List<String> extra = List.of("--graceful.withdraw.delay=" + this.settings.withdrawDelay.toMillis() + "ms",
-					"--graceful.grace-period=" + this.settings.gracePeriod.toMillis() + "ms");
-			servers.forEach((name,
-					port) -> instances.add(new AppInstance(
-							name, port, AppInstance.command(this.settings.jar.toAbsolutePath(), port,
-									this.infra.appArguments(), this.graceful, extra),
-							this.dir.resolve(name + ".log"), events)));
+			servers.forEach((name, port) -> instances
+				.add(new AppInstance(name, port, appCommand(name, port), this.dir.resolve(name + ".log"), events)));
 			this.phase = "starting " + instances.size() + " instances";
 			instances.forEach(AppInstance::start);
 			for (AppInstance instance : instances) {
@@ -95,22 +139,12 @@ final class ScenarioRun {
 			double loadStart = LabClock.now();
 			this.load.start();
 			pause("warm-up", this.settings.warmup);
-			List<AppInstance.Restart> restarts = new ArrayList<>();
+			List<RunResult.Restart> restarts = new ArrayList<>();
 			for (int round = 1; round <= this.settings.rounds; round++) {
 				for (AppInstance instance : instances) {
 					String roll = "roll " + (restarts.size() + 1) + "/" + (this.settings.rounds * instances.size())
 							+ " " + instance.name();
-					if (this.settings.burst > 0) {
-						this.phase = roll + ": queueing " + this.settings.burst + " background increments on it";
-						this.load.burst(instance.port(), this.settings.burst, this.settings.incrementDelayMs);
-					}
-					this.phase = roll + ": SIGTERM, waiting for exit";
-					AppInstance.Restart restart = instance.stop(this.settings.gracePeriod.toSeconds());
-					this.phase = roll + ": restarting, waiting for HAProxy to report it UP";
-					instance.start();
-					double up = awaitUp(balancer, instance);
-					restarts.add(new AppInstance.Restart(restart.instance(), restart.sigtermAtMs(), restart.exitAtMs(),
-							restart.exitCode(), restart.killed(), up));
+					restarts.add(roll(roll, balancer, instance, events));
 					pause(roll + ": settle", this.settings.settle);
 				}
 			}
@@ -120,20 +154,135 @@ final class ScenarioRun {
 			double loadEnd = LabClock.now();
 			this.phase = "waiting for the consumer and background increments to catch up";
 			RunResult.Verification verification = verify(requests);
-			return new RunResult(this.label, this.mode, this.graceful, this.dir, requests, events, restarts,
-					verification, loadStart, loadEnd, this.settings.withdrawDelay.toMillis(),
-					this.settings.healthCheck().detectionMs(), this.settings.gracePeriod.toMillis());
+			return new RunResult(this.label, this.mode, this.balancer, this.app, this.dir, requests, events, restarts,
+					verification, loadStart, loadEnd, (this.app == Column.App.GRACEFUL) ? withdrawDelayMs() : 0,
+					this.settings.healthCheck().detectionMs(), this.settings.gracePeriod.toMillis(),
+					(this.balancer == Column.Balancer.ENDPOINTS) ? this.settings.propagation.toMillis() : 0,
+					(this.app == Column.App.PRESTOP) ? this.settings.prestop.toMillis() : 0,
+					this.settings.executorThreads, this.settings.incrementDelayMs);
 		}
 		finally {
 			this.phase = "stopping instances";
 			CompletableFuture.allOf(instances.stream().map((instance) -> CompletableFuture.runAsync(() -> {
 				if (instance.isAlive()) {
-					instance.stop(this.settings.gracePeriod.toSeconds());
+					instance.stop(this.settings.gracePeriod.toMillis());
 				}
 			})).toArray(CompletableFuture[]::new)).join();
 			balancer.close();
 			this.phase = null;
 			progress.interrupt();
+		}
+	}
+
+	/**
+	 * One roll of one instance. Health-check model: SIGTERM; HAProxy sees readiness turn
+	 * 503. Endpoints model (as Kubernetes deletes a pod): the health check is switched
+	 * off (readiness can no longer remove it), the balancer drops the instance
+	 * {@code propagation} later, and SIGTERM goes at once, or after the preStop sleep.
+	 * Then the exit (SIGKILL at the grace period, counted from the roll start as kubelet
+	 * does, preStop included), the restart, and UP in HAProxy again (endpoints: only once
+	 * the instance's own readiness is UP).
+	 */
+	private RunResult.Restart roll(String roll, HaProxy balancer, AppInstance instance,
+			List<AppInstance.Event> events) {
+		if (this.settings.burst > 0) {
+			this.phase = roll + ": queueing " + this.settings.burst + " background increments on it";
+			this.load.burst(instance.port(), this.settings.burst, this.settings.incrementDelayMs);
+		}
+		double rollStart = LabClock.now();
+		Thread removal = null;
+		double[] removedAt = { Double.NaN };
+		if (this.balancer == Column.Balancer.ENDPOINTS) {
+			balancer.disableHealth(instance.name());
+			events.add(new AppInstance.Event(instance.name(), "deleted", rollStart,
+					"endpoint not ready; health check off; removal in " + this.settings.propagation.toMillis() + "ms"));
+			long removeAt = (long) rollStart + this.settings.propagation.toMillis();
+			removal = new Thread(() -> {
+				sleepUntil(removeAt);
+				balancer.maintenance(instance.name());
+				removedAt[0] = LabClock.now();
+				events.add(new AppInstance.Event(instance.name(), "removed", removedAt[0], "state maint"));
+			}, "lab-removal");
+			removal.setDaemon(true);
+			removal.start();
+			if (this.app == Column.App.PRESTOP) {
+				pause(roll + ": preStop sleep " + this.settings.prestop.toMillis() + "ms", this.settings.prestop);
+			}
+		}
+		Boolean saturated = null;
+		if (this.settings.scenario == Settings.Scenario.SATURATION) {
+			saturated = saturate(roll, instance);
+		}
+		this.phase = roll + ": SIGTERM, waiting for exit";
+		double sigterm = instance.sigterm();
+		long boundMs = (long) (this.settings.gracePeriod.toMillis() - (sigterm - rollStart));
+		AppInstance.Stop stop = instance.awaitExit(sigterm, boundMs);
+		if (removal != null) {
+			this.phase = roll + ": exited; waiting for the balancer to drop it before the restart";
+			join(removal);
+		}
+		this.phase = roll + ": restarting, waiting for HAProxy to report it UP";
+		instance.start();
+		if (this.balancer == Column.Balancer.ENDPOINTS) {
+			awaitReady(instance);
+			balancer.ready(instance.name());
+		}
+		double up = awaitUp(balancer, instance);
+		return new RunResult.Restart(stop, rollStart, removedAt[0], up, saturated);
+	}
+
+	/**
+	 * Holds every worker thread of the instance with slow orders sent straight to it,
+	 * until past the withdraw, and reports whether it worked: a liveness probe then gets
+	 * no answer within 300 ms.
+	 */
+	private boolean saturate(String roll, AppInstance instance) {
+		int count = this.settings.workerThreads() + SATURATION_EXTRA;
+		long holdMs = withdrawDelayMs() + SATURATION_PAST_WITHDRAW_MS;
+		this.phase = roll + ": holding its " + this.settings.workerThreads() + " worker threads with " + count
+				+ " orders of " + holdMs + "ms";
+		this.load.saturate(instance.port(), count, (int) holdMs);
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+		while (System.nanoTime() < deadline) {
+			if (instance.saturated(300)) {
+				return true;
+			}
+			sleepUntil((long) LabClock.now() + 50);
+		}
+		return false;
+	}
+
+	private void awaitReady(AppInstance instance) {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+		while (!instance.ready()) {
+			if (System.nanoTime() > deadline) {
+				throw new IllegalStateException(instance.name() + " did not report readiness UP within 120s; see "
+						+ this.dir.resolve(instance.name() + ".log"));
+			}
+			sleepUntil((long) LabClock.now() + 100);
+		}
+	}
+
+	private static void sleepUntil(long labMs) {
+		long wait = labMs - (long) LabClock.now();
+		if (wait > 0) {
+			try {
+				Thread.sleep(wait);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("Interrupted", ex);
+			}
+		}
+	}
+
+	private static void join(Thread thread) {
+		try {
+			thread.join();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted", ex);
 		}
 	}
 
@@ -219,10 +368,10 @@ final class ScenarioRun {
 		long incrementsAcknowledged = 0;
 		for (LoadGenerator.Request request : requests) {
 			if (request.ok()) {
-				if (request.kind().equals("order")) {
+				if (request.kind().startsWith("order")) {
 					acknowledged.add(request.id());
 				}
-				else {
+				else if (request.kind().startsWith("increment")) {
 					incrementsAcknowledged++;
 				}
 			}

@@ -15,15 +15,77 @@ final class Settings {
 
 	List<HaProxy.Mode> modes = List.of(HaProxy.Mode.L4, HaProxy.Mode.L7);
 
+	List<Column.Balancer> balancers = List.of(Column.Balancer.HEALTH_CHECK, Column.Balancer.ENDPOINTS);
+
+	/**
+	 * How long the endpoint removal takes to reach the balancer in the endpoints model. 5
+	 * s sits in the middle of the 1-10 s that EndpointSlice propagation to kube-proxy and
+	 * ingress controllers typically takes (longer on large clusters); the README gives
+	 * the sources.
+	 */
+	Duration propagation = Duration.ofSeconds(5);
+
+	/**
+	 * The preStop sleep of the plain+preStop column: Spring Boot's documentation uses
+	 * {@code sleep 10}.
+	 */
+	Duration prestop = Duration.ofSeconds(10);
+
+	Scenario scenario = Scenario.DEFAULT;
+
+	/**
+	 * Tomcat's worker threads ({@code server.tomcat.threads.max}); 0 keeps Tomcat's
+	 * default (200).
+	 */
+	int threads;
+
+	/** Spring Boot's task executor core size: the sample app's increments run on it. */
+	int executorThreads = 8;
+
+	/** What the load does around a SIGTERM. */
+	enum Scenario {
+
+		/**
+		 * The mix, plus queued background increments on the instance before its SIGTERM.
+		 */
+		DEFAULT,
+
+		/**
+		 * As default, and the instance's worker threads all held by slow orders sent
+		 * straight to it at SIGTERM, until after the withdraw: requests the balancer
+		 * still routes there wait in the server's queue into the drain.
+		 */
+		SATURATION
+
+	}
+
 	boolean baseline;
 
 	boolean baselineOnly;
 
 	double rate = 40;
 
+	/**
+	 * {@code --load F}: the rate as a fraction of the measured capacity (NaN: --rate is
+	 * used as given).
+	 */
+	double load = Double.NaN;
+
+	/**
+	 * Requests per second one instance sustains ({@code ./lab capacity}, or
+	 * {@code --capacity}); NaN: unknown.
+	 */
+	double capacity = Double.NaN;
+
+	private boolean rateGiven;
+
+	Duration capacityStep = Duration.ofSeconds(20);
+
+	Duration p99Max = Duration.ofSeconds(5);
+
 	int instances = 2;
 
-	int rounds = 1;
+	int rounds = 2;
 
 	Duration prewarm = Duration.ofSeconds(10);
 
@@ -77,19 +139,37 @@ final class Settings {
 		return """
 				Usage: ./lab infra
 				       ./lab demo [--baseline] [options]
+				       ./lab capacity [--capacity-step=DUR] [--p99-max=DUR] [mix options]
 
 				infra   starts PostgreSQL and Kafka, prints the --key=value arguments an app instance needs, and
 				        stays in the foreground until SIGTERM/Ctrl+C (then stops both)
 				demo    starts infra, HAProxy and the sample-app instances, rolls every instance under load in each mode,
 				        verifies and writes a run folder (CSV, summary text/JSON, timeline PNG, index.html)
 
+				capacity  the highest rate one instance sustains here with the mix: steps the rate up (x1.25 from 20/s),
+				        each step --capacity-step long [20s] straight at one instance; a step passes with no failed
+				        request and p99 under --p99-max [5s]; writes <out>/capacity.json for --load
+
 				demo options (defaults fit a 2-core machine):
-				  --baseline               also run every mode with graceful.enabled=false and print both side by side
+				  --baseline               also run plain Spring Boot (graceful.enabled=false) and, in the endpoints model,
+				                           plain Spring Boot with a preStop sleep, side by side with the same load and seed
 				  --baseline-only          run only the baseline (plain Spring Boot shutdown)
 				  --mode=l4|l7|both        HAProxy mode tcp (L4, like kube-proxy) / http (L7, like an ingress) [both]
+				  --lb=health-check|endpoints|both  how the balancer learns an instance goes away [both]:
+				                           health-check: HAProxy's readiness check sees its 503 (cloud target groups);
+				                           endpoints: Kubernetes; at the roll the check is switched off, SIGTERM goes at
+				                           once (after --prestop for plain+preStop), the balancer drops the instance
+				                           --propagation later; the starter runs with its Kubernetes defaults
+				  --propagation=DUR        endpoints: deletion to removal in the balancer [5s]
+				  --prestop=DUR            endpoints, plain+preStop column: preStop sleep before SIGTERM [10s]
+				  --scenario=default|saturation  saturation: at each SIGTERM the instance's worker threads are all held
+				                           by slow orders sent straight to it, so routed requests queue into the drain
+				  --threads=N              server.tomcat.threads.max of the instances [200; saturation: 16]
 				  --rate=N                 requests per second, fixed arrival rate (open model) [40]
+				  --load=F                 instead of --rate: F x the capacity ./lab capacity measured (<out>/capacity.json)
+				  --capacity=N             the capacity to use for --load and to print beside the rate [capacity.json]
 				  --instances=N            sample-app instances behind HAProxy [2]
-				  --rounds=N               times every instance is rolled (restarts = instances x rounds) [1]
+				  --rounds=N               times every instance is rolled (restarts = instances x rounds) [2]
 				  --prewarm=DUR            unmeasured orders-only load once the instances are UP, so no JVM is cold [10s]
 				  --warmup=DUR             measured load before the first roll [4s]
 				  --settle=DUR             load between an instance being UP again and the next roll [2s]
@@ -161,7 +241,31 @@ final class Settings {
 				case "both" -> List.of(HaProxy.Mode.L4, HaProxy.Mode.L7);
 				default -> throw new IllegalArgumentException("--mode must be l4, l7 or both, not '" + value + "'");
 			};
-			case "rate" -> this.rate = Double.parseDouble(value);
+			case "lb" -> this.balancers = value.equalsIgnoreCase("both")
+					? List.of(Column.Balancer.HEALTH_CHECK, Column.Balancer.ENDPOINTS)
+					: List.of(Column.Balancer.parse(value));
+			case "propagation" -> this.propagation = duration(value);
+			case "prestop" -> this.prestop = duration(value);
+			case "scenario" -> {
+				this.scenario = switch (value.toLowerCase(Locale.ROOT)) {
+					case "default" -> Scenario.DEFAULT;
+					case "saturation" -> Scenario.SATURATION;
+					default -> throw new IllegalArgumentException(
+							"--scenario must be default or saturation, not '" + value + "'");
+				};
+				if (this.scenario == Scenario.SATURATION && this.threads == 0) {
+					this.threads = 16;
+				}
+			}
+			case "threads" -> this.threads = Integer.parseInt(value);
+			case "rate" -> {
+				this.rate = Double.parseDouble(value);
+				this.rateGiven = true;
+			}
+			case "load" -> this.load = Double.parseDouble(value);
+			case "capacity" -> this.capacity = Double.parseDouble(value);
+			case "capacity-step" -> this.capacityStep = duration(value);
+			case "p99-max" -> this.p99Max = duration(value);
 			case "instances" -> this.instances = Integer.parseInt(value);
 			case "rounds" -> this.rounds = Integer.parseInt(value);
 			case "prewarm" -> this.prewarm = duration(value);
@@ -192,6 +296,17 @@ final class Settings {
 	}
 
 	void validate() {
+		if (Double.isNaN(this.capacity)) {
+			this.capacity = Capacity.read(this.out);
+		}
+		if (!Double.isNaN(this.load)) {
+			require(!this.rateGiven, "give --rate or --load, not both");
+			require(this.load > 0 && this.load <= 5, "--load must be in (0, 5]");
+			require(!Double.isNaN(this.capacity) && this.capacity > 0,
+					"--load needs the measured capacity: run " + "./lab capacity first (it writes "
+							+ this.out.resolve("capacity.json") + ") or give --capacity=N");
+			this.rate = Math.round(this.load * this.capacity * 10) / 10.0;
+		}
 		require(this.rate > 0 && this.rate <= 2000, "--rate must be in (0, 2000]");
 		require(this.instances >= 2, "--instances must be at least 2 (one must serve while another restarts)");
 		require(this.rounds >= 1, "--rounds must be at least 1");
@@ -201,8 +316,40 @@ final class Settings {
 		require(this.incrementShare >= 0 && this.incrementShare <= 1, "--increment-share must be in [0, 1]");
 		require(this.longShare >= 0 && this.longShare <= 1, "--long-share must be in [0, 1]");
 		require(this.incrementDelayMs >= 0 && this.incrementDelayMs <= 60000, "--increment-delay must be 0..60000");
+		require(!this.propagation.isNegative() && this.propagation.compareTo(this.gracePeriod) < 0,
+				"--propagation must be in [0, --grace-period)");
+		require(!this.prestop.isNegative() && this.prestop.compareTo(this.gracePeriod) < 0,
+				"--prestop must be in [0, --grace-period)");
+		require(this.threads >= 0 && this.threads <= 1000, "--threads must be in [0, 1000] (0: Tomcat's default)");
 		require(this.checkFall >= 1 && this.checkRise >= 1 && this.checkInterMs >= 100,
 				"--check-inter must be >= 100ms and --check-fall/--check-rise >= 1");
+	}
+
+	/** The rate and, when the capacity is known, its fraction of it. */
+	String rateDescription() {
+		return String.format(Locale.ROOT, "%s req/s", this.rate) + (Double.isNaN(this.capacity) ? ""
+				: String.format(Locale.ROOT, " (%.2f x the measured capacity of one instance, %.1f req/s)",
+						this.rate / this.capacity, this.capacity));
+	}
+
+	/** The columns of one balancer model, in order. */
+	List<Column.App> apps(Column.Balancer balancer) {
+		List<Column.App> apps = new ArrayList<>();
+		if (!this.baselineOnly) {
+			apps.add(Column.App.GRACEFUL);
+		}
+		if (this.baseline || this.baselineOnly) {
+			apps.add(Column.App.PLAIN);
+			if (balancer == Column.Balancer.ENDPOINTS && !this.prestop.isZero()) {
+				apps.add(Column.App.PRESTOP);
+			}
+		}
+		return apps;
+	}
+
+	/** Tomcat's worker threads in effect. */
+	int workerThreads() {
+		return (this.threads > 0) ? this.threads : 200;
 	}
 
 	HaProxy.HealthCheck healthCheck() {

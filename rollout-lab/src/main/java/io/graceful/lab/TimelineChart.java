@@ -24,13 +24,13 @@ final class TimelineChart {
 
 	private static final int WIDTH = 1500;
 
-	private static final int HEIGHT = 560;
+	private static final int HEIGHT = 600;
 
 	private static final int LEFT = 70;
 
 	private static final int RIGHT = 30;
 
-	private static final int TOP = 100;
+	private static final int TOP = 125;
 
 	private static final int BOTTOM = 90;
 
@@ -41,10 +41,14 @@ final class TimelineChart {
 	private record Mark(String kind, String letter, Color color, boolean dashed) {
 	}
 
-	private static final List<Mark> MARKS = List.of(new Mark("SIGTERM", "T", new Color(0xc62828), false),
+	private static final List<Mark> MARKS = List.of(new Mark("deleted", "R", new Color(0x6a1b9a), true),
+			new Mark("removed", "M", new Color(0x6a1b9a), false),
+			new Mark("last routed", "L", new Color(0x00838f), true),
+			new Mark("SIGTERM", "T", new Color(0xc62828), false),
 			new Mark("withdraw end", "W", new Color(0xef6c00), false),
 			new Mark("drain end", "D", new Color(0x1565c0), false), new Mark("exit", "X", Color.BLACK, false),
-			new Mark("SIGKILL", "K", Color.MAGENTA, false), new Mark("UP", "U", new Color(0x2e7d32), true));
+			new Mark("SIGKILL", "K", Color.MAGENTA, false), new Mark("limit", "E", Color.GRAY, true),
+			new Mark("UP", "U", new Color(0x2e7d32), true));
 
 	private TimelineChart() {
 	}
@@ -83,6 +87,15 @@ final class TimelineChart {
 		g.setColor(Color.BLACK);
 		g.drawString(String.format(Locale.ROOT, "%s: %d requests, %d failed, %d lost writes/events/increments",
 				run.label(), run.sent(), run.failed(), run.lost() - run.failed()), LEFT, 24);
+		g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+		StringBuilder timings = new StringBuilder("SIGTERM -> exit / limit:");
+		for (RunResult.Restart restart : run.restarts()) {
+			RunResult.Timing t = run.timing(restart);
+			timings.append(String.format(Locale.ROOT, "  %s %.1fs / %.1fs%s", restart.instance(),
+					t.sigtermToExitMs() / 1000, t.limitMs() / 1000,
+					Double.isNaN(t.exitToLimit()) ? "" : String.format(Locale.ROOT, " (x%.2f)", t.exitToLimit())));
+		}
+		g.drawString(timings.toString(), LEFT, 42);
 		g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
 		g.setColor(new Color(0xdddddd));
 		int yStep = niceStep(max);
@@ -121,7 +134,15 @@ final class TimelineChart {
 		});
 		instances.sort(String::compareTo);
 		List<AppInstance.Event> marks = new ArrayList<>(run.events());
-		run.restarts().forEach((r) -> marks.add(new AppInstance.Event(r.instance(), "UP", r.upAgainAtMs(), "")));
+		run.restarts().forEach((r) -> {
+			marks.add(new AppInstance.Event(r.instance(), "UP", r.upAgainAtMs(), ""));
+			RunResult.Timing timing = run.timing(r);
+			marks.add(new AppInstance.Event(r.instance(), "limit", r.stop().sigtermAtMs() + timing.limitMs(), ""));
+			if (!Double.isNaN(timing.lastRoutedMs())) {
+				marks.add(new AppInstance.Event(r.instance(), "last routed",
+						r.stop().sigtermAtMs() + timing.lastRoutedMs(), ""));
+			}
+		});
 		Stroke solid = new BasicStroke(1.5f);
 		Stroke dashed = new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] { 5, 4 },
 				0);
@@ -139,22 +160,33 @@ final class TimelineChart {
 					g.setStroke(mark.dashed() ? dashed : solid);
 					g.drawLine(px, TOP - 4, px, TOP + plotHeight);
 					g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 11));
-					g.drawString(mark.letter() + (row + 1), px - 6, TOP - 10 - 14 * (k % 4));
+					g.drawString(mark.letter() + (row + 1), px - 6, TOP - 10 - 14 * (k % 5));
 				}
 			}
 		}
 		g.setStroke(solid);
 		int lx = LEFT;
-		int ly = HEIGHT - 40;
+		int ly = HEIGHT - 58;
 		g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
 		lx = legendBox(g, lx, ly, OK, "ok (2xx) per second");
 		lx = legendBox(g, lx, ly, FAILED, "failed per second (non-2xx or no response)");
 		for (Mark mark : MARKS) {
 			g.setColor(mark.color());
 			g.drawLine(lx, ly - 10, lx, ly + 2);
-			String label = mark.letter() + "n " + (mark.kind().equals("UP") ? "UP in HAProxy" : mark.kind());
+			String label = mark.letter() + "n " + switch (mark.kind()) {
+				case "limit" -> "limit (earliest exit losing nothing)";
+				case "UP" -> "UP in HAProxy";
+				case "deleted" -> "roll start (endpoints)";
+				case "removed" -> "removed from HAProxy";
+				case "last routed" -> "last request routed there";
+				default -> mark.kind();
+			};
 			g.drawString(label, lx + 5, ly);
 			lx += 25 + g.getFontMetrics().stringWidth(label);
+			if (lx > WIDTH - 300) {
+				lx = LEFT;
+				ly += 18;
+			}
 		}
 		g.setColor(Color.DARK_GRAY);
 		g.drawString("n = instance number; x: seconds since the load started (requests bucketed by start time)", LEFT,
@@ -177,7 +209,7 @@ final class TimelineChart {
 	}
 
 	private static int niceStep(int range) {
-		int[] steps = { 1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000 };
+		int[] steps = { 1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000, 2000, 5000 };
 		for (int step : steps) {
 			if (range / step <= 10) {
 				return step;

@@ -26,7 +26,7 @@ import static org.awaitility.Awaitility.await;
  * a real Kafka broker.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "server.address=127.0.0.1", "graceful.withdraw.delay=0s" })
+		properties = { "server.address=127.0.0.1", "graceful.withdraw.delay=0s", "sample.instance=app-7" })
 @EmbeddedKafka(partitions = 2, topics = "orders", bootstrapServersProperty = "spring.kafka.bootstrap-servers")
 class SampleApplicationTests {
 
@@ -91,6 +91,16 @@ class SampleApplicationTests {
 		assertThat(answeredMs).as("answered before the delay").isLessThan(1500);
 		assertThat(stat("counter")).isEqualTo(before);
 		await().atMost(Duration.ofSeconds(20)).until(() -> stat("counter") == before + 1);
+	}
+
+	@Test
+	void everyResponseNamesTheInstanceAndProcessThatAnsweredIt() throws Exception {
+		String expected = "app-7/" + ProcessHandle.current().pid();
+		assertThat(post("/orders", "{\"id\":\"named-1\",\"workMs\":0}").headers().firstValue("X-Instance"))
+			.hasValue(expected);
+		assertThat(post("/orders", "{\"id\":\"\"}").headers().firstValue("X-Instance")).as("also on a 400")
+			.hasValue(expected);
+		assertThat(post("/counter/increment?delayMs=0", "").headers().firstValue("X-Instance")).hasValue(expected);
 	}
 
 	private HttpResponse<String> post(String path, String json) throws Exception {

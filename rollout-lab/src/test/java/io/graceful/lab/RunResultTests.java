@@ -1,0 +1,112 @@
+package io.graceful.lab;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * How the lab judges a run from its records: what a shutdown summary says was cut, which
+ * failures are silent, and a shutdown's time against its limit. The summaries here are
+ * the starter's own lines, as a real run logs them.
+ */
+class RunResultTests {
+
+	private static final String CLEAN = "Graceful shutdown completed in 5.6s: withdraw 3.0s (5 requests served, 55 idle "
+			+ "connections closed), web-drain 2.3s (16 requests in flight, 0 cut), background-work 6ms (0 tasks "
+			+ "completed, 0 cut, 0 scheduled tasks cancelled); nothing was cut";
+
+	private static final String CUT = "Graceful shutdown completed in 9.1s: withdraw 3.0s, web-drain 7.0s timed out "
+			+ "(2 requests in flight, 2 cut); cut 2 requests, 1 tasks: POST /orders (7.2s), GET /export (7.0s), "
+			+ "CounterIncrements.incrementLater; timed out: web-drain";
+
+	@Test
+	void aCleanSummaryReportsNothingCut() {
+		assertThat(RunResult.reportedCut(CLEAN)).isEmpty();
+	}
+
+	@Test
+	void aSummaryThatCutsIsReadByKindAndNotConfusedByTheStepDetails() {
+		assertThat(RunResult.reportedCut(CUT)).containsEntry("requests", 2L).containsEntry("tasks", 1L).hasSize(2);
+	}
+
+	@Test
+	void failuresDuringAShutdownWhoseSummaryCutNothingAreSilent() {
+		List<LoadGenerator.Request> requests = new ArrayList<>();
+		requests.add(request(1, "order", 900, 1200, 201, "app-1/10"));
+		requests.add(request(2, "order", 1100, 4100, 0, ""));
+		requests.add(request(3, "order", 1200, 4100, 0, ""));
+		// long after the exit: not this shutdown's
+		requests.add(request(4, "order", 9000, 9500, 503, ""));
+		RunResult clean = run(Column.App.GRACEFUL, requests, restart(CLEAN));
+		assertThat(clean.losses(clean.restarts().get(0)).failed()).isEqualTo(2);
+		assertThat(clean.silentLosses()).isEqualTo(2);
+		assertThat(clean.failedOutsideShutdowns()).isEqualTo(1);
+		RunResult named = run(Column.App.GRACEFUL, requests, restart(CUT));
+		assertThat(named.silentLosses()).as("both named as cut").isZero();
+		RunResult plain = run(Column.App.PLAIN, requests, restart(null));
+		assertThat(plain.silentLosses()).as("plain Boot writes no summary to hold to").isZero();
+	}
+
+	@Test
+	void theLimitIsTheLastRequestOrTaskTheInstanceAcknowledgedAndTheKubernetesFloor() {
+		List<LoadGenerator.Request> requests = new ArrayList<>();
+		requests.add(request(1, "order", 1500, 3800, 201, "app-1/10"));
+		requests.add(request(2, "order", 1600, 1700, 201, "app-2/20"));
+		// 9 increments of 2 s on 8 threads: the ninth waits for a thread, ends at 1000 +
+		// 2000 + 2000
+		for (int i = 0; i < 9; i++) {
+			requests.add(request(10 + i, "increment-burst", 990, 1000, 202, "app-1/10"));
+		}
+		RunResult.Restart restart = restart(CLEAN);
+		RunResult healthCheck = run(Column.App.GRACEFUL, Column.Balancer.HEALTH_CHECK, requests, restart);
+		RunResult.Timing timing = healthCheck.timing(restart);
+		assertThat(timing.lastRoutedMs()).isEqualTo(500);
+		assertThat(timing.lastRequestEndMs()).isEqualTo(2800);
+		assertThat(timing.lastTaskEndMs()).isEqualTo(4000);
+		assertThat(timing.limitMs()).isEqualTo(4000);
+		assertThat(timing.sigtermToExitMs()).isEqualTo(3000);
+		assertThat(timing.exitToLimit()).isCloseTo(0.75, within(0.001));
+		RunResult endpoints = run(Column.App.GRACEFUL, Column.Balancer.ENDPOINTS, requests, restart);
+		assertThat(endpoints.timing(restart).limitMs()).as("the 10s withdraw floor").isEqualTo(10_000);
+		assertThat(endpoints.timing(restart).withinGoal()).isTrue();
+	}
+
+	@Test
+	void anExitLaterThanTenPercentAndHalfASecondOverTheLimitMissesTheGoal() {
+		RunResult.Timing timing = new RunResult.Timing(11_600, 0, 0, 0, 10_000, 10_000);
+		assertThat(timing.withinGoal()).isFalse();
+		assertThat(new RunResult.Timing(11_500, 0, 0, 0, 10_000, 10_000).withinGoal()).isTrue();
+	}
+
+	private static LoadGenerator.Request request(long seq, String kind, double start, double end, int status,
+			String instance) {
+		return new LoadGenerator.Request(seq, kind, kind.startsWith("order") ? "x-" + seq : "", start, end, status,
+				(status == 0) ? "IOException: closed" : "", instance);
+	}
+
+	/**
+	 * app-1 (pid 10): SIGTERM at 1000, exit at 4000; withdraw delay 10 s when it logged
+	 * one.
+	 */
+	private static RunResult.Restart restart(String summary) {
+		return new RunResult.Restart(new AppInstance.Stop("app-1", 10, 1000, 4000, 0, false, 10_000, summary), 1000,
+				Double.NaN, 20_000, null);
+	}
+
+	private static RunResult run(Column.App app, List<LoadGenerator.Request> requests, RunResult.Restart restart) {
+		return run(app, Column.Balancer.HEALTH_CHECK, requests, restart);
+	}
+
+	private static RunResult run(Column.App app, Column.Balancer balancer, List<LoadGenerator.Request> requests,
+			RunResult.Restart restart) {
+		RunResult.Verification verification = new RunResult.Verification(0, 0, 0, 0, 0, 0, 0, true, "caught up");
+		return new RunResult("test", HaProxy.Mode.L4, balancer, app, Path.of("."), requests, List.of(),
+				List.of(restart), verification, 0, 30_000, 3000, 1000, 30_000, 5000, 0, 8, 2000);
+	}
+
+}
