@@ -1,8 +1,10 @@
 package io.graceful.autoconfigure.tomcat;
 
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
@@ -35,6 +37,8 @@ final class TomcatConnections {
 
 	private static final Object NOT_RESOLVED = new Object();
 
+	private static final long BUSY_RETRY_NANOS = Duration.ofMillis(5).toNanos();
+
 	private static volatile Object getEndpoint = NOT_RESOLVED;
 
 	private final ApplicationContext context;
@@ -50,9 +54,28 @@ final class TomcatConnections {
 	 * @return how many connections the action counted
 	 */
 	int visitUnlocked(Predicate<SocketWrapperBase<?>> action) {
-		int counted = 0;
+		return visitUnlocked(action, Duration.ZERO);
+	}
+
+	/**
+	 * Visit every open connection as {@link #visitUnlocked(Predicate)} does, and retry
+	 * the connections a thread was processing for a short while, every few milliseconds:
+	 * an HTTP/2 connection's lock is held only while its frames are read, so it is
+	 * usually free again within milliseconds.
+	 * @param action what to do; returns whether it counts
+	 * @param retryBusyFor how long to keep retrying busy connections
+	 * @return how many connections the action counted
+	 */
+	int visitUnlocked(Predicate<SocketWrapperBase<?>> action, Duration retryBusyFor) {
+		List<SocketWrapperBase<?>> pending = new ArrayList<>();
 		for (AbstractEndpoint<?, ?> endpoint : endpoints()) {
-			for (SocketWrapperBase<?> connection : endpoint.getConnections()) {
+			pending.addAll(endpoint.getConnections());
+		}
+		long deadline = System.nanoTime() + retryBusyFor.toNanos();
+		int counted = 0;
+		while (true) {
+			List<SocketWrapperBase<?>> busy = new ArrayList<>();
+			for (SocketWrapperBase<?> connection : pending) {
 				ReentrantLock lock = connection.getLock();
 				if (lock.tryLock()) {
 					try {
@@ -64,9 +87,16 @@ final class TomcatConnections {
 						lock.unlock();
 					}
 				}
+				else {
+					busy.add(connection);
+				}
 			}
+			if (busy.isEmpty() || System.nanoTime() - deadline >= 0) {
+				return counted;
+			}
+			pending = busy;
+			LockSupport.parkNanos(BUSY_RETRY_NANOS);
 		}
-		return counted;
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package io.graceful.autoconfigure.tomcat;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -16,10 +17,13 @@ import org.apache.coyote.http11.upgrade.UpgradeProcessorInternal;
  * client opens a new stream at least a round trip (measured by its PINGs) later, and
  * ignores that stream (above the last stream id, so safe to retry). The processor is read
  * under the connection's lock, because Tomcat detaches it while it processes the
- * connection; a connection busy at that instant is left for the next call (at the end of
- * withdraw) or for Tomcat's own pause at drain.
+ * connection; a connection busy at that instant is retried for up to 200ms, and left for
+ * the next call (at the end of withdraw) or for Tomcat's own pause at drain only if it
+ * stays busy that long.
  */
 class TomcatHttp2GoAwaySender implements Http2GoAwaySender {
+
+	private static final Duration BUSY_RETRY = Duration.ofMillis(200);
 
 	private final TomcatConnections connections;
 
@@ -38,7 +42,7 @@ class TomcatHttp2GoAwaySender implements Http2GoAwaySender {
 				return true;
 			}
 			return false;
-		});
+		}, BUSY_RETRY);
 	}
 
 	private synchronized boolean markPaused(UpgradeProcessorInternal upgrade) {

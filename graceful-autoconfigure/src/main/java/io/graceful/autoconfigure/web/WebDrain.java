@@ -51,6 +51,8 @@ class WebDrain {
 
 	private volatile int queuedAtStart;
 
+	private volatile int queuedWhenWaitEnded;
+
 	WebDrain(InFlightRequests inFlightRequests, OpenStreams openStreams, List<QueuedRequests> queuedRequests,
 			ShutdownReport report, Duration drainTimeout, WebDrainPhaseTimeout phaseTimeout) {
 		this.inFlightRequests = inFlightRequests;
@@ -86,9 +88,11 @@ class WebDrain {
 
 	private void awaitQueued(StepRecorder recorder) {
 		long deadline = System.nanoTime() + this.drainTimeout.toNanos();
-		while (queued() > 0 && System.nanoTime() - deadline < 0) {
+		int queued;
+		while ((queued = queued()) > 0 && System.nanoTime() - deadline < 0) {
 			LockSupport.parkNanos(QUEUE_POLL_NANOS);
 		}
+		this.queuedWhenWaitEnded = queued;
 		if (logger.isDebugEnabled()) {
 			logger.debug(String.format("Web drain: requests queued for a worker thread handed to the application in %s",
 					Durations.format(recorder.elapsed())));
@@ -102,7 +106,10 @@ class WebDrain {
 		}
 		this.recorder = null;
 		List<InFlightRequest> stragglers = this.inFlightRequests.snapshot();
-		int queued = queued();
+		// what the bound left queued is cut even if the server closed it meanwhile
+		// (Jetty's
+		// shortened idle timeout does): better counted twice than missed
+		int queued = Math.max(queued(), this.queuedWhenWaitEnded);
 		String elapsed = Durations.format(Duration.ofMillis(recorder.elapsed().toMillis()));
 		int received = this.inFlightAtStart + this.queuedAtStart;
 		if (stragglers.isEmpty() && queued == 0) {

@@ -95,9 +95,9 @@ class JettySaturationShutdownTests extends AbstractWebServerShutdownTests {
 		// freed by the connector's close at the bound and picks it up, just begun: named
 		// either way
 		assertThat(output)
-			.containsPattern("Web drain hit its 1s bound; cut 3 requests: GET /held \\([0-9.]+m?s\\), "
-					+ "GET /held \\([0-9.]+m?s\\), (1 queued, not yet read|GET /hello \\([0-9.]+m?s\\))")
-			.containsPattern("Graceful shutdown completed in .*web-drain [0-9.]+m?s timed-out .*; cut 3 requests")
+			.containsPattern("Web drain hit its 1s bound; cut [34] requests: GET /held \\([0-9.]+m?s\\), "
+					+ "GET /held \\([0-9.]+m?s\\), .*(1 queued, not yet read|GET /hello \\([0-9.]+m?s\\))")
+			.containsPattern("Graceful shutdown completed in .*web-drain [0-9.]+m?s timed-out .*; cut [34] requests")
 			.doesNotContain("nothing was cut");
 	}
 
