@@ -2,6 +2,9 @@ package io.graceful.autoconfigure;
 
 import java.time.Duration;
 
+import io.graceful.autoconfigure.core.DurationRules;
+
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -10,7 +13,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @since 0.1.0
  */
 @ConfigurationProperties("graceful")
-public class GracefulProperties {
+public class GracefulProperties implements InitializingBean {
 
 	/**
 	 * Whether graceful shutdown is enabled. When false, plain Spring Boot behaviour
@@ -43,6 +46,16 @@ public class GracefulProperties {
 	 * only log a warning.
 	 */
 	private BudgetCheck budgetCheck = BudgetCheck.FAIL;
+
+	/**
+	 * Check the bound values, naming the property and the allowed range.
+	 */
+	@Override
+	public void afterPropertiesSet() {
+		DurationRules.positive("graceful.grace-period", this.gracePeriod);
+		DurationRules.notNegative("graceful.safety-margin", this.safetyMargin);
+		DurationRules.notNegative("graceful.other-phases-timeout", this.otherPhasesTimeout);
+	}
 
 	public boolean isEnabled() {
 		return this.enabled;

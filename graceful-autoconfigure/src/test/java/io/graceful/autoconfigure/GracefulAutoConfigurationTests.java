@@ -2,8 +2,6 @@ package io.graceful.autoconfigure;
 
 import java.time.Duration;
 
-import io.graceful.autoconfigure.core.InvalidGracefulPropertyException;
-import io.graceful.autoconfigure.core.InvalidGracefulPropertyFailureAnalyzer;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.requests.InFlightRequests;
@@ -16,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -234,15 +232,14 @@ class GracefulAutoConfigurationTests {
 			String message) {
 		assertThat(context).hasFailed();
 		Throwable failure = context.getStartupFailure();
-		assertThat(rootCause(failure)).isInstanceOf(InvalidGracefulPropertyException.class);
-		InvalidGracefulPropertyException cause = (InvalidGracefulPropertyException) rootCause(failure);
-		assertThat(cause.getProperty()).isEqualTo(property);
-		assertThat(cause.getMessage()).isEqualTo(message);
-		FailureAnalysis analysis = new InvalidGracefulPropertyFailureAnalyzer().analyze(failure);
-		assertThat(analysis).isNotNull();
-		assertThat(analysis.getDescription()).startsWith("Graceful shutdown is misconfigured: " + property + " is '")
-			.contains(cause.getAllowed());
-		assertThat(analysis.getAction()).startsWith("Change " + property + " in your configuration");
+		assertThat(rootCause(failure)).isInstanceOf(InvalidConfigurationPropertyValueException.class);
+		InvalidConfigurationPropertyValueException cause = (InvalidConfigurationPropertyValueException) rootCause(
+				failure);
+		assertThat(cause.getName()).isEqualTo(property);
+		// the message the starter used to write: "Invalid value 'V' for P: R"
+		String prefix = "Invalid value '" + cause.getValue() + "' for " + property + ": ";
+		assertThat(message).startsWith(prefix);
+		assertThat(cause.getReason()).isEqualTo(message.substring(prefix.length()));
 	}
 
 	private static Throwable rootCause(Throwable failure) {

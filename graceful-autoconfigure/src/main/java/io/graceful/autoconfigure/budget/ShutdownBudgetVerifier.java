@@ -8,7 +8,6 @@ import java.util.List;
 import io.graceful.autoconfigure.GracefulProperties;
 import io.graceful.autoconfigure.core.DurationRules;
 import io.graceful.autoconfigure.core.Durations;
-import io.graceful.autoconfigure.core.InvalidGracefulPropertyException;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -16,6 +15,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.support.AbstractApplicationContext;
 import org.springframework.context.support.DefaultLifecycleProcessor;
 import org.springframework.core.env.Environment;
@@ -66,8 +66,8 @@ class ShutdownBudgetVerifier implements SmartInitializingSingleton {
 	}
 
 	ShutdownBudget budget() {
-		Duration gracePeriod = DurationRules.positive("graceful.grace-period", this.properties.getGracePeriod());
-		Duration margin = DurationRules.notNegative("graceful.safety-margin", this.properties.getSafetyMargin());
+		Duration gracePeriod = this.properties.getGracePeriod();
+		Duration margin = this.properties.getSafetyMargin();
 		List<ShutdownBound> all = new ArrayList<>();
 		for (ShutdownBound bound : this.bounds) {
 			DurationRules.notNegative(bound.property(), bound.duration());
@@ -78,7 +78,8 @@ class ShutdownBudgetVerifier implements SmartInitializingSingleton {
 		if (userPhaseTimeout != null) {
 			for (ShutdownBound bound : this.bounds) {
 				if (bound.phaseTimeout() && bound.duration().compareTo(userPhaseTimeout) > 0) {
-					throw new InvalidGracefulPropertyException(bound.property(), Durations.format(bound.duration()),
+					throw new InvalidConfigurationPropertyValueException(bound.property(),
+							Durations.format(bound.duration()),
 							"it must not exceed " + SPRING_PHASE_TIMEOUT + " (" + Durations.format(userPhaseTimeout)
 									+ "), which would cut the " + bound.step() + " step early");
 				}
@@ -87,8 +88,7 @@ class ShutdownBudgetVerifier implements SmartInitializingSingleton {
 		}
 		else {
 			all.add(ShutdownBound.of("other phases", "graceful.other-phases-timeout",
-					DurationRules.notNegative("graceful.other-phases-timeout", this.properties.getOtherPhasesTimeout()),
-					Integer.MIN_VALUE));
+					this.properties.getOtherPhasesTimeout(), Integer.MIN_VALUE));
 		}
 		all.add(ShutdownBound.of("safety margin", "graceful.safety-margin", margin, Integer.MIN_VALUE));
 		return new ShutdownBudget(all, gracePeriod);

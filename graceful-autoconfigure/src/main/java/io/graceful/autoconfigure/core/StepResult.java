@@ -2,6 +2,8 @@ package io.graceful.autoconfigure.core;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,8 +28,9 @@ public record StepResult(String step, Instant started, Duration duration, Durati
 		String summary, Map<String, Long> counts, Map<String, Long> cut, List<String> cutNames) {
 
 	public StepResult {
-		counts = Map.copyOf(counts);
-		cut = Map.copyOf(cut);
+		// in the order the step recorded them, the same in every JVM (Map.copyOf is not)
+		counts = Collections.unmodifiableMap(new LinkedHashMap<>(counts));
+		cut = Collections.unmodifiableMap(new LinkedHashMap<>(cut));
 		cutNames = List.copyOf(cutNames);
 	}
 

@@ -3,7 +3,6 @@ package io.graceful.autoconfigure.jdbc;
 import javax.sql.DataSource;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
-import io.graceful.autoconfigure.core.DurationRules;
 import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.GracefulStep;
 import io.graceful.autoconfigure.core.ShutdownBound;
@@ -34,8 +33,7 @@ public final class DataSourceDrainAutoConfiguration {
 	@Bean
 	DataSourceDrainLifecycle dataSourceDrainLifecycle(ConfigurableApplicationContext context, ShutdownReport report,
 			DataSourceDrainProperties properties) {
-		return new DataSourceDrainLifecycle(context, report,
-				DurationRules.positive(GracefulStep.DATASOURCE_DRAIN.property(), properties.getTimeout()));
+		return new DataSourceDrainLifecycle(context, report, properties.getTimeout());
 	}
 
 	@Bean

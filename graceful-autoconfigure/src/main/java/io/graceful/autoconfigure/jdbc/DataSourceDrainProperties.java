@@ -2,6 +2,10 @@ package io.graceful.autoconfigure.jdbc;
 
 import java.time.Duration;
 
+import io.graceful.autoconfigure.core.DurationRules;
+import io.graceful.autoconfigure.core.GracefulStep;
+
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -11,7 +15,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @since 0.1.0
  */
 @ConfigurationProperties("graceful.datasource-drain")
-public class DataSourceDrainProperties {
+public class DataSourceDrainProperties implements InitializingBean {
 
 	/**
 	 * Longest time, for all pools together, to wait until no connection is in use.
@@ -19,6 +23,14 @@ public class DataSourceDrainProperties {
 	 * log.
 	 */
 	private Duration timeout = Duration.ofSeconds(2);
+
+	/**
+	 * Check the bound values, naming the property and the allowed range.
+	 */
+	@Override
+	public void afterPropertiesSet() {
+		DurationRules.positive(GracefulStep.DATASOURCE_DRAIN.property(), this.timeout);
+	}
 
 	public Duration getTimeout() {
 		return this.timeout;

@@ -3,10 +3,8 @@ package io.graceful.autoconfigure.kafka;
 import java.time.Duration;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
-import io.graceful.autoconfigure.core.DurationRules;
 import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.GracefulStep;
-import io.graceful.autoconfigure.core.InvalidGracefulPropertyException;
 import io.graceful.autoconfigure.core.PhaseCallback;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
@@ -17,6 +15,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.core.KafkaTemplate;
 
@@ -35,12 +34,6 @@ import org.springframework.kafka.core.KafkaTemplate;
 @EnableConfigurationProperties(KafkaShutdownProperties.class)
 public final class KafkaShutdownAutoConfiguration {
 
-	static final String LISTENER_TIMEOUT = GracefulStep.KAFKA_LISTENERS.property();
-
-	static final String FLUSH_TIMEOUT = GracefulStep.KAFKA_FLUSH.property();
-
-	static final String CLOSE_TIMEOUT = GracefulStep.KAFKA_PRODUCERS_CLOSE.property();
-
 	@Bean
 	static KafkaProducerTrackingPostProcessor gracefulKafkaProducerTrackingPostProcessor(
 			ObjectProvider<KafkaProducerTracker> tracker) {
@@ -55,15 +48,13 @@ public final class KafkaShutdownAutoConfiguration {
 	@Bean
 	KafkaFlushLifecycle gracefulKafkaFlushLifecycle(KafkaProducerTracker tracker, ShutdownReport report,
 			KafkaShutdownProperties properties) {
-		return new KafkaFlushLifecycle(tracker, report,
-				DurationRules.positive(FLUSH_TIMEOUT, properties.getKafkaFlush().getTimeout()),
-				wholeSeconds(CLOSE_TIMEOUT, properties.getKafkaProducersClose().getTimeout()));
+		return new KafkaFlushLifecycle(tracker, report, properties.getKafkaFlush().getTimeout(),
+				properties.getKafkaProducersClose().getTimeout());
 	}
 
 	@Bean
 	KafkaListenerShutdown gracefulKafkaListenerShutdown(ShutdownReport report, KafkaShutdownProperties properties) {
-		return new KafkaListenerShutdown(report,
-				DurationRules.positive(LISTENER_TIMEOUT, properties.getKafkaListeners().getTimeout()));
+		return new KafkaListenerShutdown(report, properties.getKafkaListeners().getTimeout());
 	}
 
 	@Bean
@@ -92,16 +83,6 @@ public final class KafkaShutdownAutoConfiguration {
 	ShutdownBound kafkaProducersCloseShutdownBound(KafkaShutdownProperties properties) {
 		return ShutdownBound.of(GracefulStep.KAFKA_PRODUCERS_CLOSE, properties.getKafkaProducersClose().getTimeout(),
 				GracefulPhases.KAFKA_PRODUCERS_CLOSE);
-	}
-
-	static Duration wholeSeconds(String property, Duration value) {
-		DurationRules.notNegative(property, value);
-		if (value.toMillis() % 1000 != 0) {
-			throw new InvalidGracefulPropertyException(property, value,
-					"it must be whole seconds, 0 or more (for example 1s): Spring Kafka closes producers "
-							+ "with a timeout in seconds");
-		}
-		return value;
 	}
 
 }

@@ -2,6 +2,10 @@ package io.graceful.autoconfigure.kafka;
 
 import java.time.Duration;
 
+import io.graceful.autoconfigure.core.DurationRules;
+import io.graceful.autoconfigure.core.GracefulStep;
+
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -11,13 +15,24 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @since 0.1.0
  */
 @ConfigurationProperties("graceful")
-public class KafkaShutdownProperties {
+public class KafkaShutdownProperties implements InitializingBean {
 
 	private final KafkaListeners kafkaListeners = new KafkaListeners();
 
 	private final KafkaFlush kafkaFlush = new KafkaFlush();
 
 	private final KafkaProducersClose kafkaProducersClose = new KafkaProducersClose();
+
+	/**
+	 * Check the bound values, naming the property and the allowed range.
+	 */
+	@Override
+	public void afterPropertiesSet() {
+		DurationRules.positive(GracefulStep.KAFKA_LISTENERS.property(), this.kafkaListeners.getTimeout());
+		DurationRules.positive(GracefulStep.KAFKA_FLUSH.property(), this.kafkaFlush.getTimeout());
+		DurationRules.wholeSeconds(GracefulStep.KAFKA_PRODUCERS_CLOSE.property(), this.kafkaProducersClose.getTimeout(),
+				"Spring Kafka closes producers with a timeout in seconds");
+	}
 
 	public KafkaListeners getKafkaListeners() {
 		return this.kafkaListeners;

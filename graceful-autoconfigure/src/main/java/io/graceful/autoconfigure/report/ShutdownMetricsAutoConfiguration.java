@@ -2,7 +2,6 @@ package io.graceful.autoconfigure.report;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.GracefulProperties;
-import io.graceful.autoconfigure.core.DurationRules;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.requests.InFlightRequests;
@@ -36,8 +35,7 @@ public final class ShutdownMetricsAutoConfiguration {
 	@Bean
 	ShutdownMetrics gracefulShutdownMetrics(ShutdownReport report, ObjectProvider<InFlightRequests> inFlightRequests,
 			GracefulProperties properties, ApplicationContext context, ObjectProvider<ShutdownBound> bounds) {
-		return new ShutdownMetrics(report, inFlightRequests.getIfAvailable(),
-				DurationRules.positive("graceful.grace-period", properties.getGracePeriod()), context,
+		return new ShutdownMetrics(report, inFlightRequests.getIfAvailable(), properties.getGracePeriod(), context,
 				() -> bounds.orderedStream().toList());
 	}
 

@@ -2,7 +2,6 @@ package io.graceful.autoconfigure.report;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.GracefulProperties;
-import io.graceful.autoconfigure.core.DurationRules;
 import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.PhaseCallback;
 import io.graceful.autoconfigure.core.ShutdownReport;
@@ -43,8 +42,7 @@ public final class ShutdownSummaryAutoConfiguration {
 
 	@Bean
 	ShutdownSummary gracefulShutdownSummary(ShutdownReport report, GracefulProperties properties) {
-		return new ShutdownSummary(report,
-				DurationRules.positive("graceful.grace-period", properties.getGracePeriod()));
+		return new ShutdownSummary(report, properties.getGracePeriod());
 	}
 
 }

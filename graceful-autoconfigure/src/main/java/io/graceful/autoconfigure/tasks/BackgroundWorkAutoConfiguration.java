@@ -1,7 +1,6 @@
 package io.graceful.autoconfigure.tasks;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
-import io.graceful.autoconfigure.core.DurationRules;
 import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.GracefulStep;
 import io.graceful.autoconfigure.core.ShutdownBound;
@@ -44,8 +43,7 @@ public final class BackgroundWorkAutoConfiguration {
 			ObjectProvider<ScheduledTaskHolder> scheduledTaskHolders, ShutdownReport report,
 			BackgroundWorkProperties properties) {
 		return new BackgroundWorkLifecycle(context, gracefulTaskTrackingPostProcessor, trackedWork,
-				scheduledTaskHolders.orderedStream().toList(), report,
-				DurationRules.positive("graceful.background-work.timeout", properties.getTimeout()));
+				scheduledTaskHolders.orderedStream().toList(), report, properties.getTimeout());
 	}
 
 	@Bean

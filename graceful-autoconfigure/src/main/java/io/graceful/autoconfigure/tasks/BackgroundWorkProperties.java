@@ -2,6 +2,10 @@ package io.graceful.autoconfigure.tasks;
 
 import java.time.Duration;
 
+import io.graceful.autoconfigure.core.DurationRules;
+import io.graceful.autoconfigure.core.GracefulStep;
+
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -11,7 +15,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @since 0.1.0
  */
 @ConfigurationProperties("graceful.background-work")
-public class BackgroundWorkProperties {
+public class BackgroundWorkProperties implements InitializingBean {
 
 	/**
 	 * Longest time queued and running tasks of Spring-managed executors, and tracked
@@ -20,6 +24,14 @@ public class BackgroundWorkProperties {
 	 * both are named in the log.
 	 */
 	private Duration timeout = Duration.ofSeconds(3);
+
+	/**
+	 * Check the bound values, naming the property and the allowed range.
+	 */
+	@Override
+	public void afterPropertiesSet() {
+		DurationRules.positive(GracefulStep.BACKGROUND_WORK.property(), this.timeout);
+	}
 
 	public Duration getTimeout() {
 		return this.timeout;

@@ -1,7 +1,6 @@
 package io.graceful.autoconfigure.web;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
-import io.graceful.autoconfigure.core.DurationRules;
 import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.GracefulStep;
 import io.graceful.autoconfigure.core.PhaseCallback;
@@ -39,8 +38,7 @@ public final class WebDrainAutoConfiguration {
 			ObjectProvider<QueuedRequests> queuedRequests, ShutdownReport report, WebDrainProperties properties,
 			BeanFactory beanFactory) {
 		return new WebDrain(inFlightRequests, openStreams.getIfAvailable(), queuedRequests.orderedStream().toList(),
-				report, DurationRules.positive(GracefulStep.WEB_DRAIN.property(), properties.getTimeout()),
-				new WebDrainPhaseTimeout(beanFactory));
+				report, properties.getTimeout(), new WebDrainPhaseTimeout(beanFactory));
 	}
 
 	@Bean

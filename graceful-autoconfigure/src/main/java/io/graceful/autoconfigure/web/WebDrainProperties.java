@@ -2,6 +2,10 @@ package io.graceful.autoconfigure.web;
 
 import java.time.Duration;
 
+import io.graceful.autoconfigure.core.DurationRules;
+import io.graceful.autoconfigure.core.GracefulStep;
+
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -11,7 +15,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @since 0.1.0
  */
 @ConfigurationProperties("graceful.web-drain")
-public class WebDrainProperties {
+public class WebDrainProperties implements InitializingBean {
 
 	/**
 	 * Longest time in-flight requests may take to finish once the server stops accepting
@@ -26,6 +30,14 @@ public class WebDrainProperties {
 	 * to its bound.
 	 */
 	private boolean completeStreams = true;
+
+	/**
+	 * Check the bound values, naming the property and the allowed range.
+	 */
+	@Override
+	public void afterPropertiesSet() {
+		DurationRules.positive(GracefulStep.WEB_DRAIN.property(), this.timeout);
+	}
 
 	public Duration getTimeout() {
 		return this.timeout;

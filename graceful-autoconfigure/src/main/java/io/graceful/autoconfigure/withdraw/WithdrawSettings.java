@@ -4,9 +4,9 @@ import java.time.Duration;
 
 import io.graceful.autoconfigure.core.DurationRules;
 import io.graceful.autoconfigure.core.Durations;
-import io.graceful.autoconfigure.core.InvalidGracefulPropertyException;
 
 import org.springframework.boot.cloud.CloudPlatform;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.env.Environment;
 
 /**
@@ -46,13 +46,14 @@ record WithdrawSettings(Duration delay, String reason, Duration minDelay, Durati
 			if (quietPeriod != null) {
 				DurationRules.positive("graceful.withdraw.quiet-period", quietPeriod);
 				if (quietPeriod.compareTo(delay) > 0) {
-					throw new InvalidGracefulPropertyException("graceful.withdraw.quiet-period",
+					throw new InvalidConfigurationPropertyValueException("graceful.withdraw.quiet-period",
 							Durations.format(quietPeriod),
 							"it must not be longer than graceful.withdraw.delay (" + Durations.format(delay) + ")");
 				}
 			}
 			if (minDelay.compareTo(delay) > 0) {
-				throw new InvalidGracefulPropertyException("graceful.withdraw.min-delay", Durations.format(minDelay),
+				throw new InvalidConfigurationPropertyValueException("graceful.withdraw.min-delay",
+						Durations.format(minDelay),
 						"it must be between 0 and graceful.withdraw.delay (" + Durations.format(delay) + ")");
 			}
 		}

@@ -5,11 +5,11 @@ import java.time.Duration;
 import io.graceful.autoconfigure.CoreAutoConfigurations;
 import io.graceful.autoconfigure.LifecycleTimeouts;
 import io.graceful.autoconfigure.core.GracefulPhases;
-import io.graceful.autoconfigure.core.InvalidGracefulPropertyException;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.assertj.AssertableWebApplicationContext;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
@@ -177,8 +177,8 @@ class ShutdownBudgetAutoConfigurationTests {
 	void userPhaseTimeoutShorterThanTheDrainTimeoutIsRejected() {
 		this.runner.withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=5s").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).isInstanceOf(InvalidGracefulPropertyException.class)
-				.hasMessage("Invalid value '7s' for graceful.web-drain.timeout: it must not exceed "
+			assertThat(context.getStartupFailure()).isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessage("Property graceful.web-drain.timeout with value '7s' is invalid: it must not exceed "
 						+ "spring.lifecycle.timeout-per-shutdown-phase (5s), which would cut the web-drain step early");
 		});
 	}

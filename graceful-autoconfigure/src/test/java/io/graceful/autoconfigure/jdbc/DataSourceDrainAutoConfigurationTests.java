@@ -4,7 +4,6 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
-import io.graceful.autoconfigure.core.InvalidGracefulPropertyException;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.StepOutcome;
@@ -12,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -55,7 +55,7 @@ class DataSourceDrainAutoConfigurationTests {
 		this.runner.withBean(DataSource.class, SimpleDriverDataSource::new)
 			.withPropertyValues("graceful.datasource-drain.timeout=0s")
 			.run((context) -> assertThat(context).getFailure()
-				.hasRootCauseInstanceOf(InvalidGracefulPropertyException.class)
+				.hasRootCauseInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.rootCause()
 				.hasMessageContaining("graceful.datasource-drain.timeout"));
 	}

@@ -7,12 +7,12 @@ import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.budget.ShutdownBudgetAutoConfiguration;
 import io.graceful.autoconfigure.budget.ShutdownBudgetExceededException;
 import io.graceful.autoconfigure.core.GracefulPhases;
-import io.graceful.autoconfigure.core.InvalidGracefulPropertyException;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -71,7 +71,7 @@ class KafkaShutdownAutoConfigurationTests {
 		this.runner.withPropertyValues("graceful.kafka-producers-close.timeout=1500ms").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOf(InvalidGracefulPropertyException.class)
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.hasMessageContaining("graceful.kafka-producers-close.timeout")
 				.hasMessageContaining("whole seconds");
 		});
@@ -82,7 +82,7 @@ class KafkaShutdownAutoConfigurationTests {
 		this.runner.withPropertyValues("graceful.kafka-flush.timeout=0s").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOf(InvalidGracefulPropertyException.class)
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.hasMessageContaining("graceful.kafka-flush.timeout");
 		});
 	}

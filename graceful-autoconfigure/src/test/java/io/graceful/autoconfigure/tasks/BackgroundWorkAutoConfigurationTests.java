@@ -3,11 +3,11 @@ package io.graceful.autoconfigure.tasks;
 import java.util.concurrent.RejectedExecutionException;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
-import io.graceful.autoconfigure.core.InvalidGracefulPropertyException;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,7 +40,7 @@ class BackgroundWorkAutoConfigurationTests {
 	void rejectsANegativeBoundNamingTheProperty() {
 		this.runner.withPropertyValues("graceful.background-work.timeout=-1s")
 			.run((context) -> assertThat(context).getFailure()
-				.hasRootCauseInstanceOf(InvalidGracefulPropertyException.class)
+				.hasRootCauseInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.rootCause()
 				.hasMessageContaining("graceful.background-work.timeout"));
 	}
