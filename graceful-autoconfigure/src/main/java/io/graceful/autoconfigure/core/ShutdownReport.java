@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one place that knows where a shutdown is: its state, the step running and every
@@ -34,11 +35,11 @@ public final class ShutdownReport {
 
 	private volatile ShutdownState state = ShutdownState.RUNNING;
 
-	private volatile Instant closeStarted;
+	private volatile @Nullable Instant closeStarted;
 
 	private volatile long closeStartedNanos;
 
-	private volatile String currentStep;
+	private volatile @Nullable String currentStep;
 
 	public ShutdownReport() {
 		this(Clock.systemUTC());
@@ -67,7 +68,7 @@ public final class ShutdownReport {
 	 * @param bound its bound, or {@code null}
 	 * @return the recorder to finish the step with
 	 */
-	public StepRecorder begin(String step, Duration bound) {
+	public StepRecorder begin(String step, @Nullable Duration bound) {
 		this.currentStep = step;
 		StepRecorder recorder = new StepRecorder(this, step, bound, this.clock.instant(), nanoTime());
 		this.running.put(recorder, Boolean.TRUE);
@@ -119,7 +120,7 @@ public final class ShutdownReport {
 	 * The step that started last, or {@code null} before the shutdown.
 	 * @return the step name
 	 */
-	public String getCurrentStep() {
+	public @Nullable String getCurrentStep() {
 		return this.currentStep;
 	}
 
@@ -139,7 +140,7 @@ public final class ShutdownReport {
 	 * When the shutdown started, or {@code null} while running.
 	 * @return the instant
 	 */
-	public Instant getCloseStarted() {
+	public @Nullable Instant getCloseStarted() {
 		return this.closeStarted;
 	}
 

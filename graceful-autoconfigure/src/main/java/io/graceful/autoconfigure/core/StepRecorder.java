@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Records one running step; obtained from {@link ShutdownReport#begin}. Finish it exactly
  * once with one of {@link #completed}, {@link #timedOut}, {@link #failed} or
@@ -20,7 +22,7 @@ public final class StepRecorder {
 
 	private final String step;
 
-	private final Duration bound;
+	private final @Nullable Duration bound;
 
 	private final Instant started;
 
@@ -34,7 +36,7 @@ public final class StepRecorder {
 
 	private boolean finished;
 
-	StepRecorder(ShutdownReport report, String step, Duration bound, Instant started, long startNanos) {
+	StepRecorder(ShutdownReport report, String step, @Nullable Duration bound, Instant started, long startNanos) {
 		this.report = report;
 		this.step = step;
 		this.bound = bound;
@@ -50,7 +52,7 @@ public final class StepRecorder {
 	 * The bound the step has.
 	 * @return the bound, or {@code null} when it has none
 	 */
-	public Duration bound() {
+	public @Nullable Duration bound() {
 		return this.bound;
 	}
 

@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What one shutdown step did.
  *
@@ -24,7 +26,7 @@ import java.util.Map;
  * {@code POST /orders (21.3s)}
  * @since 0.1.0
  */
-public record StepResult(String step, Instant started, Duration duration, Duration bound, StepOutcome outcome,
+public record StepResult(String step, Instant started, Duration duration, @Nullable Duration bound, StepOutcome outcome,
 		String summary, Map<String, Long> counts, Map<String, Long> cut, List<String> cutNames) {
 
 	public StepResult {

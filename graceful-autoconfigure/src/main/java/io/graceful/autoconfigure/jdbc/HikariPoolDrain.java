@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Drains one HikariCP pool on its own thread: wait until no connection is in use (or the
@@ -46,7 +47,7 @@ final class HikariPoolDrain {
 	 * @param dataSource the DataSource
 	 * @return the drain, or {@code null} if it is not a HikariCP pool
 	 */
-	static HikariPoolDrain of(String beanName, DataSource dataSource) {
+	static @Nullable HikariPoolDrain of(String beanName, DataSource dataSource) {
 		if (dataSource instanceof HikariDataSource hikari) {
 			return new HikariPoolDrain(beanName, hikari);
 		}

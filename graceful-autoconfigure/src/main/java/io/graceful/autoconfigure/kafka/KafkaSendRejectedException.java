@@ -1,6 +1,7 @@
 package io.graceful.autoconfigure.kafka;
 
 import org.apache.kafka.common.KafkaException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown by a Kafka producer's {@code send} once a graceful shutdown has begun flushing
@@ -12,14 +13,14 @@ import org.apache.kafka.common.KafkaException;
  */
 public class KafkaSendRejectedException extends KafkaException {
 
-	private final String topic;
+	private final @Nullable String topic;
 
 	/**
 	 * Create an exception for a record that was not sent.
 	 * @param topic the topic of the record, or {@code null} when no record was involved
 	 * (a producer or a transaction was asked for)
 	 */
-	public KafkaSendRejectedException(String topic) {
+	public KafkaSendRejectedException(@Nullable String topic) {
 		super(((topic != null) ? "Kafka send to topic '" + topic + "' rejected" : "Kafka producer request rejected")
 				+ ": the application is shutting down and its Kafka producers were already flushed, "
 				+ "so a record sent now could not be delivered; send before the shutdown reaches the Kafka flush");
@@ -30,7 +31,7 @@ public class KafkaSendRejectedException extends KafkaException {
 	 * The topic of the rejected record.
 	 * @return the topic, or {@code null} when no record was involved
 	 */
-	public String getTopic() {
+	public @Nullable String getTopic() {
 		return this.topic;
 	}
 

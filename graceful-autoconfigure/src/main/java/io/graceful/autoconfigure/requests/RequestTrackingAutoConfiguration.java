@@ -3,6 +3,7 @@ package io.graceful.autoconfigure.requests;
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -44,7 +45,7 @@ public final class RequestTrackingAutoConfiguration {
 		return new OpenStreams();
 	}
 
-	static String managementBasePath(Environment environment, String contextPathProperty) {
+	static @Nullable String managementBasePath(Environment environment, String contextPathProperty) {
 		String contextPath = environment.getProperty(contextPathProperty, "");
 		String basePath = environment.getProperty("management.endpoints.web.base-path", "/actuator");
 		return (basePath.isEmpty() || "/".equals(basePath)) ? null : contextPath + basePath;

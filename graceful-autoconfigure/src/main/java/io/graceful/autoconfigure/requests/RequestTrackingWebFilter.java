@@ -1,5 +1,6 @@
 package io.graceful.autoconfigure.requests;
 
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -22,11 +23,12 @@ class RequestTrackingWebFilter implements WebFilter, Ordered {
 
 	private final InFlightRequests inFlightRequests;
 
-	private final OpenStreams openStreams;
+	private final @Nullable OpenStreams openStreams;
 
-	private final String managementBasePath;
+	private final @Nullable String managementBasePath;
 
-	RequestTrackingWebFilter(InFlightRequests inFlightRequests, OpenStreams openStreams, String managementBasePath) {
+	RequestTrackingWebFilter(InFlightRequests inFlightRequests, @Nullable OpenStreams openStreams,
+			@Nullable String managementBasePath) {
 		this.inFlightRequests = inFlightRequests;
 		this.openStreams = openStreams;
 		this.managementBasePath = managementBasePath;

@@ -18,6 +18,7 @@ import org.apache.tomcat.util.net.AbstractEndpoint;
 import org.apache.tomcat.util.net.NioChannel;
 import org.apache.tomcat.util.net.SocketBufferHandler;
 import org.apache.tomcat.util.net.SocketWrapperBase;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.WebServer;
@@ -156,7 +157,7 @@ final class TomcatConnections {
 	 * version has none (logged once).
 	 * @return the method or {@code null}
 	 */
-	static Method getEndpointMethod() {
+	static @Nullable Method getEndpointMethod() {
 		Object resolved = getEndpoint;
 		if (resolved == NOT_RESOLVED) {
 			synchronized (TomcatConnections.class) {

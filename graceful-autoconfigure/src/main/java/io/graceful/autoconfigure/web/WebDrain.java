@@ -16,6 +16,7 @@ import io.graceful.autoconfigure.requests.InFlightRequests;
 import io.graceful.autoconfigure.requests.OpenStreams;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The web drain as graceful sees it. It starts just before Spring Boot's graceful web
@@ -35,7 +36,7 @@ class WebDrain {
 
 	private final InFlightRequests inFlightRequests;
 
-	private final OpenStreams openStreams;
+	private final @Nullable OpenStreams openStreams;
 
 	private final List<QueuedRequests> queuedRequests;
 
@@ -45,7 +46,7 @@ class WebDrain {
 
 	private final WebDrainPhaseTimeout phaseTimeout;
 
-	private volatile StepRecorder recorder;
+	private volatile @Nullable StepRecorder recorder;
 
 	private volatile int inFlightAtStart;
 
@@ -53,7 +54,7 @@ class WebDrain {
 
 	private volatile int queuedWhenWaitEnded;
 
-	WebDrain(InFlightRequests inFlightRequests, OpenStreams openStreams, List<QueuedRequests> queuedRequests,
+	WebDrain(InFlightRequests inFlightRequests, @Nullable OpenStreams openStreams, List<QueuedRequests> queuedRequests,
 			ShutdownReport report, Duration drainTimeout, WebDrainPhaseTimeout phaseTimeout) {
 		this.inFlightRequests = inFlightRequests;
 		this.openStreams = openStreams;
@@ -71,12 +72,13 @@ class WebDrain {
 		this.inFlightAtStart = this.inFlightRequests.count();
 		this.queuedAtStart = queued();
 		int streams = (this.openStreams != null) ? this.openStreams.completeAll() : 0;
+		String streamsDone = (this.openStreams != null) ? streams + " open streams completed"
+				: "open streams left to the bound (graceful.web-drain.complete-streams=false)";
 		String queued = (this.queuedAtStart > 0) ? String.format(", %d queued for a worker thread", this.queuedAtStart)
 				: "";
 		logger.info(String.format(
-				"Web drain started: %d requests in flight%s, %d open streams completed; "
-						+ "no new connections are accepted; waiting up to %s",
-				this.inFlightAtStart, queued, streams, Durations.format(this.drainTimeout)));
+				"Web drain started: %d requests in flight%s, %s; no new connections are accepted; waiting up to %s",
+				this.inFlightAtStart, queued, streamsDone, Durations.format(this.drainTimeout)));
 		recorder.count("requests-in-flight", this.inFlightAtStart)
 			.count("requests-queued", this.queuedAtStart)
 			.count("streams-completed", streams);

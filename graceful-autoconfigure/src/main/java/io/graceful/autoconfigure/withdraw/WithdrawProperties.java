@@ -2,6 +2,8 @@ package io.graceful.autoconfigure.withdraw;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -18,7 +20,7 @@ public class WithdrawProperties {
 	 * balancers catch up. Defaults to 10s when the cloud platform is Kubernetes and 0
 	 * elsewhere.
 	 */
-	private Duration delay;
+	private @Nullable Duration delay;
 
 	/**
 	 * With a quiet period, the delay never ends before this minimum.
@@ -29,7 +31,7 @@ public class WithdrawProperties {
 	 * End the delay early once no application request (health and other management
 	 * requests do not count) has arrived for this long. Off when not set.
 	 */
-	private Duration quietPeriod;
+	private @Nullable Duration quietPeriod;
 
 	/**
 	 * Whether HTTP/1.1 responses carry 'Connection: close' from the start of withdraw on,
@@ -51,11 +53,11 @@ public class WithdrawProperties {
 	 */
 	private boolean closeIdleConnections = true;
 
-	public Duration getDelay() {
+	public @Nullable Duration getDelay() {
 		return this.delay;
 	}
 
-	public void setDelay(Duration delay) {
+	public void setDelay(@Nullable Duration delay) {
 		this.delay = delay;
 	}
 
@@ -67,11 +69,11 @@ public class WithdrawProperties {
 		this.minDelay = minDelay;
 	}
 
-	public Duration getQuietPeriod() {
+	public @Nullable Duration getQuietPeriod() {
 		return this.quietPeriod;
 	}
 
-	public void setQuietPeriod(Duration quietPeriod) {
+	public void setQuietPeriod(@Nullable Duration quietPeriod) {
 		this.quietPeriod = quietPeriod;
 	}
 

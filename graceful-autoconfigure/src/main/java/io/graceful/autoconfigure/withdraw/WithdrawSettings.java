@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.graceful.autoconfigure.core.DurationRules;
 import io.graceful.autoconfigure.core.Durations;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.cloud.CloudPlatform;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -20,8 +21,8 @@ import org.springframework.core.env.Environment;
  * @param http2GoAway whether HTTP/2 connections get a graceful GOAWAY
  * @param closeIdleConnections whether idle connections are closed at the end
  */
-record WithdrawSettings(Duration delay, String reason, Duration minDelay, Duration quietPeriod, boolean connectionClose,
-		boolean http2GoAway, boolean closeIdleConnections) {
+record WithdrawSettings(Duration delay, String reason, Duration minDelay, @Nullable Duration quietPeriod,
+		boolean connectionClose, boolean http2GoAway, boolean closeIdleConnections) {
 
 	static final Duration KUBERNETES_DELAY = Duration.ofSeconds(10);
 
