@@ -5,12 +5,15 @@ import java.nio.channels.SocketChannel;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 
 import io.graceful.autoconfigure.web.SocketInput;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.server.internal.HttpConnection;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.ReflectionUtils;
 
@@ -31,9 +34,7 @@ import org.springframework.util.ReflectionUtils;
  */
 final class JettyConnections {
 
-	private static final Field ENCRYPTED_INPUT = findSslInputField("_encryptedInput");
-
-	private static final Field DECRYPTED_INPUT = findSslInputField("_decryptedInput");
+	private static final Log logger = LogFactory.getLog(JettyConnections.class);
 
 	private JettyConnections() {
 	}
@@ -102,20 +103,44 @@ final class JettyConnections {
 	}
 
 	private static boolean holdsNoInput(SslConnection ssl) {
-		return ENCRYPTED_INPUT != null && DECRYPTED_INPUT != null && isEmpty(ENCRYPTED_INPUT, ssl)
-				&& isEmpty(DECRYPTED_INPUT, ssl);
+		Field encrypted = TlsInput.ENCRYPTED;
+		Field decrypted = TlsInput.DECRYPTED;
+		return encrypted != null && decrypted != null && isEmpty(encrypted, ssl) && isEmpty(decrypted, ssl);
 	}
 
 	private static boolean isEmpty(Field field, SslConnection ssl) {
 		return !(ReflectionUtils.getField(field, ssl) instanceof RetainableByteBuffer buffer) || !buffer.hasRemaining();
 	}
 
-	private static Field findSslInputField(String name) {
-		Field field = ReflectionUtils.findField(SslConnection.class, name, RetainableByteBuffer.class);
-		if (field != null) {
-			ReflectionUtils.makeAccessible(field);
+	/**
+	 * A private input buffer of a class, made accessible, or {@code null} (logged) when
+	 * this Jetty version has none.
+	 * @param type the class
+	 * @param name the field's name
+	 * @return the field or {@code null}
+	 */
+	static @Nullable Field findInputBuffer(Class<?> type, String name) {
+		Field field = ReflectionUtils.findField(type, name, RetainableByteBuffer.class);
+		if (field == null) {
+			logger.warn("This Jetty version has no " + type.getSimpleName() + "." + name + " buffer: idle TLS "
+					+ "connections will not be closed at the end of withdraw, and a TLS connection without a request "
+					+ "in progress counts as holding a queued request");
+			return null;
 		}
+		ReflectionUtils.makeAccessible(field);
 		return field;
+	}
+
+	/**
+	 * The TLS connection's private input buffers, looked up once, on first use (Jetty has
+	 * no accessor for them).
+	 */
+	private static final class TlsInput {
+
+		static final @Nullable Field ENCRYPTED = findInputBuffer(SslConnection.class, "_encryptedInput");
+
+		static final @Nullable Field DECRYPTED = findInputBuffer(SslConnection.class, "_decryptedInput");
+
 	}
 
 }

@@ -163,7 +163,7 @@ final class TomcatConnections {
 			synchronized (TomcatConnections.class) {
 				resolved = getEndpoint;
 				if (resolved == NOT_RESOLVED) {
-					resolved = resolveGetEndpoint();
+					resolved = resolveGetEndpoint(AbstractProtocol.class, "getEndpoint");
 					getEndpoint = resolved;
 				}
 			}
@@ -171,10 +171,17 @@ final class TomcatConnections {
 		return (resolved instanceof Method method) ? method : null;
 	}
 
-	private static Object resolveGetEndpoint() {
-		Method method = ReflectionUtils.findMethod(AbstractProtocol.class, "getEndpoint");
+	/**
+	 * Look the endpoint accessor up on a protocol class.
+	 * @param protocolClass the protocol class
+	 * @param name the accessor's name
+	 * @return the method, made accessible, or a marker that it is missing (logged)
+	 */
+	static Object resolveGetEndpoint(Class<?> protocolClass, String name) {
+		Method method = ReflectionUtils.findMethod(protocolClass, name);
 		if (method == null || !AbstractEndpoint.class.isAssignableFrom(method.getReturnType())) {
-			logger.warn("This Tomcat version has no AbstractProtocol.getEndpoint(): idle keep-alive connections "
+			logger.warn("This Tomcat version has no " + protocolClass.getSimpleName() + "." + name
+					+ "(): idle keep-alive connections "
 					+ "will not be closed at the end of withdraw, HTTP/2 connections get no GOAWAY before the drain, "
 					+ "and requests queued for a worker thread are not waited for");
 			return new Object();

@@ -5,6 +5,9 @@ import java.time.Duration;
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.core.StandardContext;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.boot.tomcat.TomcatContextCustomizer;
@@ -20,6 +23,8 @@ class TomcatStopBoundCustomizer implements TomcatConnectorCustomizer, TomcatCont
 
 	private static final String EXECUTOR_TERMINATION_TIMEOUT = "executorTerminationTimeoutMillis";
 
+	private static final Log logger = LogFactory.getLog(TomcatStopBoundCustomizer.class);
+
 	private final Duration bound;
 
 	TomcatStopBoundCustomizer(Duration bound) {
@@ -28,9 +33,27 @@ class TomcatStopBoundCustomizer implements TomcatConnectorCustomizer, TomcatCont
 
 	@Override
 	public void customize(Connector connector) {
-		Object current = connector.getProperty(EXECUTOR_TERMINATION_TIMEOUT);
-		if (!(current instanceof Number millis) || millis.longValue() > this.bound.toMillis()) {
-			connector.setProperty(EXECUTOR_TERMINATION_TIMEOUT, String.valueOf(this.bound.toMillis()));
+		Long current = millis(connector.getProperty(EXECUTOR_TERMINATION_TIMEOUT));
+		if ((current == null || current > this.bound.toMillis())
+				&& !connector.setProperty(EXECUTOR_TERMINATION_TIMEOUT, String.valueOf(this.bound.toMillis()))) {
+			logger.warn("This Tomcat version has no connector property " + EXECUTOR_TERMINATION_TIMEOUT
+					+ ": stopping the server may wait up to Tomcat's own 5s for requests the drain cut");
+		}
+	}
+
+	/**
+	 * The property's value: Tomcat answers a {@code Long} for its default and the text it
+	 * was given once set.
+	 */
+	private static @Nullable Long millis(@Nullable Object value) {
+		if (value instanceof Number number) {
+			return number.longValue();
+		}
+		try {
+			return (value != null) ? Long.valueOf(value.toString().trim()) : null;
+		}
+		catch (NumberFormatException ex) {
+			return null;
 		}
 	}
 
