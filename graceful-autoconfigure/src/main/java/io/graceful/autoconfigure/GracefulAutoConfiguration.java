@@ -23,8 +23,10 @@ public final class GracefulAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ShutdownReport shutdownReport() {
-		return new ShutdownReport();
+	ShutdownReport shutdownReport(GracefulProperties properties) {
+		ShutdownReport report = new ShutdownReport();
+		report.setCarryOver(properties.isCarryOver());
+		return report;
 	}
 
 }

@@ -48,6 +48,14 @@ public class GracefulProperties implements InitializingBean {
 	private BudgetCheck budgetCheck = BudgetCheck.FAIL;
 
 	/**
+	 * Whether each step gets, on top of its own bound, the time earlier steps of the same
+	 * shutdown left unused. Every step keeps at least its own bound and the whole
+	 * shutdown still ends within the sum the budget check verified. When false, every
+	 * step keeps exactly its own bound.
+	 */
+	private boolean carryOver = true;
+
+	/**
 	 * Check the bound values, naming the property and the allowed range.
 	 */
 	@Override
@@ -96,6 +104,14 @@ public class GracefulProperties implements InitializingBean {
 	 */
 	public Duration webServerStopBound() {
 		return this.otherPhasesTimeout.dividedBy(2);
+	}
+
+	public boolean isCarryOver() {
+		return this.carryOver;
+	}
+
+	public void setCarryOver(boolean carryOver) {
+		this.carryOver = carryOver;
 	}
 
 	public BudgetCheck getBudgetCheck() {

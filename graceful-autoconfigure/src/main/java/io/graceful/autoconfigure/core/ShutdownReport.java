@@ -35,6 +35,8 @@ public final class ShutdownReport {
 
 	private volatile ShutdownState state = ShutdownState.RUNNING;
 
+	private volatile boolean carryOver = true;
+
 	private volatile @Nullable Instant closeStarted;
 
 	private volatile long closeStartedNanos;
@@ -70,7 +72,8 @@ public final class ShutdownReport {
 	 */
 	public StepRecorder begin(String step, @Nullable Duration bound) {
 		this.currentStep = step;
-		StepRecorder recorder = new StepRecorder(this, step, bound, this.clock.instant(), nanoTime());
+		Duration carried = (bound != null) ? carriedOver() : Duration.ZERO;
+		StepRecorder recorder = new StepRecorder(this, step, bound, carried, this.clock.instant(), nanoTime());
 		this.running.put(recorder, Boolean.TRUE);
 		return recorder;
 	}
@@ -87,6 +90,36 @@ public final class ShutdownReport {
 				logger.warn("Could not pass the result of step '" + result.step() + "' to " + listener, ex);
 			}
 		}
+	}
+
+	/**
+	 * Whether steps get the time earlier steps of this shutdown left unused of their
+	 * bounds ({@code graceful.carry-over}).
+	 * @param carryOver {@code true} to carry unused time over
+	 */
+	public void setCarryOver(boolean carryOver) {
+		this.carryOver = carryOver;
+	}
+
+	/**
+	 * The time the finished steps of this shutdown left unused of their bounds, which the
+	 * next step gets on top of its own bound. A step that overran its bound reduces it,
+	 * so that the whole shutdown still ends within the sum the budget check verified; it
+	 * is never negative, so every step keeps at least its own bound.
+	 * @return the time carried over, zero when carry-over is off
+	 */
+	public Duration carriedOver() {
+		if (!this.carryOver) {
+			return Duration.ZERO;
+		}
+		long unused = 0;
+		for (StepResult result : this.results) {
+			Duration bound = result.bound();
+			if (bound != null) {
+				unused += bound.toNanos() - result.duration().toNanos();
+			}
+		}
+		return Duration.ofNanos(Math.max(0, unused));
 	}
 
 	/**

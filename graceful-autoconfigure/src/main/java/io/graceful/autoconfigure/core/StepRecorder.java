@@ -24,6 +24,8 @@ public final class StepRecorder {
 
 	private final @Nullable Duration bound;
 
+	private final Duration carriedOver;
+
 	private final Instant started;
 
 	private final long startNanos;
@@ -36,10 +38,12 @@ public final class StepRecorder {
 
 	private boolean finished;
 
-	StepRecorder(ShutdownReport report, String step, @Nullable Duration bound, Instant started, long startNanos) {
+	StepRecorder(ShutdownReport report, String step, @Nullable Duration bound, Duration carriedOver, Instant started,
+			long startNanos) {
 		this.report = report;
 		this.step = step;
 		this.bound = bound;
+		this.carriedOver = carriedOver;
 		this.started = started;
 		this.startNanos = startNanos;
 	}
@@ -54,6 +58,49 @@ public final class StepRecorder {
 	 */
 	public @Nullable Duration bound() {
 		return this.bound;
+	}
+
+	/**
+	 * The time earlier steps left unused, which this step gets on top of its bound.
+	 * @return the time carried over, zero when there is none or carry-over is off
+	 */
+	public Duration carriedOver() {
+		return this.carriedOver;
+	}
+
+	/**
+	 * How long the step may take: its bound plus the time carried over to it.
+	 * @return the step's allowance, or {@code null} when it has no bound
+	 */
+	public @Nullable Duration allowance() {
+		return (this.bound != null) ? this.bound.plus(this.carriedOver) : null;
+	}
+
+	/**
+	 * The {@link System#nanoTime()} by which the step must end: its start plus its
+	 * allowance.
+	 * @return the deadline, in nano time
+	 * @throws IllegalStateException when the step has no bound
+	 */
+	public long deadlineNanos() {
+		Duration allowance = allowance();
+		if (allowance == null) {
+			throw new IllegalStateException("Step '" + this.step + "' has no bound");
+		}
+		return this.startNanos + allowance.toNanos();
+	}
+
+	/**
+	 * How the step's start line names what it may take, for example {@code 3s} or
+	 * {@code 3s + 6.9s carried over}.
+	 * @return the text
+	 */
+	public String describeAllowance() {
+		if (this.bound == null) {
+			return "no bound";
+		}
+		return Durations.format(this.bound)
+				+ (this.carriedOver.isZero() ? "" : " + " + Durations.format(this.carriedOver) + " carried over");
 	}
 
 	long startNanos() {
@@ -115,8 +162,8 @@ public final class StepRecorder {
 			throw new IllegalStateException("Step '" + this.step + "' was already finished");
 		}
 		this.finished = true;
-		StepResult result = new StepResult(this.step, this.started, elapsed(), this.bound, outcome, summary,
-				this.counts, this.cut, this.cutNames);
+		StepResult result = new StepResult(this.step, this.started, elapsed(), this.bound, this.carriedOver, outcome,
+				summary, this.counts, this.cut, this.cutNames);
 		this.report.record(this, result);
 		return result;
 	}

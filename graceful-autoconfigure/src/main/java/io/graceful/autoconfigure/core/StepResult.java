@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param started when the step started
  * @param duration how long it took
  * @param bound the bound it had, or {@code null} when it has none
+ * @param carriedOver the time earlier steps left unused that it got on top of its bound
  * @param outcome how it ended
  * @param summary a short sentence for people, for example
  * {@code 3 requests in flight, 0 cut}
@@ -26,8 +27,9 @@ import org.jspecify.annotations.Nullable;
  * {@code POST /orders (21.3s)}
  * @since 0.1.0
  */
-public record StepResult(String step, Instant started, Duration duration, @Nullable Duration bound, StepOutcome outcome,
-		String summary, Map<String, Long> counts, Map<String, Long> cut, List<String> cutNames) {
+public record StepResult(String step, Instant started, Duration duration, @Nullable Duration bound,
+		Duration carriedOver, StepOutcome outcome, String summary, Map<String, Long> counts, Map<String, Long> cut,
+		List<String> cutNames) {
 
 	public StepResult {
 		// in the order the step recorded them, the same in every JVM (Map.copyOf is not)

@@ -95,8 +95,8 @@ class DataSourceDrainLifecycle implements SmartLifecycle, SmartApplicationListen
 	}
 
 	private void drain() {
-		long deadline = System.nanoTime() + this.timeout.toNanos();
 		StepRecorder recorder = this.report.begin(STEP, this.timeout);
+		long deadline = recorder.deadlineNanos();
 		List<HikariPoolDrain> pools = new ArrayList<>();
 		List<String> undrainable = new ArrayList<>();
 		collect(pools, undrainable);
@@ -116,7 +116,7 @@ class DataSourceDrainLifecycle implements SmartLifecycle, SmartApplicationListen
 		logger.info(String.format(
 				"DataSource drain started: %d HikariCP pools, %d connections in use; waiting up "
 						+ "to %s for them to be returned%s",
-				pools.size(), inUse, Durations.format(this.timeout), undrainableNote));
+				pools.size(), inUse, recorder.describeAllowance(), undrainableNote));
 		List<String> aborted = new ArrayList<>();
 		int abortedConnections = 0;
 		for (HikariPoolDrain pool : pools) {

@@ -93,7 +93,7 @@ class KafkaFlushLifecycle implements SmartLifecycle, DisposableBean {
 		logger.info(String.format(
 				"Kafka flush started: %d records in flight on %d producers; "
 						+ "new sends are rejected from now on; waiting up to %s",
-				inFlight, producers.size(), Durations.format(this.flushTimeout)));
+				inFlight, producers.size(), recorder.describeAllowance()));
 		if (!inTransaction.isEmpty()) {
 			logger.warn(String.format("Kafka flush: %d transactions are still open (%d records); Kafka aborts an "
 					+ "open transaction when its producer closes, so read-committed consumers will not see them",
@@ -105,7 +105,7 @@ class KafkaFlushLifecycle implements SmartLifecycle, DisposableBean {
 			thread.setDaemon(true);
 			thread.start();
 		}
-		boolean finished = await(flushed);
+		boolean finished = await(flushed, recorder.deadlineNanos());
 		long delivered = this.tracker.acknowledged() - acknowledgedBefore;
 		long failed = this.tracker.failed() - failedBefore;
 		recorder.count("producers", producers.size())
@@ -145,9 +145,9 @@ class KafkaFlushLifecycle implements SmartLifecycle, DisposableBean {
 		}
 	}
 
-	private boolean await(CountDownLatch latch) {
+	private boolean await(CountDownLatch latch, long deadlineNanos) {
 		try {
-			return latch.await(this.flushTimeout.toNanos(), TimeUnit.NANOSECONDS);
+			return latch.await(deadlineNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

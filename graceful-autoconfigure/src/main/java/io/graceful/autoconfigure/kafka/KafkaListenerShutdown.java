@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.graceful.autoconfigure.core.Durations;
+import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.GracefulStep;
+import io.graceful.autoconfigure.core.LifecyclePhaseTimeout;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.StepRecorder;
 import org.apache.commons.logging.Log;
@@ -46,9 +48,12 @@ class KafkaListenerShutdown implements ApplicationListener<KafkaEvent> {
 
 	private volatile Map<Object, String> stopping = Map.of();
 
-	KafkaListenerShutdown(ShutdownReport report, Duration listenerTimeout) {
+	private final LifecyclePhaseTimeout phaseTimeout;
+
+	KafkaListenerShutdown(ShutdownReport report, Duration listenerTimeout, LifecyclePhaseTimeout phaseTimeout) {
 		this.report = report;
 		this.listenerTimeout = listenerTimeout;
+		this.phaseTimeout = phaseTimeout;
 	}
 
 	@Override
@@ -79,12 +84,14 @@ class KafkaListenerShutdown implements ApplicationListener<KafkaEvent> {
 			return;
 		}
 		this.stopping = consumers;
-		this.recorder = this.report.begin(STEP, this.listenerTimeout);
-		this.recorder.count("consumers", consumers.size());
+		StepRecorder recorder = this.report.begin(STEP, this.listenerTimeout);
+		this.recorder = recorder;
+		recorder.count("consumers", consumers.size());
+		this.phaseTimeout.set(GracefulPhases.KAFKA_LISTENERS, recorder.allowance());
 		logger.info(String.format(
 				"Kafka listeners stopping: %d consumers (%s) finish the records of their "
 						+ "current poll and commit their offsets; waiting up to %s",
-				consumers.size(), String.join(", ", consumers.values()), Durations.format(this.listenerTimeout)));
+				consumers.size(), String.join(", ", consumers.values()), recorder.describeAllowance()));
 	}
 
 	void stopped() {

@@ -5,11 +5,13 @@ import java.time.Duration;
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.GracefulStep;
+import io.graceful.autoconfigure.core.LifecyclePhaseTimeout;
 import io.graceful.autoconfigure.core.PhaseCallback;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import org.apache.kafka.clients.producer.Producer;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -53,8 +55,10 @@ public final class KafkaShutdownAutoConfiguration {
 	}
 
 	@Bean
-	KafkaListenerShutdown gracefulKafkaListenerShutdown(ShutdownReport report, KafkaShutdownProperties properties) {
-		return new KafkaListenerShutdown(report, properties.getKafkaListeners().getTimeout());
+	KafkaListenerShutdown gracefulKafkaListenerShutdown(ShutdownReport report, KafkaShutdownProperties properties,
+			BeanFactory beanFactory) {
+		return new KafkaListenerShutdown(report, properties.getKafkaListeners().getTimeout(),
+				new LifecyclePhaseTimeout(beanFactory));
 	}
 
 	@Bean

@@ -171,11 +171,14 @@ public class GracefulEndpoint {
 	 * @param step the step name
 	 * @param elapsedMs time since it started
 	 * @param boundMs its bound, or {@code null}
+	 * @param carriedOverMs the time earlier steps left unused that it gets on top of its
+	 * bound
 	 */
-	public record RunningStepDescriptor(String step, long elapsedMs, Long boundMs) {
+	public record RunningStepDescriptor(String step, long elapsedMs, Long boundMs, long carriedOverMs) {
 
 		static RunningStepDescriptor of(StepRecorder recorder) {
-			return new RunningStepDescriptor(recorder.step(), recorder.elapsed().toMillis(), millis(recorder.bound()));
+			return new RunningStepDescriptor(recorder.step(), recorder.elapsed().toMillis(), millis(recorder.bound()),
+					recorder.carriedOver().toMillis());
 		}
 
 	}
@@ -187,6 +190,8 @@ public class GracefulEndpoint {
 	 * @param started when it started
 	 * @param durationMs how long it took
 	 * @param boundMs its bound, or {@code null}
+	 * @param carriedOverMs the time earlier steps left unused that it got on top of its
+	 * bound
 	 * @param outcome {@code completed}, {@code timed-out}, {@code failed} or
 	 * {@code skipped}
 	 * @param summary a sentence for people
@@ -194,13 +199,13 @@ public class GracefulEndpoint {
 	 * @param cut what was cut, by kind
 	 * @param cutNames names of what was cut where known
 	 */
-	public record StepDescriptor(String step, Instant started, long durationMs, Long boundMs, String outcome,
-			String summary, Map<String, Long> counts, Map<String, Long> cut, List<String> cutNames) {
+	public record StepDescriptor(String step, Instant started, long durationMs, Long boundMs, long carriedOverMs,
+			String outcome, String summary, Map<String, Long> counts, Map<String, Long> cut, List<String> cutNames) {
 
 		static StepDescriptor of(StepResult result) {
 			return new StepDescriptor(result.step(), result.started(), result.duration().toMillis(),
-					millis(result.bound()), result.outcome().label(), result.summary(), result.counts(), result.cut(),
-					result.cutNames());
+					millis(result.bound()), result.carriedOver().toMillis(), result.outcome().label(), result.summary(),
+					result.counts(), result.cut(), result.cutNames());
 		}
 
 	}

@@ -100,6 +100,9 @@ class ShutdownSummary {
 				step.put("name", result.step());
 				step.put("outcome", result.outcome().label());
 				step.put("duration_ms", result.duration().toMillis());
+				if (!result.carriedOver().isZero()) {
+					step.put("carried_over_ms", result.carriedOver().toMillis());
+				}
 				if (result.summary() != null) {
 					step.put("summary", result.summary());
 				}
@@ -125,6 +128,13 @@ class ShutdownSummary {
 				StringBuilder step = new StringBuilder(result.step()).append(' ').append(format(result.duration()));
 				if (result.outcome() != StepOutcome.COMPLETED) {
 					step.append(' ').append(result.outcome().label());
+				}
+				if (!result.carriedOver().isZero()) {
+					step.append(" of ")
+						.append(format(result.bound()))
+						.append(" + ")
+						.append(format(result.carriedOver()))
+						.append(" carried over");
 				}
 				if (result.summary() != null && !result.summary().isEmpty()) {
 					step.append(" (").append(result.summary()).append(')');

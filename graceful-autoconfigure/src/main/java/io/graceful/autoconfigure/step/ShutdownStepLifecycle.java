@@ -48,7 +48,8 @@ class ShutdownStepLifecycle implements SmartLifecycle {
 		String name = this.step.name();
 		Duration timeout = this.step.timeout();
 		StepRecorder recorder = this.report.begin(name, timeout);
-		logger.info(String.format("Shutdown step %s started: waiting up to %s", name, Durations.format(timeout)));
+		Duration allowance = recorder.allowance();
+		logger.info(String.format("Shutdown step %s started: waiting up to %s", name, recorder.describeAllowance()));
 		FutureTask<Void> task = new FutureTask<>(() -> {
 			this.step.run();
 			return null;
@@ -57,7 +58,7 @@ class ShutdownStepLifecycle implements SmartLifecycle {
 		thread.setDaemon(true);
 		thread.start();
 		try {
-			task.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			task.get(allowance.toNanos(), TimeUnit.NANOSECONDS);
 			String elapsed = format(recorder.elapsed());
 			logger.info(String.format("Shutdown step %s finished in %s", name, elapsed));
 			recorder.completed("");
@@ -65,8 +66,8 @@ class ShutdownStepLifecycle implements SmartLifecycle {
 		catch (TimeoutException ex) {
 			task.cancel(true);
 			logger.warn(String.format("Shutdown step %s hit its %s bound; interrupted it and went on", name,
-					Durations.format(timeout)));
-			recorder.timedOut("interrupted at its " + Durations.format(timeout) + " bound");
+					recorder.describeAllowance()));
+			recorder.timedOut("interrupted at its " + recorder.describeAllowance() + " bound");
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;

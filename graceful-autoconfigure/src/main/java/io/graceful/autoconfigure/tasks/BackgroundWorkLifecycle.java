@@ -168,9 +168,9 @@ class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListene
 	}
 
 	private void drain() {
-		long deadline = System.nanoTime() + this.timeout.toNanos();
 		this.report.setState(ShutdownState.STOPPING);
 		StepRecorder recorder = this.report.begin(STEP, this.timeout);
+		long deadline = recorder.deadlineNanos();
 		List<TaskTracker> trackers = this.tracking.trackers();
 		int queued = trackers.stream().mapToInt(TaskTracker::queued).sum();
 		int running = trackers.stream().mapToInt(TaskTracker::running).sum();
@@ -179,7 +179,7 @@ class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListene
 		List<String> cancelled = cancelledScheduledTasks();
 		logger.info(String.format("Background work started: %d tasks queued and %d running on %d executors, "
 				+ "%d tracked work in progress, %d scheduled tasks cancelled (no further runs); waiting up to %s",
-				queued, running, trackers.size(), tracked, cancelled.size(), Durations.format(this.timeout)));
+				queued, running, trackers.size(), tracked, cancelled.size(), recorder.describeAllowance()));
 		boolean idle = this.tracking.signal().await(() -> idle(trackers), deadline, RECHECK_NANOS);
 		String reason = "the background-work step of the graceful shutdown has ended and the resources tasks use "
 				+ "(DataSource, Kafka producers) are about to close; submit work before shutdown or track it "

@@ -7,7 +7,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import io.graceful.autoconfigure.core.Durations;
+import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.GracefulStep;
+import io.graceful.autoconfigure.core.LifecyclePhaseTimeout;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.ShutdownState;
 import io.graceful.autoconfigure.core.StepRecorder;
@@ -44,7 +46,7 @@ class WebDrain {
 
 	private final Duration drainTimeout;
 
-	private final WebDrainPhaseTimeout phaseTimeout;
+	private final LifecyclePhaseTimeout phaseTimeout;
 
 	private volatile @Nullable StepRecorder recorder;
 
@@ -55,7 +57,7 @@ class WebDrain {
 	private volatile int queuedWhenWaitEnded;
 
 	WebDrain(InFlightRequests inFlightRequests, @Nullable OpenStreams openStreams, List<QueuedRequests> queuedRequests,
-			ShutdownReport report, Duration drainTimeout, WebDrainPhaseTimeout phaseTimeout) {
+			ShutdownReport report, Duration drainTimeout, LifecyclePhaseTimeout phaseTimeout) {
 		this.inFlightRequests = inFlightRequests;
 		this.openStreams = openStreams;
 		this.queuedRequests = queuedRequests;
@@ -78,18 +80,18 @@ class WebDrain {
 				: "";
 		logger.info(String.format(
 				"Web drain started: %d requests in flight%s, %s; no new connections are accepted; waiting up to %s",
-				this.inFlightAtStart, queued, streamsDone, Durations.format(this.drainTimeout)));
+				this.inFlightAtStart, queued, streamsDone, recorder.describeAllowance()));
 		recorder.count("requests-in-flight", this.inFlightAtStart)
 			.count("requests-queued", this.queuedAtStart)
 			.count("streams-completed", streams);
 		if (this.queuedAtStart > 0) {
 			awaitQueued(recorder);
-			this.phaseTimeout.set(this.drainTimeout.minus(recorder.elapsed()));
 		}
+		this.phaseTimeout.set(GracefulPhases.WEB_DRAIN, Duration.ofNanos(recorder.deadlineNanos() - System.nanoTime()));
 	}
 
 	private void awaitQueued(StepRecorder recorder) {
-		long deadline = System.nanoTime() + this.drainTimeout.toNanos();
+		long deadline = recorder.deadlineNanos();
 		int queued;
 		while ((queued = queued()) > 0 && System.nanoTime() - deadline < 0) {
 			LockSupport.parkNanos(QUEUE_POLL_NANOS);
@@ -130,8 +132,8 @@ class WebDrain {
 					+ "worker thread, not yet read; stopping the server cuts them", elapsed, queued));
 		}
 		else {
-			logger.warn(String.format("Web drain hit its %s bound; cut %d requests: %s",
-					Durations.format(this.drainTimeout), cut, String.join(", ", names)));
+			logger.warn(String.format("Web drain hit its %s bound; cut %d requests: %s", recorder.describeAllowance(),
+					cut, String.join(", ", names)));
 		}
 		recorder.cut("requests", cut, names).timedOut(received + " requests in flight, " + cut + " cut");
 	}

@@ -3,6 +3,7 @@ package io.graceful.autoconfigure.web;
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.GracefulStep;
+import io.graceful.autoconfigure.core.LifecyclePhaseTimeout;
 import io.graceful.autoconfigure.core.PhaseCallback;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
@@ -38,7 +39,7 @@ public final class WebDrainAutoConfiguration {
 			ObjectProvider<QueuedRequests> queuedRequests, ShutdownReport report, WebDrainProperties properties,
 			BeanFactory beanFactory) {
 		return new WebDrain(inFlightRequests, openStreams.getIfAvailable(), queuedRequests.orderedStream().toList(),
-				report, properties.getTimeout(), new WebDrainPhaseTimeout(beanFactory));
+				report, properties.getTimeout(), new LifecyclePhaseTimeout(beanFactory));
 	}
 
 	@Bean
