@@ -2,6 +2,8 @@ package io.graceful.autoconfigure.jetty;
 
 import java.lang.reflect.Field;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 
 import io.graceful.autoconfigure.web.SocketInput;
@@ -12,9 +14,13 @@ import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.eclipse.jetty.io.ssl.SslConnection;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.internal.HttpConnection;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.jetty.JettyWebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationContext;
 import org.springframework.util.ReflectionUtils;
 
 /**
@@ -37,6 +43,40 @@ final class JettyConnections {
 	private static final Log logger = LogFactory.getLog(JettyConnections.class);
 
 	private JettyConnections() {
+	}
+
+	/**
+	 * The open end points of the application's Jetty server, if it runs one.
+	 * @param context the application context
+	 * @return the end points, none when the web server is not Jetty
+	 */
+	static List<EndPoint> openEndPoints(ApplicationContext context) {
+		if (!(context instanceof WebServerApplicationContext webServerContext)
+				|| !(webServerContext.getWebServer() instanceof JettyWebServer jettyWebServer)) {
+			return List.of();
+		}
+		List<EndPoint> endPoints = new ArrayList<>();
+		for (Connector connector : jettyWebServer.getServer().getConnectors()) {
+			for (EndPoint endPoint : connector.getConnectedEndPoints()) {
+				if (endPoint.isOpen()) {
+					endPoints.add(endPoint);
+				}
+			}
+		}
+		return endPoints;
+	}
+
+	/**
+	 * The protocol connection of an end point: over TLS, the one on its decrypted end
+	 * point.
+	 * @param connection the end point's connection
+	 * @return the protocol connection
+	 */
+	static Connection decrypted(Connection connection) {
+		while (connection instanceof SslConnection ssl) {
+			connection = ssl.getSslEndPoint().getConnection();
+		}
+		return connection;
 	}
 
 	/**

@@ -7,14 +7,9 @@ import java.util.WeakHashMap;
 import io.graceful.autoconfigure.withdraw.Http2GoAwaySender;
 import org.eclipse.jetty.http2.HTTP2Connection;
 import org.eclipse.jetty.http2.HTTP2Session;
-import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.ssl.SslConnection;
-import org.eclipse.jetty.server.Connector;
 
-import org.springframework.boot.jetty.JettyWebServer;
-import org.springframework.boot.web.server.WebServer;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
 
 /**
@@ -40,31 +35,15 @@ class JettyHttp2GoAwaySender implements Http2GoAwaySender {
 
 	@Override
 	public int sendGoAway() {
-		if (!(this.context instanceof WebServerApplicationContext webServerContext)) {
-			return 0;
-		}
-		WebServer webServer = webServerContext.getWebServer();
-		if (!(webServer instanceof JettyWebServer jettyWebServer)) {
-			return 0;
-		}
 		int sent = 0;
-		for (Connector connector : jettyWebServer.getServer().getConnectors()) {
-			for (EndPoint endPoint : connector.getConnectedEndPoints()) {
-				if (endPoint.isOpen() && decrypted(endPoint.getConnection()) instanceof HTTP2Connection http2
-						&& markShutDown(http2.getSession())) {
-					http2.getSession().shutdown();
-					sent++;
-				}
+		for (EndPoint endPoint : JettyConnections.openEndPoints(this.context)) {
+			if (JettyConnections.decrypted(endPoint.getConnection()) instanceof HTTP2Connection http2
+					&& markShutDown(http2.getSession())) {
+				http2.getSession().shutdown();
+				sent++;
 			}
 		}
 		return sent;
-	}
-
-	private static Connection decrypted(Connection connection) {
-		while (connection instanceof SslConnection ssl) {
-			connection = ssl.getSslEndPoint().getConnection();
-		}
-		return connection;
 	}
 
 	private synchronized boolean markShutDown(HTTP2Session session) {

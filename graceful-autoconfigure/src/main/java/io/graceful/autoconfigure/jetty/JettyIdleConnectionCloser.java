@@ -4,11 +4,7 @@ import io.graceful.autoconfigure.withdraw.IdleConnectionCloser;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.IdleTimeout;
 import org.eclipse.jetty.io.ssl.SslConnection;
-import org.eclipse.jetty.server.Connector;
 
-import org.springframework.boot.jetty.JettyWebServer;
-import org.springframework.boot.web.server.WebServer;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
 
 /**
@@ -31,23 +27,14 @@ class JettyIdleConnectionCloser implements IdleConnectionCloser {
 
 	@Override
 	public int closeIdleConnections() {
-		if (!(this.context instanceof WebServerApplicationContext webServerContext)) {
-			return 0;
-		}
-		WebServer webServer = webServerContext.getWebServer();
-		if (!(webServer instanceof JettyWebServer jettyWebServer)) {
-			return 0;
-		}
 		int closed = 0;
-		for (Connector connector : jettyWebServer.getServer().getConnectors()) {
-			for (EndPoint endPoint : connector.getConnectedEndPoints()) {
-				if (endPoint.isOpen() && quietLongEnough(endPoint) && JettyConnections.isIdle(endPoint)) {
-					if (endPoint.getConnection() instanceof SslConnection ssl) {
-						ssl.getSslEndPoint().close();
-					}
-					endPoint.close();
-					closed++;
+		for (EndPoint endPoint : JettyConnections.openEndPoints(this.context)) {
+			if (quietLongEnough(endPoint) && JettyConnections.isIdle(endPoint)) {
+				if (endPoint.getConnection() instanceof SslConnection ssl) {
+					ssl.getSslEndPoint().close();
 				}
+				endPoint.close();
+				closed++;
 			}
 		}
 		return closed;

@@ -30,12 +30,17 @@ import org.springframework.http.client.ReactorResourceFactory;
 public final class NettyGracefulAutoConfiguration {
 
 	@Bean
-	NettyIdleConnectionCloser nettyIdleConnectionCloser() {
-		return new NettyIdleConnectionCloser();
+	NettyConnections nettyConnections() {
+		return new NettyConnections();
 	}
 
 	@Bean
-	NettyHttp2GoAwaySender nettyHttp2GoAwaySender(NettyIdleConnectionCloser connections) {
+	NettyIdleConnectionCloser nettyIdleConnectionCloser(NettyConnections connections) {
+		return new NettyIdleConnectionCloser(connections);
+	}
+
+	@Bean
+	NettyHttp2GoAwaySender nettyHttp2GoAwaySender(NettyConnections connections) {
 		return new NettyHttp2GoAwaySender(connections);
 	}
 

@@ -1,11 +1,6 @@
 package io.graceful.autoconfigure.netty;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import io.graceful.autoconfigure.withdraw.Http2GoAwaySender;
 import io.netty.buffer.Unpooled;
@@ -15,7 +10,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2PingFrame;
-import io.netty.util.concurrent.Future;
 
 /**
  * Sends the two-step graceful GOAWAY on Reactor Netty's HTTP/2 connections, through
@@ -24,42 +18,19 @@ import io.netty.util.concurrent.Future;
  * every stream the client sent before it saw the first GOAWAY has arrived, and a second
  * GOAWAY carries the real last stream id. Streams up to it finish normally. A client that
  * never acknowledges the PING keeps the first GOAWAY only, until Reactor Netty closes the
- * connection at drain. Connections come from the tracking of
- * {@link NettyIdleConnectionCloser}.
+ * connection at drain. Connections come from the tracking of {@link NettyConnections}.
  */
 class NettyHttp2GoAwaySender implements Http2GoAwaySender {
 
-	private static final long TIMEOUT_MILLIS = 1000;
+	private final NettyConnections connections;
 
-	private final NettyIdleConnectionCloser connections;
-
-	NettyHttp2GoAwaySender(NettyIdleConnectionCloser connections) {
+	NettyHttp2GoAwaySender(NettyConnections connections) {
 		this.connections = connections;
 	}
 
 	@Override
 	public int sendGoAway() {
-		List<Future<Boolean>> sends = new ArrayList<>();
-		for (Channel channel : this.connections.connections()) {
-			sends.add(channel.eventLoop().submit(() -> sendGoAway(channel)));
-		}
-		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MILLIS);
-		int sent = 0;
-		for (Future<Boolean> send : sends) {
-			try {
-				if (send.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-					sent++;
-				}
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				break;
-			}
-			catch (ExecutionException | TimeoutException ex) {
-				// an event loop too busy to answer within the bound: not counted
-			}
-		}
-		return sent;
+		return this.connections.inEventLoops(NettyHttp2GoAwaySender::sendGoAway);
 	}
 
 	private static boolean sendGoAway(Channel channel) {

@@ -1,0 +1,92 @@
+package io.graceful.autoconfigure.netty;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import org.jspecify.annotations.Nullable;
+import reactor.netty.ConnectionObserver;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerState;
+
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+
+/**
+ * The one place that reaches Reactor Netty's connections: the server's accepted channels,
+ * followed from their initialisation, with the moment of their last request, and a way to
+ * run a check on each in its own event loop (where requests are decoded, so none can
+ * start meanwhile), bounded by one second for all of them.
+ */
+class NettyConnections implements NettyServerCustomizer {
+
+	private static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	private static final AttributeKey<Long> LAST_ACTIVITY = AttributeKey.valueOf("graceful.lastActivity");
+
+	private final ChannelGroup channels = new DefaultChannelGroup("graceful-connections", GlobalEventExecutor.INSTANCE);
+
+	@Override
+	public HttpServer apply(HttpServer server) {
+		return server.doOnChannelInit((observer, channel, remoteAddress) -> {
+			if (channel.parent() instanceof ServerChannel) {
+				channel.attr(LAST_ACTIVITY).set(System.nanoTime());
+				this.channels.add(channel);
+			}
+		}).childObserve((connection, state) -> {
+			if (state == HttpServerState.REQUEST_RECEIVED || state == ConnectionObserver.State.DISCONNECTING) {
+				connection.channel().attr(LAST_ACTIVITY).set(System.nanoTime());
+			}
+		});
+	}
+
+	/**
+	 * When the channel last began or ended a request, or was accepted.
+	 * @param channel the channel
+	 * @return the {@link System#nanoTime()}, or {@code null} when unknown
+	 */
+	static @Nullable Long lastActivity(Channel channel) {
+		return channel.attr(LAST_ACTIVITY).get();
+	}
+
+	/**
+	 * Run an action on every open connection in its event loop and count those it
+	 * counted. An event loop too busy to run it within a second is left out, and its task
+	 * does nothing when it finally runs.
+	 * @param action what to do; returns whether it counts
+	 * @return how many connections the action counted
+	 */
+	int inEventLoops(Predicate<Channel> action) {
+		long deadline = System.nanoTime() + TIMEOUT_NANOS;
+		List<Future<Boolean>> tasks = new ArrayList<>();
+		for (Channel channel : this.channels) {
+			tasks.add(channel.eventLoop().submit(() -> System.nanoTime() - deadline < 0 && action.test(channel)));
+		}
+		int counted = 0;
+		for (Future<Boolean> task : tasks) {
+			try {
+				if (task.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+					counted++;
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				// an event loop too busy to answer within the bound: not counted
+			}
+		}
+		return counted;
+	}
+
+}
