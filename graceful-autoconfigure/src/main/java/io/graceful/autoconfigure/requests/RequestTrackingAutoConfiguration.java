@@ -85,6 +85,46 @@ public final class RequestTrackingAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = Type.SERVLET)
+	@ConditionalOnClass(name = "org.springframework.web.socket.server.support.WebSocketHandlerMapping")
+	@ConditionalOnBooleanProperty(name = "graceful.web-drain.close-web-sockets", matchIfMissing = true)
+	static class ServletWebSocketTrackingConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		OpenWebSockets openWebSockets() {
+			return new OpenWebSockets();
+		}
+
+		@Bean
+		static ServletWebSocketTracking gracefulServletWebSocketTracking(
+				ObjectProvider<OpenWebSockets> openWebSockets) {
+			return new ServletWebSocketTracking(openWebSockets);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnWebApplication(type = Type.REACTIVE)
+	@ConditionalOnClass(name = "org.springframework.web.reactive.socket.server.support.WebSocketHandlerAdapter")
+	@ConditionalOnBooleanProperty(name = "graceful.web-drain.close-web-sockets", matchIfMissing = true)
+	static class ReactiveWebSocketTrackingConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		OpenWebSockets openWebSockets() {
+			return new OpenWebSockets();
+		}
+
+		@Bean
+		static ReactiveWebSocketTracking gracefulReactiveWebSocketTracking(
+				ObjectProvider<OpenWebSockets> openWebSockets) {
+			return new ReactiveWebSocketTracking(openWebSockets);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnWebApplication(type = Type.REACTIVE)
 	@ConditionalOnClass(WebFilter.class)
 	static class ReactiveRequestTrackingConfiguration {

@@ -60,7 +60,7 @@ class RequestTrackingFilter implements Filter {
 
 	private void markConnectionClose(HttpServletRequest request, HttpServletResponse response) {
 		if (this.inFlightRequests.isClosingConnections() && !response.isCommitted()
-				&& request.getProtocol().startsWith("HTTP/1")) {
+				&& request.getProtocol().startsWith("HTTP/1") && request.getHeader("Upgrade") == null) {
 			response.setHeader("Connection", "close");
 		}
 	}

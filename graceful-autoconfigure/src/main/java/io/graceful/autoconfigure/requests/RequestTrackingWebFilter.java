@@ -46,7 +46,8 @@ class RequestTrackingWebFilter implements WebFilter, Ordered {
 				this.managementBasePath == null || !path.startsWith(this.managementBasePath));
 		ServerHttpResponse response = exchange.getResponse();
 		response.beforeCommit(() -> {
-			if (this.inFlightRequests.isClosingConnections()) {
+			if (this.inFlightRequests.isClosingConnections()
+					&& !exchange.getRequest().getHeaders().containsHeader(HttpHeaders.UPGRADE)) {
 				response.getHeaders().set(HttpHeaders.CONNECTION, "close");
 			}
 			return Mono.empty();

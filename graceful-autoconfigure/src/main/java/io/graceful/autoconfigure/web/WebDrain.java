@@ -3,7 +3,10 @@ package io.graceful.autoconfigure.web;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 import io.graceful.autoconfigure.core.Durations;
@@ -16,6 +19,7 @@ import io.graceful.autoconfigure.core.StepRecorder;
 import io.graceful.autoconfigure.requests.InFlightRequest;
 import io.graceful.autoconfigure.requests.InFlightRequests;
 import io.graceful.autoconfigure.requests.OpenStreams;
+import io.graceful.autoconfigure.requests.OpenWebSockets;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -36,6 +40,8 @@ class WebDrain {
 
 	private static final long QUEUE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
+	private static final long SETTLE_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
 	private final InFlightRequests inFlightRequests;
 
 	private final @Nullable OpenStreams openStreams;
@@ -49,6 +55,12 @@ class WebDrain {
 	private final LifecyclePhaseTimeout phaseTimeout;
 
 	private volatile @Nullable StepRecorder recorder;
+
+	private @Nullable OpenWebSockets openWebSockets;
+
+	private Duration webSocketCloseTimeout = Duration.ofSeconds(1);
+
+	private final AtomicBoolean webSocketsAborted = new AtomicBoolean(true);
 
 	private volatile int inFlightAtStart;
 
@@ -66,6 +78,15 @@ class WebDrain {
 		this.phaseTimeout = phaseTimeout;
 	}
 
+	/**
+	 * Send 1001 to the open WebSocket sessions when the drain starts, and abort those
+	 * still open after the timeout.
+	 */
+	void closeWebSockets(OpenWebSockets openWebSockets, Duration closeTimeout) {
+		this.openWebSockets = openWebSockets;
+		this.webSocketCloseTimeout = closeTimeout;
+	}
+
 	void started() {
 		this.report.setState(ShutdownState.DRAINING);
 		StepRecorder recorder = this.report.begin(STEP, this.drainTimeout);
@@ -76,18 +97,50 @@ class WebDrain {
 		int streams = (this.openStreams != null) ? this.openStreams.completeAll() : 0;
 		String streamsDone = (this.openStreams != null) ? streams + " open streams completed"
 				: "open streams left to the bound (graceful.web-drain.complete-streams=false)";
+		int webSockets = closeWebSockets(recorder);
 		String queued = (this.queuedAtStart > 0) ? String.format(", %d queued for a worker thread", this.queuedAtStart)
 				: "";
 		logger.info(String.format(
-				"Web drain started: %d requests in flight%s, %s; no new connections are accepted; waiting up to %s",
-				this.inFlightAtStart, queued, streamsDone, recorder.describeAllowance()));
+				"Web drain started: %d requests in flight%s, %s%s; no new connections are accepted; waiting up to %s",
+				this.inFlightAtStart, queued, streamsDone,
+				(this.openWebSockets != null) ? String.format(", %d WebSocket sessions sent 1001", webSockets) : "",
+				recorder.describeAllowance()));
 		recorder.count("requests-in-flight", this.inFlightAtStart)
 			.count("requests-queued", this.queuedAtStart)
-			.count("streams-completed", streams);
+			.count("streams-completed", streams)
+			.count("web-sockets-closed", webSockets);
 		if (this.queuedAtStart > 0) {
 			awaitQueued(recorder);
 		}
 		this.phaseTimeout.set(GracefulPhases.WEB_DRAIN, Duration.ofNanos(recorder.deadlineNanos() - System.nanoTime()));
+	}
+
+	private int closeWebSockets(StepRecorder recorder) {
+		OpenWebSockets openWebSockets = this.openWebSockets;
+		if (openWebSockets == null) {
+			return 0;
+		}
+		int closed = openWebSockets.closeAll();
+		if (closed > 0) {
+			this.webSocketsAborted.set(false);
+			Executor later = CompletableFuture.delayedExecutor(this.webSocketCloseTimeout.toNanos(),
+					TimeUnit.NANOSECONDS);
+			later.execute(() -> abortWebSockets(recorder, "within " + Durations.format(this.webSocketCloseTimeout)));
+		}
+		return closed;
+	}
+
+	private void abortWebSockets(StepRecorder recorder, String when) {
+		if (!this.webSocketsAborted.compareAndSet(false, true)) {
+			return;
+		}
+		List<String> open = this.openWebSockets.abortOpen();
+		if (!open.isEmpty()) {
+			logger.warn(String.format(
+					"Web drain: %d WebSocket sessions did not close within %s of being sent 1001; " + "aborted: %s",
+					open.size(), Durations.format(this.webSocketCloseTimeout), String.join(", ", open)));
+			recorder.cut("web-sockets", open.size(), open);
+		}
 	}
 
 	private void awaitQueued(StepRecorder recorder) {
@@ -109,7 +162,8 @@ class WebDrain {
 			return;
 		}
 		this.recorder = null;
-		List<InFlightRequest> stragglers = this.inFlightRequests.snapshot();
+		abortWebSockets(recorder, "by the end of the drain, " + Durations.format(recorder.elapsed()));
+		List<InFlightRequest> stragglers = settledStragglers(recorder);
 		// what the bound left queued is cut even if the server closed it meanwhile
 		// (Jetty's
 		// shortened idle timeout does): better counted twice than missed
@@ -136,6 +190,23 @@ class WebDrain {
 					cut, String.join(", ", names)));
 		}
 		recorder.cut("requests", cut, names).timedOut(received + " requests in flight, " + cut + " cut");
+	}
+
+	/**
+	 * The requests still tracked at the end of the drain. When the server finished its
+	 * own drain before the allowance ran out, a request it has completed may still be
+	 * between its last byte and the request filter's end (Reactor Netty completes a
+	 * response before the WebFilter's finally runs): such requests get a moment to leave
+	 * before they are named.
+	 */
+	private List<InFlightRequest> settledStragglers(StepRecorder recorder) {
+		List<InFlightRequest> stragglers = this.inFlightRequests.snapshot();
+		long settled = Math.min(recorder.deadlineNanos(), System.nanoTime() + SETTLE_NANOS);
+		while (!stragglers.isEmpty() && System.nanoTime() - settled < 0) {
+			LockSupport.parkNanos(QUEUE_POLL_NANOS);
+			stragglers = this.inFlightRequests.snapshot();
+		}
+		return stragglers;
 	}
 
 	private int queued() {

@@ -9,6 +9,7 @@ import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.requests.InFlightRequests;
 import io.graceful.autoconfigure.requests.OpenStreams;
+import io.graceful.autoconfigure.requests.OpenWebSockets;
 import io.graceful.autoconfigure.requests.RequestTrackingAutoConfiguration;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -36,10 +37,13 @@ public final class WebDrainAutoConfiguration {
 
 	@Bean
 	WebDrain webDrain(InFlightRequests inFlightRequests, ObjectProvider<OpenStreams> openStreams,
-			ObjectProvider<QueuedRequests> queuedRequests, ShutdownReport report, WebDrainProperties properties,
-			BeanFactory beanFactory) {
-		return new WebDrain(inFlightRequests, openStreams.getIfAvailable(), queuedRequests.orderedStream().toList(),
-				report, properties.getTimeout(), new LifecyclePhaseTimeout(beanFactory));
+			ObjectProvider<OpenWebSockets> openWebSockets, ObjectProvider<QueuedRequests> queuedRequests,
+			ShutdownReport report, WebDrainProperties properties, BeanFactory beanFactory) {
+		WebDrain drain = new WebDrain(inFlightRequests, openStreams.getIfAvailable(),
+				queuedRequests.orderedStream().toList(), report, properties.getTimeout(),
+				new LifecyclePhaseTimeout(beanFactory));
+		drain.closeWebSockets(openWebSockets.getIfAvailable(), properties.getWebSocketCloseTimeout());
+		return drain;
 	}
 
 	@Bean

@@ -32,11 +32,25 @@ public class WebDrainProperties implements InitializingBean {
 	private boolean completeStreams = true;
 
 	/**
+	 * Whether WebSocket sessions still open when the drain starts are sent a close frame
+	 * with status 1001 (going away), so that clients reconnect elsewhere.
+	 */
+	private boolean closeWebSockets = true;
+
+	/**
+	 * Longest time a WebSocket session may take to close after it was sent 1001; a
+	 * session still open then is aborted (Reactor Netty) or left to the server's stop
+	 * (servlet containers), and named in the log. Runs within the drain's own bound.
+	 */
+	private Duration webSocketCloseTimeout = Duration.ofSeconds(1);
+
+	/**
 	 * Check the bound values, naming the property and the allowed range.
 	 */
 	@Override
 	public void afterPropertiesSet() {
 		DurationRules.positive(GracefulStep.WEB_DRAIN.property(), this.timeout);
+		DurationRules.positive("graceful.web-drain.web-socket-close-timeout", this.webSocketCloseTimeout);
 	}
 
 	public Duration getTimeout() {
@@ -45,6 +59,22 @@ public class WebDrainProperties implements InitializingBean {
 
 	public void setTimeout(Duration timeout) {
 		this.timeout = timeout;
+	}
+
+	public boolean isCloseWebSockets() {
+		return this.closeWebSockets;
+	}
+
+	public void setCloseWebSockets(boolean closeWebSockets) {
+		this.closeWebSockets = closeWebSockets;
+	}
+
+	public Duration getWebSocketCloseTimeout() {
+		return this.webSocketCloseTimeout;
+	}
+
+	public void setWebSocketCloseTimeout(Duration webSocketCloseTimeout) {
+		this.webSocketCloseTimeout = webSocketCloseTimeout;
 	}
 
 	public boolean isCompleteStreams() {
