@@ -34,8 +34,8 @@ final class ScenarioRun {
 	static final long SATURATION_PAST_WITHDRAW_MS = 1000;
 
 	/**
-	 * Saturation scenario: this many more slow orders than worker threads, so some wait
-	 * in the queue too.
+	 * Saturation scenario, health-check model: this many more slow orders than worker
+	 * threads, so some wait in the queue too.
 	 */
 	static final int SATURATION_EXTRA = 4;
 
@@ -328,7 +328,12 @@ final class ScenarioRun {
 	 * no answer within 300 ms.
 	 */
 	private boolean saturate(String roll, AppInstance instance) {
-		int count = this.settings.workerThreads() + SATURATION_EXTRA;
+		// endpoints model: no extra held orders; queued behind an 11 s hold they would
+		// run
+		// past the drain bound (cut, as measured), and the balancer's own requests queue
+		// anyway until the removal
+		int count = this.settings.workerThreads()
+				+ ((this.balancer == Column.Balancer.ENDPOINTS) ? 0 : SATURATION_EXTRA);
 		long holdMs = withdrawDelayMs() + SATURATION_PAST_WITHDRAW_MS;
 		this.phase = roll + ": holding its " + this.settings.workerThreads() + " worker threads with " + count
 				+ " orders of " + holdMs + "ms";

@@ -118,6 +118,9 @@ final class Settings {
 
 	Fault fault = Fault.NONE;
 
+	/** The saturation scenario's request timeout unless --request-timeout is given. */
+	static final Duration SATURATION_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
 	/** {@code db-stall}: how long PostgreSQL stays stopped. */
 	Duration stall = Duration.ofSeconds(3);
 
@@ -188,6 +191,8 @@ final class Settings {
 	Duration gracePeriod = Duration.ofSeconds(30);
 
 	Duration requestTimeout = Duration.ofSeconds(15);
+
+	private boolean requestTimeoutGiven;
 
 	int clients = 4;
 
@@ -261,7 +266,7 @@ final class Settings {
 				  --catch-up=DUR           bound for waiting until consumer and background increments caught up [60s]
 				  --catch-up-quiet=DUR     stop waiting earlier when nothing changed for this long [10s]
 				  --grace-period=DUR       SIGKILL an instance that has not exited after this long [30s]
-				  --request-timeout=DUR    a request without a response after this long is failed [15s]
+				  --request-timeout=DUR    a request without a response after this long is failed [15s; saturation: 30s]
 				  --clients=N              keep-alive HTTP clients (each keeps its own connection pool) [4]
 				  --jar=PATH               the sample app [sample-app/target/sample-app.jar]
 				  --out=DIR                parent folder of run folders [lab-runs]
@@ -330,6 +335,12 @@ final class Settings {
 				if (this.scenario == Scenario.SATURATION && this.threads == 0) {
 					this.threads = 16;
 				}
+				if (this.scenario == Scenario.SATURATION && !this.requestTimeoutGiven) {
+					// in the endpoints model requests queue behind the 11 s hold: up to
+					// 14 s
+					// before their answer, by construction, not because of the shutdown
+					this.requestTimeout = SATURATION_REQUEST_TIMEOUT;
+				}
 			}
 			case "threads" -> this.threads = Integer.parseInt(value);
 			case "fault" -> this.fault = Fault.parse(value);
@@ -363,7 +374,10 @@ final class Settings {
 			case "catch-up" -> this.catchUp = duration(value);
 			case "catch-up-quiet" -> this.catchUpQuiet = duration(value);
 			case "grace-period" -> this.gracePeriod = duration(value);
-			case "request-timeout" -> this.requestTimeout = duration(value);
+			case "request-timeout" -> {
+				this.requestTimeout = duration(value);
+				this.requestTimeoutGiven = true;
+			}
 			case "clients" -> this.clients = Integer.parseInt(value);
 			case "jar" -> this.jar = Path.of(value);
 			case "out" -> this.out = Path.of(value);
