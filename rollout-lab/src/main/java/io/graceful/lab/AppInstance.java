@@ -29,12 +29,18 @@ final class AppInstance {
 
 	/**
 	 * One stop of one run of the instance (its pid): SIGTERM to exit, with what the
-	 * starter logged about it: the withdraw delay it used (NaN when it logged none) and
-	 * its shutdown summary line (null when it wrote none, as plain Spring Boot or a
-	 * killed process).
+	 * starter logged about it: the withdraw delay it used (NaN when it logged none), its
+	 * shutdown summary line (null when it wrote none, as plain Spring Boot or a killed
+	 * process) and the lines of steps that hit their bound (what a killed process
+	 * reported before the kill).
 	 */
 	record Stop(String instance, long pid, double sigtermAtMs, double exitAtMs, int exitCode, boolean killed,
-			double withdrawDelayMs, String summary) {
+			double withdrawDelayMs, String summary, List<String> boundLines) {
+
+		Stop(String instance, long pid, double sigtermAtMs, double exitAtMs, int exitCode, boolean killed,
+				double withdrawDelayMs, String summary) {
+			this(instance, pid, sigtermAtMs, exitAtMs, exitCode, killed, withdrawDelayMs, summary, List.of());
+		}
 
 		double shutdownMs() {
 			return this.exitAtMs - this.sigtermAtMs;
@@ -52,6 +58,8 @@ final class AppInstance {
 		volatile double withdrawDelayMs = Double.NaN;
 
 		volatile String summary;
+
+		final List<String> boundLines = new CopyOnWriteArrayList<>();
 
 		Run(Process process, Thread pump) {
 			this.process = process;
@@ -148,6 +156,10 @@ final class AppInstance {
 				if (delay.find()) {
 					run.withdrawDelayMs = Settings.duration(delay.group(1)).toMillis();
 				}
+				if (line.contains(" hit its ") || line.contains(" hit their ")) {
+					int message = line.indexOf(" : ");
+					run.boundLines.add((message >= 0) ? line.substring(message + 3) : line);
+				}
 				if (line.contains(SUMMARY)) {
 					run.summary = line.substring(line.indexOf(SUMMARY));
 					this.events.add(new Event(this.name, "summary", at, run.summary));
@@ -219,7 +231,7 @@ final class AppInstance {
 			Thread.currentThread().interrupt();
 		}
 		return new Stop(this.name, this.process.pid(), sigterm, exit, exitCode(), killed, stopped.withdrawDelayMs,
-				stopped.summary);
+				stopped.summary, List.copyOf(stopped.boundLines));
 	}
 
 	/**

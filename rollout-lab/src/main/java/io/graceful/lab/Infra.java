@@ -21,9 +21,52 @@ final class Infra implements AutoCloseable {
 
 	private final KafkaBroker kafka;
 
-	private Infra(EmbeddedPostgres postgres, KafkaBroker kafka) {
+	private final Path postgresData;
+
+	private Infra(EmbeddedPostgres postgres, KafkaBroker kafka, Path postgresData) {
 		this.postgres = postgres;
 		this.kafka = kafka;
+		this.postgresData = postgresData;
+	}
+
+	/** The broker-down fault: stops the Kafka broker. */
+	void stopKafka() {
+		this.kafka.stop();
+	}
+
+	/** The broker-down fault: starts the Kafka broker again (same port and data). */
+	void startKafkaAgain() {
+		this.kafka.restart(Duration.ofSeconds(90));
+	}
+
+	/**
+	 * The db-stall fault: sends {@code signal} ({@code STOP} or {@code CONT}) to
+	 * PostgreSQL's postmaster and every process below it (the backends, checkpointer, WAL
+	 * writer): the whole server pauses, connections stay open. The postmaster's pid comes
+	 * from {@code postmaster.pid} in the data folder.
+	 */
+	void signalPostgres(String signal) {
+		try {
+			long postmaster = Long
+				.parseLong(Files.readAllLines(this.postgresData.resolve("postmaster.pid")).get(0).trim());
+			List<String> command = new java.util.ArrayList<>(List.of("/bin/kill", "-" + signal));
+			command.add(String.valueOf(postmaster));
+			ProcessHandle.of(postmaster)
+				.orElseThrow(() -> new IllegalStateException("PostgreSQL's postmaster " + postmaster + " is gone"))
+				.descendants()
+				.forEach((child) -> command.add(String.valueOf(child.pid())));
+			int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
+			if (exit != 0) {
+				throw new IllegalStateException(String.join(" ", command) + " exited with " + exit);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted", ex);
+		}
 	}
 
 	static Infra start(Path dir) {
@@ -42,7 +85,7 @@ final class Infra implements AutoCloseable {
 				.start();
 			kafka = new KafkaBroker(dir.resolve("kafka"));
 			kafka.start(Duration.ofSeconds(90));
-			return new Infra(postgres, kafka);
+			return new Infra(postgres, kafka, dir.resolve("postgres"));
 		}
 		catch (IOException | RuntimeException ex) {
 			if (kafka != null) {

@@ -25,6 +25,9 @@ public final class Lab {
 			return;
 		}
 		List<String> rest = Arrays.asList(args).subList(1, args.length);
+		if (!args[0].equals("infra")) {
+			Runtime.getRuntime().addShutdownHook(new Thread(Lab::stopChildren, "lab-stop-children"));
+		}
 		try {
 			switch (args[0]) {
 				case "infra" -> infra();
@@ -41,6 +44,38 @@ public final class Lab {
 			System.err.println(ex.getMessage() + "\n");
 			System.err.print(Settings.usage());
 			System.exit(2);
+		}
+	}
+
+	/**
+	 * Ctrl+C or SIGTERM in the middle of a run: stop what the lab started (instances,
+	 * HAProxy, Kafka, PostgreSQL) instead of leaving them running; SIGKILL after 10 s.
+	 * After a normal end there is nothing left to stop.
+	 */
+	private static void stopChildren() {
+		List<ProcessHandle> children = ProcessHandle.current().descendants().toList();
+		if (children.isEmpty()) {
+			return;
+		}
+		System.err.println("Stopping " + children.size() + " processes the lab started");
+		children.forEach((child) -> {
+			// PostgreSQL's postmaster stops its backends itself
+			child.destroy();
+		});
+		long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+		for (ProcessHandle child : children) {
+			while (child.isAlive() && System.nanoTime() < deadline) {
+				try {
+					Thread.sleep(100);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					break;
+				}
+			}
+			if (child.isAlive()) {
+				child.destroyForcibly();
+			}
 		}
 	}
 
@@ -127,8 +162,15 @@ public final class Lab {
 		boolean gracefulLostSomething = runs.stream().anyMatch((r) -> r.graceful() && !r.lostNothing());
 		long silent = runs.stream().mapToLong(RunResult::silentLosses).sum();
 		if (silent > 0) {
-			System.out.println("SILENT LOSS: " + silent + " requests failed while the instance's shutdown summary "
-					+ "reported fewer cut requests; see 'routed until / failed / cut' per restart and each app-N.log");
+			System.out.println("SILENT LOSS: " + silent + " lost (failed requests, missing events, increments or rows) "
+					+ "beyond what the shutdown summaries reported as cut; see 'losses reported / silent', "
+					+ "'routed until / failed / cut' per restart, requests.csv and each app-N.log");
+		}
+		if (settings.fault != Settings.Fault.NONE) {
+			// a fault may cost something; it may not cost anything the starter did not
+			// name
+			boolean unaccounted = runs.stream().anyMatch((r) -> r.graceful() && !r.verification().caughtUp());
+			return (silent > 0 || unaccounted) ? 1 : 0;
 		}
 		return gracefulLostSomething ? 1 : 0;
 	}
@@ -147,11 +189,15 @@ public final class Lab {
 	}
 
 	static String header(Settings s) {
+		String fault = (s.fault != Settings.Fault.NONE)
+				? String.format(Locale.ROOT, "%n  fault in every shutdown: %s%s", s.fault.label,
+						(s.fault == Settings.Fault.DB_STALL) ? " (" + s.stall.toMillis() + "ms)" : "")
+				: "";
 		String saturation = (s.scenario == Settings.Scenario.SATURATION) ? String.format(Locale.ROOT,
 				"%n  saturation: Tomcat threads.max %d; at each SIGTERM %d orders sent straight to the instance hold its "
 						+ "workers until %dms past the withdraw delay",
 				s.workerThreads(), s.workerThreads() + ScenarioRun.SATURATION_EXTRA,
-				ScenarioRun.SATURATION_PAST_WITHDRAW_MS) : "";
+				ScenarioRun.SATURATION_PAST_WITHDRAW_MS) + fault : fault;
 		return String.format(Locale.ROOT,
 				"""
 						graceful rollout lab: %d instances behind HAProxy (%s; %s), %d roll(s) each, %s open-model load

@@ -26,9 +26,10 @@ final class LoadGenerator {
 
 	/**
 	 * One request: kind ({@code order}, {@code increment}, or {@code increment-burst} /
-	 * {@code order-saturation} when sent straight to an instance), id, times in lab ms,
-	 * status (0: no response), and the instance that answered ({@code app-1/<pid>} from
-	 * the sample app's {@code X-Instance} header; empty without a response).
+	 * {@code order-saturation} when sent straight to an instance, {@code download} for a
+	 * slow client's large response through the balancer), id, times in lab ms, status (0:
+	 * no response), and the instance that answered ({@code app-1/<pid>} from the sample
+	 * app's {@code X-Instance} header; empty without a response).
 	 */
 	record Request(long seq, String kind, String id, double startMs, double endMs, int status, String error,
 			String instance) {
@@ -39,7 +40,7 @@ final class LoadGenerator {
 
 		/** Whether it came through the balancer (not sent straight to one instance). */
 		boolean balanced() {
-			return this.kind.equals("order") || this.kind.equals("increment");
+			return this.kind.equals("order") || this.kind.equals("increment") || this.kind.equals("download");
 		}
 
 		boolean answeredBy(String name, long pid) {
@@ -199,6 +200,96 @@ final class LoadGenerator {
 			futures.add(track(own, request, seq, "order-saturation", id));
 		}
 		return futures;
+	}
+
+	/**
+	 * Starts {@code count} slow clients through the balancer and returns at once: each
+	 * opens its own connection (receive buffer 16 KiB), asks for {@code kb} KiB
+	 * ({@code GET /export}) and reads it at {@code bytesPerSecond}. A download is ok with
+	 * status 200 and every byte of its Content-Length.
+	 */
+	void slowDownloads(int count, int kb, int bytesPerSecond) {
+		for (int i = 0; i < count; i++) {
+			long seq = this.nextSeq.getAndIncrement();
+			CompletableFuture<Void> future = new CompletableFuture<>();
+			synchronized (this.pending) {
+				this.pending.add(future);
+			}
+			this.sent.incrementAndGet();
+			Thread thread = new Thread(() -> {
+				Request done = slowDownload(seq, kb, bytesPerSecond);
+				(done.ok() ? this.ok : this.failed).incrementAndGet();
+				this.done.add(done);
+				future.complete(null);
+			}, "lab-slow-client");
+			thread.setDaemon(true);
+			thread.start();
+		}
+	}
+
+	private Request slowDownload(long seq, int kb, int bytesPerSecond) {
+		double start = LabClock.now();
+		int status = 0;
+		String instance = "";
+		String error = "";
+		long expected = kb * 1024L;
+		long received = 0;
+		try (java.net.Socket socket = new java.net.Socket()) {
+			socket.setReceiveBufferSize(16 * 1024);
+			socket.connect(new java.net.InetSocketAddress(this.base.getHost(), this.base.getPort()), 2000);
+			socket.setSoTimeout((int) this.timeout.toMillis());
+			socket.getOutputStream()
+				.write(("GET /export?kb=" + kb + " HTTP/1.1\r\nHost: lab\r\nConnection: close\r\n\r\n")
+					.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+			java.io.InputStream in = new java.io.BufferedInputStream(socket.getInputStream(), 4096);
+			String line = readLine(in);
+			if (line == null || !line.startsWith("HTTP/1.1 ")) {
+				throw new java.io.IOException("no response (" + line + ")");
+			}
+			status = Integer.parseInt(line.substring(9, 12));
+			long length = -1;
+			while ((line = readLine(in)) != null && !line.isEmpty()) {
+				String lower = line.toLowerCase(java.util.Locale.ROOT);
+				if (lower.startsWith("content-length:")) {
+					length = Long.parseLong(line.substring(15).trim());
+				}
+				else if (lower.startsWith("x-instance:")) {
+					instance = line.substring(11).trim();
+				}
+			}
+			byte[] buffer = new byte[4096];
+			long began = System.nanoTime();
+			int n;
+			while ((n = in.read(buffer)) > 0) {
+				received += n;
+				long due = began + (long) (received * 1e9 / bytesPerSecond);
+				long wait = due - System.nanoTime();
+				if (wait > 0) {
+					LockSupport.parkNanos(wait);
+				}
+			}
+			if (status >= 200 && status < 300 && (length != expected || received != expected)) {
+				error = "IOException: body ended after " + received + " of " + expected + " bytes";
+				status = 0;
+			}
+		}
+		catch (Exception ex) {
+			error = describe(ex) + " after " + received + " of " + expected + " body bytes";
+			status = (status >= 200 && status < 300) ? 0 : status;
+		}
+		return new Request(seq, "download", "", start, LabClock.now(), status, error, instance);
+	}
+
+	private static String readLine(java.io.InputStream in) throws java.io.IOException {
+		StringBuilder line = new StringBuilder();
+		int c;
+		while ((c = in.read()) >= 0) {
+			if (c == '\n') {
+				return line.toString().strip();
+			}
+			line.append((char) c);
+		}
+		return (line.length() > 0) ? line.toString() : null;
 	}
 
 	private void awaitAll(List<CompletableFuture<?>> futures) {

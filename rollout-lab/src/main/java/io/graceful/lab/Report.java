@@ -73,7 +73,7 @@ final class Report {
 							.collect(Collectors.joining(", "))));
 		rows.add(row("    outside any shutdown", runs, (r) -> String.valueOf(r.failedOutsideShutdowns())));
 		rows.add(row("    silent (summary said 0 cut)", runs,
-				(r) -> r.graceful() ? String.valueOf(r.silentLosses()) : "n/a: no summary"));
+				(r) -> r.graceful() ? String.valueOf(r.silentRequests()) : "n/a: no summary"));
 		rows.add(row("orders acknowledged (201)", runs, (r) -> String.valueOf(r.verification().ordersAcknowledged())));
 		rows.add(row("  rows in PostgreSQL", runs, (r) -> String.valueOf(r.verification().orderRows())));
 		rows.add(row("  missing rows", runs, (r) -> String.valueOf(r.verification().missingOrders())));
@@ -84,6 +84,8 @@ final class Report {
 		rows.add(row("  counter", runs, (r) -> String.valueOf(r.verification().counter())));
 		rows.add(row("  missing increments", runs, (r) -> String.valueOf(r.verification().missingIncrements())));
 		rows.add(row("catch-up", runs, (r) -> r.verification().catchUp()));
+		rows.add(row("losses reported / silent", runs,
+				(r) -> r.graceful() ? r.accounting().describe() : "n/a: plain Boot names nothing"));
 		int restarts = runs.stream().mapToInt((r) -> r.restarts().size()).max().orElse(0);
 		for (int i = 0; i < restarts; i++) {
 			int index = i;
@@ -118,7 +120,9 @@ final class Report {
 		rows.add(row("verdict", runs,
 				(r) -> (r.lostNothing() ? "LOST NOTHING"
 						: "LOST " + r.lost() + (r.verification().caughtUp() ? "" : " (catch-up incomplete)"))
-						+ ((r.silentLosses() > 0) ? ", " + r.silentLosses() + " SILENT" : "")));
+						+ ((r.silentLosses() > 0) ? ", " + r.silentLosses() + " SILENT"
+								: (r.graceful() && r.lost() > 0 && r.accounting().reported() >= r.lost())
+										? ", all reported by the starter" : "")));
 		int[] widths = new int[runs.size() + 1];
 		for (String[] row : rows) {
 			for (int i = 0; i < row.length; i++) {
@@ -165,13 +169,14 @@ final class Report {
 				"\"rate\": %s, \"capacity\": %s, \"instances\": %d, \"rounds\": %d, \"incrementShare\": %s, \"incrementDelayMs\": %d, \"burst\": %d, "
 						+ "\"longShare\": %s, \"workMs\": [0, %d, %d, %d], \"seed\": %d, \"withdrawDelayMs\": %d, "
 						+ "\"check\": {\"interMs\": %d, \"fall\": %d, \"rise\": %d}, \"gracePeriodMs\": %d, "
-						+ "\"propagationMs\": %d, \"prestopMs\": %d, \"scenario\": \"%s\", \"tomcatThreads\": %d},\n",
+						+ "\"propagationMs\": %d, \"prestopMs\": %d, \"scenario\": \"%s\", \"tomcatThreads\": %d, "
+						+ "\"fault\": \"%s\"},\n",
 				settings.rate, Double.isNaN(settings.capacity) ? "null" : String.valueOf(settings.capacity),
 				settings.instances, settings.rounds, settings.incrementShare, settings.incrementDelayMs, settings.burst,
 				settings.longShare, settings.shortMaxMs, settings.longMinMs, settings.longMaxMs, settings.seed,
 				settings.withdrawDelay.toMillis(), settings.checkInterMs, settings.checkFall, settings.checkRise,
 				settings.gracePeriod.toMillis(), settings.propagation.toMillis(), settings.prestop.toMillis(),
-				settings.scenario.name().toLowerCase(Locale.ROOT), settings.workerThreads()));
+				settings.scenario.name().toLowerCase(Locale.ROOT), settings.workerThreads(), settings.fault.label));
 		json.append("  \"runs\": [");
 		for (int i = 0; i < runs.size(); i++) {
 			RunResult r = runs.get(i);
@@ -184,12 +189,16 @@ final class Report {
 							+ "\"ordersAcknowledged\": %d, \"orderRows\": %d, \"missingOrders\": %d, "
 							+ "\"eventRows\": %d, \"missingEvents\": %d, \"incrementsAcknowledged\": %d, "
 							+ "\"counter\": %d, \"missingIncrements\": %d, \"caughtUp\": %s, \"catchUp\": \"%s\", "
-							+ "\"lostNothing\": %s, \"restarts\": [%s]}",
+							+ "\"lostNothing\": %s, \"reportedLosses\": %s, \"silentRequests\": %d, \"silentRecords\": %s, "
+							+ "\"silentTasks\": %s, \"restarts\": [%s]}",
 					r.label(), r.mode(), r.balancer().label, r.app().name().toLowerCase(Locale.ROOT), r.graceful(),
 					r.sent(), r.ok(), r.failedOutsideShutdowns(), r.silentLosses(), r.failed(), r.failed("order"),
 					r.failed() - r.failed("order"), reasons(r.failureReasons()), v.ordersAcknowledged(), v.orderRows(),
 					v.missingOrders(), v.eventRows(), v.missingEvents(), v.incrementsAcknowledged(), v.counter(),
 					v.missingIncrements(), v.caughtUp(), v.catchUp(), r.lostNothing(),
+					r.graceful() ? String.valueOf(r.accounting().reported()) : "null", r.silentRequests(),
+					r.graceful() ? String.valueOf(r.accounting().silentRecords()) : "null",
+					r.graceful() ? String.valueOf(r.accounting().silentTasks()) : "null",
 					r.restarts().stream().map((s) -> restartJson(r, s)).collect(Collectors.joining(", "))));
 		}
 		json.append("\n  ]\n}\n");

@@ -101,6 +101,13 @@ record RunResult(String label, HaProxy.Mode mode, Column.Balancer balancer, Colu
 
 	private static final Pattern CUT_KIND = Pattern.compile("(\\d+) (\\w+)");
 
+	/**
+	 * What a step that hit its bound logs as cut (WebDrain, BackgroundWork, KafkaFlush).
+	 */
+	private static final List<Pattern> BOUND_LINES = List.of(Pattern.compile("bound; cut (\\d+) requests"),
+			Pattern.compile("bound; cut (\\d+) running tasks[^;]*?, (\\d+) queued tasks"),
+			Pattern.compile("bound; (\\d+) records not delivered"), Pattern.compile("bound; (\\d+) records failed"));
+
 	long sent() {
 		return this.requests.size();
 	}
@@ -210,7 +217,92 @@ record RunResult(String label, HaProxy.Mode mode, Column.Balancer balancer, Colu
 				failed++;
 			}
 		}
-		return new Losses(failed, reportedCut(stop.summary()).getOrDefault("requests", 0L), stop.summary());
+		return new Losses(failed, reported(stop).getOrDefault("requests", 0L), stop.summary());
+	}
+
+	/**
+	 * What the instance reported as cut in this stop: its summary line, or, when it wrote
+	 * none (killed before the end), the lines of the steps that hit their bound before
+	 * the kill.
+	 */
+	static Map<String, Long> reported(AppInstance.Stop stop) {
+		if (stop.summary() != null) {
+			return reportedCut(stop.summary());
+		}
+		Map<String, Long> cut = new LinkedHashMap<>();
+		for (String line : stop.boundLines()) {
+			for (Pattern pattern : BOUND_LINES) {
+				Matcher matcher = pattern.matcher(line);
+				if (matcher.find()) {
+					String kind = pattern.pattern().contains("records") ? "records"
+							: pattern.pattern().contains("requests") ? "requests" : "tasks";
+					for (int group = 1; group <= matcher.groupCount(); group++) {
+						cut.merge(kind, Long.parseLong(matcher.group(group)), Long::sum);
+					}
+				}
+			}
+		}
+		return cut;
+	}
+
+	/**
+	 * Losses split by whether the starter named them: per kind, what was lost and what
+	 * the shutdown summaries (or, for a killed instance, its bound lines) reported as
+	 * cut. Requests are held to the restart whose shutdown they failed in; undelivered
+	 * records and cut tasks to the run (the lab sees a missing event or increment, not
+	 * which instance dropped it). An acknowledged order without its row is always silent:
+	 * no step can report it.
+	 */
+	record Accounting(long failedRequests, long reportedRequests, long silentRequests, long missingEvents,
+			long reportedRecords, long missingIncrements, long reportedTasks, long missingRows) {
+
+		long silentRecords() {
+			return Math.max(0, this.missingEvents - this.reportedRecords);
+		}
+
+		long silentTasks() {
+			return Math.max(0, this.missingIncrements - this.reportedTasks);
+		}
+
+		/** Lost and named by the starter. */
+		long reported() {
+			return (this.failedRequests - this.silentRequests) + (this.missingEvents - silentRecords())
+					+ (this.missingIncrements - silentTasks());
+		}
+
+		/** Lost and named nowhere. */
+		long silent() {
+			return this.silentRequests + silentRecords() + silentTasks() + this.missingRows;
+		}
+
+		String describe() {
+			return String.format(java.util.Locale.ROOT,
+					"%d reported / %d silent (requests %d/%d, records %d/%d, tasks %d/%d, rows 0/%d)", reported(),
+					silent(), this.failedRequests - this.silentRequests, this.silentRequests,
+					this.missingEvents - silentRecords(), silentRecords(), this.missingIncrements - silentTasks(),
+					silentTasks(), this.missingRows);
+		}
+
+	}
+
+	/** Reported against silent losses, over every restart of a graceful run. */
+	Accounting accounting() {
+		long failed = 0;
+		long reportedRequests = 0;
+		long silentRequests = 0;
+		long records = 0;
+		long tasks = 0;
+		for (Restart restart : this.restarts) {
+			Losses losses = losses(restart);
+			failed += losses.failed();
+			reportedRequests += losses.reportedCut();
+			silentRequests += losses.silent();
+			Map<String, Long> reported = reported(restart.stop());
+			records += reported.getOrDefault("records", 0L);
+			tasks += reported.getOrDefault("tasks", 0L);
+		}
+		return new Accounting(failed, reportedRequests, silentRequests, this.verification.missingEvents(), records,
+				this.verification.missingIncrements(), tasks, this.verification.missingOrders());
 	}
 
 	private boolean belongsTo(LoadGenerator.Request request, Restart restart) {
@@ -232,11 +324,19 @@ record RunResult(String label, HaProxy.Mode mode, Column.Balancer balancer, Colu
 	 * Requests failed and named nowhere, over every graceful restart (0 for plain Boot:
 	 * it names nothing).
 	 */
-	long silentLosses() {
+	long silentRequests() {
 		if (!graceful()) {
 			return 0;
 		}
 		return this.restarts.stream().mapToLong((restart) -> losses(restart).silent()).sum();
+	}
+
+	/**
+	 * Everything lost and named nowhere (requests, records, tasks, rows), over every
+	 * graceful restart (0 for plain Boot: it names nothing).
+	 */
+	long silentLosses() {
+		return graceful() ? accounting().silent() : 0;
 	}
 
 	/**

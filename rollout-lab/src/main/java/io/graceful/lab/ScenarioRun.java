@@ -34,10 +34,31 @@ final class ScenarioRun {
 	static final long SATURATION_PAST_WITHDRAW_MS = 1000;
 
 	/**
-	 * Saturation scenario: this many more slow orders than worker threads, so some wait
-	 * in the queue too.
+	 * Saturation scenario, health-check model: this many more slow orders than worker
+	 * threads, so some wait in the queue too.
 	 */
 	static final int SATURATION_EXTRA = 4;
+
+	/** {@code sigkill-at-grace}: the short grace period, and SIGKILL at its end. */
+	static final long SIGKILL_GRACE_MS = 10_000;
+
+	/** {@code sigkill-at-grace}: orders held on the instance, and for how long. */
+	static final int SIGKILL_HELD = 4;
+
+	static final int SIGKILL_HOLD_MS = 20_000;
+
+	/** {@code slow-client}: clients, size and reading speed of each download. */
+	static final int SLOW_CLIENTS = 4;
+
+	static final int SLOW_KB = 2048;
+
+	static final int SLOW_BYTES_PER_SECOND = 256 * 1024;
+
+	/**
+	 * {@code db-stall} and {@code double-sigterm}: the fault comes this long after
+	 * SIGTERM.
+	 */
+	static final long FAULT_AFTER_SIGTERM_MS = 1000;
 
 	private final Infra infra;
 
@@ -89,9 +110,20 @@ final class ScenarioRun {
 		return (this.balancer == Column.Balancer.ENDPOINTS) ? 10_000 : this.settings.withdrawDelay.toMillis();
 	}
 
+	/** The platform's grace period: the setting, or the sigkill-at-grace fault's. */
+	private long gracePeriodMs() {
+		return (this.settings.fault == Settings.Fault.SIGKILL_AT_GRACE) ? SIGKILL_GRACE_MS
+				: this.settings.gracePeriod.toMillis();
+	}
+
 	private List<String> appCommand(String name, int port) {
-		List<String> extra = new ArrayList<>(List.of("--sample.instance=" + name,
-				"--graceful.grace-period=" + this.settings.gracePeriod.toMillis() + "ms"));
+		List<String> extra = new ArrayList<>(
+				List.of("--sample.instance=" + name, "--graceful.grace-period=" + gracePeriodMs() + "ms"));
+		if (this.settings.fault == Settings.Fault.SIGKILL_AT_GRACE) {
+			// a bound above the grace period: the shutdown cannot finish and is killed
+			extra.add("--graceful.budget-check=warn");
+			extra.add("--graceful.web-drain.timeout=" + (SIGKILL_HOLD_MS + 5000) + "ms");
+		}
 		if (this.balancer == Column.Balancer.ENDPOINTS) {
 			// as on Kubernetes: the starter takes its defaults from the platform (10 s
 			// withdraw delay)
@@ -156,7 +188,7 @@ final class ScenarioRun {
 			RunResult.Verification verification = verify(requests);
 			return new RunResult(this.label, this.mode, this.balancer, this.app, this.dir, requests, events, restarts,
 					verification, loadStart, loadEnd, (this.app == Column.App.GRACEFUL) ? withdrawDelayMs() : 0,
-					this.settings.healthCheck().detectionMs(), this.settings.gracePeriod.toMillis(),
+					this.settings.healthCheck().detectionMs(), gracePeriodMs(),
 					(this.balancer == Column.Balancer.ENDPOINTS) ? this.settings.propagation.toMillis() : 0,
 					(this.app == Column.App.PRESTOP) ? this.settings.prestop.toMillis() : 0,
 					this.settings.executorThreads, this.settings.incrementDelayMs);
@@ -213,10 +245,29 @@ final class ScenarioRun {
 		if (this.settings.scenario == Settings.Scenario.SATURATION) {
 			saturated = saturate(roll, instance);
 		}
-		this.phase = roll + ": SIGTERM, waiting for exit";
+		Settings.Fault fault = this.settings.fault;
+		if (fault == Settings.Fault.SIGKILL_AT_GRACE) {
+			// no wait needed: the listener stays open through the withdraw, so they reach
+			// the instance even if SIGTERM comes first
+			this.load.saturate(instance.port(), SIGKILL_HELD, SIGKILL_HOLD_MS);
+		}
+		else if (fault == Settings.Fault.SLOW_CLIENT) {
+			this.load.slowDownloads(SLOW_CLIENTS, SLOW_KB, SLOW_BYTES_PER_SECOND);
+		}
+		this.phase = roll + ": SIGTERM, waiting for exit"
+				+ ((fault != Settings.Fault.NONE) ? " (" + fault.label + ")" : "");
 		double sigterm = instance.sigterm();
-		long boundMs = (long) (this.settings.gracePeriod.toMillis() - (sigterm - rollStart));
+		Thread injector = inject(fault, instance, events, sigterm);
+		long boundMs = (long) (gracePeriodMs() - (sigterm - rollStart));
 		AppInstance.Stop stop = instance.awaitExit(sigterm, boundMs);
+		if (injector != null) {
+			join(injector);
+		}
+		if (fault == Settings.Fault.BROKER_DOWN) {
+			this.phase = roll + ": exited; starting the Kafka broker again";
+			this.infra.startKafkaAgain();
+			events.add(new AppInstance.Event(instance.name(), "broker up", LabClock.now(), "Kafka started again"));
+		}
 		if (removal != null) {
 			this.phase = roll + ": exited; waiting for the balancer to drop it before the restart";
 			join(removal);
@@ -232,12 +283,57 @@ final class ScenarioRun {
 	}
 
 	/**
+	 * Starts the fault that runs during the shutdown (returns its thread, null for none):
+	 * broker-down stops Kafka at once; db-stall pauses PostgreSQL 1 s after the SIGTERM
+	 * for {@code --stall}; double-sigterm sends a second SIGTERM 1 s after the first.
+	 */
+	private Thread inject(Settings.Fault fault, AppInstance instance, List<AppInstance.Event> events, double sigterm) {
+		Runnable action = switch (fault) {
+			case BROKER_DOWN -> () -> {
+				this.infra.stopKafka();
+				events.add(new AppInstance.Event(instance.name(), "broker down", LabClock.now(), "Kafka stopped"));
+			};
+			case DB_STALL -> () -> {
+				sleepUntil((long) sigterm + FAULT_AFTER_SIGTERM_MS);
+				this.infra.signalPostgres("STOP");
+				events.add(new AppInstance.Event(instance.name(), "db stalled", LabClock.now(), "SIGSTOP"));
+				try {
+					sleepUntil((long) LabClock.now() + this.settings.stall.toMillis());
+				}
+				finally {
+					this.infra.signalPostgres("CONT");
+					events.add(new AppInstance.Event(instance.name(), "db resumed", LabClock.now(), "SIGCONT"));
+				}
+			};
+			case DOUBLE_SIGTERM -> () -> {
+				sleepUntil((long) sigterm + FAULT_AFTER_SIGTERM_MS);
+				if (instance.isAlive()) {
+					instance.sigterm();
+				}
+			};
+			default -> null;
+		};
+		if (action == null) {
+			return null;
+		}
+		Thread thread = new Thread(action, "lab-fault-" + fault.label);
+		thread.setDaemon(true);
+		thread.start();
+		return thread;
+	}
+
+	/**
 	 * Holds every worker thread of the instance with slow orders sent straight to it,
 	 * until past the withdraw, and reports whether it worked: a liveness probe then gets
 	 * no answer within 300 ms.
 	 */
 	private boolean saturate(String roll, AppInstance instance) {
-		int count = this.settings.workerThreads() + SATURATION_EXTRA;
+		// endpoints model: no extra held orders; queued behind an 11 s hold they would
+		// run
+		// past the drain bound (cut, as measured), and the balancer's own requests queue
+		// anyway until the removal
+		int count = this.settings.workerThreads()
+				+ ((this.balancer == Column.Balancer.ENDPOINTS) ? 0 : SATURATION_EXTRA);
 		long holdMs = withdrawDelayMs() + SATURATION_PAST_WITHDRAW_MS;
 		this.phase = roll + ": holding its " + this.settings.workerThreads() + " worker threads with " + count
 				+ " orders of " + holdMs + "ms";

@@ -59,6 +59,71 @@ final class Settings {
 
 	}
 
+	/**
+	 * A fault injected into every shutdown of the run ({@code --fault}); {@code NONE} by
+	 * default.
+	 */
+	enum Fault {
+
+		/** No fault. */
+		NONE("none"),
+
+		/**
+		 * The Kafka broker stopped at the SIGTERM; started again once the instance exited
+		 * (before its restart).
+		 */
+		BROKER_DOWN("broker-down"),
+
+		/**
+		 * PostgreSQL's postmaster and every backend paused with SIGSTOP 1 s after the
+		 * SIGTERM for {@code --stall}, then SIGCONT.
+		 */
+		DB_STALL("db-stall"),
+
+		/** A second SIGTERM 1 s after the first, during the withdraw. */
+		DOUBLE_SIGTERM("double-sigterm"),
+
+		/**
+		 * A shutdown that cannot finish: orders sent straight to the instance hold
+		 * workers far past a short grace period ({@code graceful.grace-period} =
+		 * {@link ScenarioRun#SIGKILL_GRACE_MS}, web drain bound above it,
+		 * {@code graceful.budget-check=warn}), and SIGKILL at the grace period: what the
+		 * starter reported before the kill is what counts.
+		 */
+		SIGKILL_AT_GRACE("sigkill-at-grace"),
+
+		/**
+		 * Clients that download a large response and read it slowly, started through the
+		 * balancer just before each SIGTERM.
+		 */
+		SLOW_CLIENT("slow-client");
+
+		final String label;
+
+		Fault(String label) {
+			this.label = label;
+		}
+
+		static Fault parse(String value) {
+			for (Fault fault : values()) {
+				if (fault.label.equalsIgnoreCase(value)) {
+					return fault;
+				}
+			}
+			throw new IllegalArgumentException("--fault must be one of none, broker-down, db-stall, double-sigterm, "
+					+ "sigkill-at-grace, slow-client, not '" + value + "'");
+		}
+
+	}
+
+	Fault fault = Fault.NONE;
+
+	/** The saturation scenario's request timeout unless --request-timeout is given. */
+	static final Duration SATURATION_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+	/** {@code db-stall}: how long PostgreSQL stays stopped. */
+	Duration stall = Duration.ofSeconds(3);
+
 	boolean baseline;
 
 	boolean baselineOnly;
@@ -127,6 +192,8 @@ final class Settings {
 
 	Duration requestTimeout = Duration.ofSeconds(15);
 
+	private boolean requestTimeoutGiven;
+
 	int clients = 4;
 
 	Path jar = Path.of("sample-app/target/sample-app.jar");
@@ -165,6 +232,18 @@ final class Settings {
 				  --scenario=default|saturation  saturation: at each SIGTERM the instance's worker threads are all held
 				                           by slow orders sent straight to it, so routed requests queue into the drain
 				  --threads=N              server.tomcat.threads.max of the instances [200; saturation: 16]
+				  --fault=NAME             a fault in every shutdown of the run [none]; the summary separates losses
+				                           the starter reported (cut requests, undelivered records, cut tasks) from
+				                           silent ones (acknowledged, missing, named nowhere); a fault run passes
+				                           with 0 silent:
+				                           broker-down       Kafka stopped at the SIGTERM, started again after the exit
+				                           db-stall          PostgreSQL (postmaster and backends) SIGSTOPped 1s after
+				                                             the SIGTERM for --stall [3s], then SIGCONT
+				                           double-sigterm    a second SIGTERM 1s after the first
+				                           sigkill-at-grace  4 orders held 20s on the instance, graceful.grace-period 10s,
+				                                             web drain bound 25s (budget-check=warn), SIGKILL at 10s
+				                           slow-client       4 clients download 2 MB through the balancer at 256 KB/s,
+				                                             started just before each SIGTERM
 				  --rate=N                 requests per second, fixed arrival rate (open model) [40]
 				  --load=F                 instead of --rate: F x the capacity ./lab capacity measured (<out>/capacity.json)
 				  --capacity=N             the capacity to use for --load and to print beside the rate [capacity.json]
@@ -187,7 +266,7 @@ final class Settings {
 				  --catch-up=DUR           bound for waiting until consumer and background increments caught up [60s]
 				  --catch-up-quiet=DUR     stop waiting earlier when nothing changed for this long [10s]
 				  --grace-period=DUR       SIGKILL an instance that has not exited after this long [30s]
-				  --request-timeout=DUR    a request without a response after this long is failed [15s]
+				  --request-timeout=DUR    a request without a response after this long is failed [15s; saturation: 30s]
 				  --clients=N              keep-alive HTTP clients (each keeps its own connection pool) [4]
 				  --jar=PATH               the sample app [sample-app/target/sample-app.jar]
 				  --out=DIR                parent folder of run folders [lab-runs]
@@ -256,8 +335,16 @@ final class Settings {
 				if (this.scenario == Scenario.SATURATION && this.threads == 0) {
 					this.threads = 16;
 				}
+				if (this.scenario == Scenario.SATURATION && !this.requestTimeoutGiven) {
+					// in the endpoints model requests queue behind the 11 s hold: up to
+					// 14 s
+					// before their answer, by construction, not because of the shutdown
+					this.requestTimeout = SATURATION_REQUEST_TIMEOUT;
+				}
 			}
 			case "threads" -> this.threads = Integer.parseInt(value);
+			case "fault" -> this.fault = Fault.parse(value);
+			case "stall" -> this.stall = duration(value);
 			case "rate" -> {
 				this.rate = Double.parseDouble(value);
 				this.rateGiven = true;
@@ -287,7 +374,10 @@ final class Settings {
 			case "catch-up" -> this.catchUp = duration(value);
 			case "catch-up-quiet" -> this.catchUpQuiet = duration(value);
 			case "grace-period" -> this.gracePeriod = duration(value);
-			case "request-timeout" -> this.requestTimeout = duration(value);
+			case "request-timeout" -> {
+				this.requestTimeout = duration(value);
+				this.requestTimeoutGiven = true;
+			}
 			case "clients" -> this.clients = Integer.parseInt(value);
 			case "jar" -> this.jar = Path.of(value);
 			case "out" -> this.out = Path.of(value);

@@ -53,6 +53,41 @@ class RunResultTests {
 	}
 
 	@Test
+	void missingEventsAndIncrementsAreReportedOnlyAsFarAsTheSummariesCutRecordsAndTasks() {
+		String flushFailed = "Graceful shutdown completed in 6.1s: withdraw 3.0s, kafka-flush 2.0s timed-out (0 records "
+				+ "flushed, 3 failed); cut 3 records: orders; timed out: kafka-flush";
+		RunResult.Verification verification = new RunResult.Verification(100, 100, 0, 95, 5, 20, 18, true, "caught up");
+		RunResult run = new RunResult("test", HaProxy.Mode.L4, Column.Balancer.HEALTH_CHECK, Column.App.GRACEFUL,
+				Path.of("."), List.of(), List.of(), List.of(restart(flushFailed)), verification, 0, 30_000, 3000, 1000,
+				30_000, 0, 0, 8, 2000);
+		RunResult.Accounting accounting = run.accounting();
+		assertThat(accounting.reported()).as("3 of the 5 missing events named").isEqualTo(3);
+		assertThat(accounting.silentRecords()).isEqualTo(2);
+		assertThat(accounting.silentTasks()).as("2 increments missing, no task cut").isEqualTo(2);
+		assertThat(run.silentLosses()).isEqualTo(4);
+		assertThat(accounting.describe()).startsWith("3 reported / 4 silent");
+	}
+
+	@Test
+	void aKilledInstanceCountsWhatItsStepsReportedBeforeTheKill() {
+		AppInstance.Stop killed = new AppInstance.Stop("app-1", 10, 1000, 11_000, 137, true, 3000, null,
+				List.of("Web drain hit its 7s bound; cut 2 requests: POST /orders (7.1s), 1 queued, not yet read",
+						"Background work hit its 3s bound; cut 1 running tasks (interrupted when their executors "
+								+ "are destroyed), 4 queued tasks (cancelled then) and 0 tracked work: x; 3 tasks "
+								+ "completed, 0 scheduled tasks cancelled; shutdown continues",
+						"Kafka flush hit its 2s bound; 6 records not delivered: 0 flushed, 6 failed; x"));
+		assertThat(RunResult.reported(killed)).containsEntry("requests", 2L)
+			.containsEntry("tasks", 5L)
+			.containsEntry("records", 6L);
+		AppInstance.Stop killedEarly = new AppInstance.Stop("app-1", 10, 1000, 11_000, 137, true, 3000, null,
+				List.of());
+		List<LoadGenerator.Request> requests = List.of(request(1, "order-saturation", 900, 11_000, 0, ""));
+		RunResult run = run(Column.App.GRACEFUL, requests,
+				new RunResult.Restart(killedEarly, 1000, Double.NaN, 20_000, null));
+		assertThat(run.silentLosses()).as("killed before any step reported: nothing was named").isEqualTo(1);
+	}
+
+	@Test
 	void theLimitIsTheLastRequestOrTaskTheInstanceAcknowledgedAndTheKubernetesFloor() {
 		List<LoadGenerator.Request> requests = new ArrayList<>();
 		requests.add(request(1, "order", 1500, 3800, 201, "app-1/10"));
