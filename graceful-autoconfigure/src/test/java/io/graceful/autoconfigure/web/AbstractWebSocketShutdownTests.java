@@ -38,6 +38,13 @@ abstract class AbstractWebSocketShutdownTests {
 
 	protected volatile long drainEndedNanos;
 
+	/**
+	 * When set, the drain phase waits (at most 5s) until it is counted down: the drain
+	 * then lasts until the client has seen what the drain's start sent it, so that
+	 * "before the drain ended" does not race a drain with nothing in flight.
+	 */
+	private volatile CountDownLatch drainHeldUntil;
+
 	protected ConfigurableApplicationContext context;
 
 	protected abstract Class<?> application();
@@ -57,8 +64,16 @@ abstract class AbstractWebSocketShutdownTests {
 		start("graceful.withdraw.delay=500ms", "graceful.web-drain.timeout=5s");
 		Client client = Client.open(port(), "/ws");
 		assertThat(client.echo("hello")).isEqualTo("hello");
+		CountDownLatch drainHeld = new CountDownLatch(1);
+		this.drainHeldUntil = drainHeld;
 		CompletableFuture<Duration> closing = closeInBackground();
-		Client.Closed closed = client.awaitClose(Duration.ofSeconds(10));
+		Client.Closed closed;
+		try {
+			closed = client.awaitClose(Duration.ofSeconds(10));
+		}
+		finally {
+			drainHeld.countDown();
+		}
 		Duration took = closing.get(15, TimeUnit.SECONDS);
 		assertThat(closed.code()).isEqualTo(1001);
 		assertThat(closed.reason()).isNotBlank();
@@ -97,6 +112,17 @@ abstract class AbstractWebSocketShutdownTests {
 		this.context = new SpringApplicationBuilder(application()).listeners(this.moments).initializers((context) -> {
 			context.getBeanFactory().registerSingleton("withdrawEndMarker", this.moments.withdrawEndMarker());
 			context.getBeanFactory().registerSingleton("drainStartMarker", this.moments.drainStartMarker());
+			context.getBeanFactory().registerSingleton("drainHold", new Marker(GracefulPhases.WEB_DRAIN, () -> {
+				CountDownLatch hold = this.drainHeldUntil;
+				if (hold != null) {
+					try {
+						hold.await(5, TimeUnit.SECONDS);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				}
+			}));
 			context.getBeanFactory()
 				.registerSingleton("drainEndMarker",
 						new Marker(GracefulPhases.WEB_DRAIN_END - 1, () -> this.drainEndedNanos = System.nanoTime()));
