@@ -60,7 +60,8 @@ class RequestTrackingFilter implements Filter {
 
 	private void markConnectionClose(HttpServletRequest request, HttpServletResponse response) {
 		if (this.inFlightRequests.isClosingConnections() && !response.isCommitted()
-				&& request.getProtocol().startsWith("HTTP/1") && request.getHeader("Upgrade") == null) {
+				&& request.getProtocol().startsWith("HTTP/1")
+				&& !"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
 			response.setHeader("Connection", "close");
 		}
 	}

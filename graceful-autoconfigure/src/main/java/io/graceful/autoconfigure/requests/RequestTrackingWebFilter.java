@@ -46,8 +46,8 @@ class RequestTrackingWebFilter implements WebFilter, Ordered {
 				this.managementBasePath == null || !path.startsWith(this.managementBasePath));
 		ServerHttpResponse response = exchange.getResponse();
 		response.beforeCommit(() -> {
-			if (this.inFlightRequests.isClosingConnections()
-					&& !exchange.getRequest().getHeaders().containsHeader(HttpHeaders.UPGRADE)) {
+			if (this.inFlightRequests.isClosingConnections() && !"websocket"
+				.equalsIgnoreCase(exchange.getRequest().getHeaders().getFirst(HttpHeaders.UPGRADE))) {
 				response.getHeaders().set(HttpHeaders.CONNECTION, "close");
 			}
 			return Mono.empty();
