@@ -1,7 +1,9 @@
 package io.graceful.autoconfigure;
 
+import io.graceful.autoconfigure.core.LifecyclePhaseTimeout;
 import io.graceful.autoconfigure.core.ShutdownReport;
 
+import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -27,6 +29,11 @@ public final class GracefulAutoConfiguration {
 		ShutdownReport report = new ShutdownReport();
 		report.setCarryOver(properties.isCarryOver());
 		return report;
+	}
+
+	@Bean
+	LifecyclePhaseTimeout gracefulLifecyclePhaseTimeout(BeanFactory beanFactory) {
+		return new LifecyclePhaseTimeout(beanFactory);
 	}
 
 }

@@ -21,7 +21,7 @@ class PackageLayoutTests {
 
 	private static final String[] STEPS = { "withdraw", "web", "tasks", "jdbc", "kafka", "amqp", "r2dbc", "step" };
 
-	private static final String[] SERVERS = { "tomcat", "jetty", "netty" };
+	private static final String[] SERVERS = { "tomcat", "jetty", "netty", "grpc" };
 
 	private static final JavaClasses classes = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -101,6 +101,12 @@ class PackageLayoutTests {
 			.should()
 			.dependOnClassesThat()
 			.resideInAnyPackage("io.netty..", "reactor.netty..", "org.springframework.boot.reactor.netty..")
+			.check(classes);
+		noClasses().that()
+			.resideOutsideOfPackages(BASE + ".grpc..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.grpc..", "org.springframework.grpc..", "org.springframework.boot.grpc..")
 			.check(classes);
 	}
 

@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.graceful.autoconfigure.core.Durations;
 import io.graceful.autoconfigure.core.ShutdownBound;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The worst case of a shutdown: every step's bound, the allowance for phases graceful
@@ -22,11 +23,39 @@ public record ShutdownBudget(List<ShutdownBound> bounds, Duration gracePeriod) {
 	}
 
 	/**
-	 * The sum of all bounds.
+	 * The sum of all bounds, bounds that run alongside each other counted once.
 	 * @return the worst case duration of a shutdown
 	 */
 	public Duration total() {
-		return this.bounds.stream().map(ShutdownBound::duration).reduce(Duration.ZERO, Duration::plus);
+		Duration total = Duration.ZERO;
+		for (ShutdownBound bound : this.bounds) {
+			if (alongside(bound) == null) {
+				total = total.plus(bound.duration());
+			}
+		}
+		return total;
+	}
+
+	/**
+	 * The step a bound runs alongside, if it does not count on its own: bounds that
+	 * Spring's lifecycle processor enforces as the timeout of the same phase run
+	 * together, so only the longest of them counts.
+	 * @param bound one of the bounds
+	 * @return the step whose bound counts for both, or {@code null} if this one counts
+	 */
+	@Nullable String alongside(ShutdownBound bound) {
+		if (!bound.phaseTimeout()) {
+			return null;
+		}
+		List<ShutdownBound> samePhase = this.bounds.stream()
+			.filter((other) -> other.phaseTimeout() && other.phase() == bound.phase())
+			.toList();
+		Duration longest = samePhase.stream().map(ShutdownBound::duration).max(Duration::compareTo).orElseThrow();
+		ShutdownBound counted = samePhase.stream()
+			.filter((other) -> other.duration().equals(longest))
+			.findFirst()
+			.orElseThrow();
+		return (counted == bound) ? null : counted.step();
 	}
 
 	/**
@@ -45,8 +74,9 @@ public record ShutdownBudget(List<ShutdownBound> bounds, Duration gracePeriod) {
 		List<String> lines = new ArrayList<>();
 		int width = this.bounds.stream().mapToInt((bound) -> bound.step().length()).max().orElse(10);
 		for (ShutdownBound bound : this.bounds) {
-			lines.add(String.format("  %-" + width + "s %8s  %s", bound.step(), Durations.format(bound.duration()),
-					bound.property()));
+			String alongside = alongside(bound);
+			lines.add(String.format("  %-" + width + "s %8s  %s%s", bound.step(), Durations.format(bound.duration()),
+					bound.property(), (alongside != null) ? " (runs alongside " + alongside + ", counted there)" : ""));
 		}
 		lines.add(String.format("  %-" + width + "s %8s", "total", Durations.format(total())));
 		lines.add(String.format("  %-" + width + "s %8s  %s", "grace period", Durations.format(this.gracePeriod),

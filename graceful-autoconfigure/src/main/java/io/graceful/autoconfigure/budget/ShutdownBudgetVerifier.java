@@ -3,7 +3,9 @@ package io.graceful.autoconfigure.budget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.graceful.autoconfigure.GracefulProperties;
 import io.graceful.autoconfigure.core.DurationRules;
@@ -108,11 +110,14 @@ class ShutdownBudgetVerifier implements SmartInitializingSingleton {
 		Object processor = this.beanFactory.getBean(AbstractApplicationContext.LIFECYCLE_PROCESSOR_BEAN_NAME);
 		if (processor instanceof DefaultLifecycleProcessor lifecycleProcessor) {
 			lifecycleProcessor.setTimeoutPerShutdownPhase(this.properties.getOtherPhasesTimeout().toMillis());
+			Map<Integer, Duration> phaseTimeouts = new HashMap<>();
 			for (ShutdownBound bound : this.bounds) {
 				if (bound.phaseTimeout()) {
-					lifecycleProcessor.setTimeoutForShutdownPhase(bound.phase(), bound.duration().toMillis());
+					phaseTimeouts.merge(bound.phase(), bound.duration(), (a, b) -> (a.compareTo(b) >= 0) ? a : b);
 				}
 			}
+			phaseTimeouts
+				.forEach((phase, timeout) -> lifecycleProcessor.setTimeoutForShutdownPhase(phase, timeout.toMillis()));
 		}
 	}
 

@@ -28,6 +28,12 @@ public enum GracefulStep {
 	WEB_DRAIN("web-drain"),
 
 	/**
+	 * Spring Boot's gRPC server refuses new calls, ends streaming calls and lets calls in
+	 * flight finish, alongside the web drain.
+	 */
+	GRPC_DRAIN("grpc-drain"),
+
+	/**
 	 * Executors' queued and running tasks and tracked work finish.
 	 */
 	BACKGROUND_WORK("background-work"),

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +33,8 @@ public final class ShutdownReport {
 	private final List<Consumer<StepResult>> listeners = new CopyOnWriteArrayList<>();
 
 	private final Map<StepRecorder, Boolean> running = new ConcurrentHashMap<>();
+
+	private final Map<String, String> alongside = new ConcurrentHashMap<>();
 
 	private volatile ShutdownState state = ShutdownState.RUNNING;
 
@@ -112,14 +115,33 @@ public final class ShutdownReport {
 		if (!this.carryOver) {
 			return Duration.ZERO;
 		}
-		long unused = 0;
+		// steps that run alongside each other leave what the longest bound leaves after
+		// the longest of them
+		Map<String, long[]> groups = new LinkedHashMap<>();
 		for (StepResult result : this.results) {
 			Duration bound = result.bound();
 			if (bound != null) {
-				unused += bound.toNanos() - result.duration().toNanos();
+				long[] group = groups.computeIfAbsent(this.alongside.getOrDefault(result.step(), result.step()),
+						(key) -> new long[] { Long.MIN_VALUE, Long.MIN_VALUE });
+				group[0] = Math.max(group[0], bound.toNanos());
+				group[1] = Math.max(group[1], result.duration().toNanos());
 			}
 		}
+		long unused = 0;
+		for (long[] group : groups.values()) {
+			unused += group[0] - group[1];
+		}
 		return Duration.ofNanos(Math.max(0, unused));
+	}
+
+	/**
+	 * Declare that a step runs alongside another one, in the same time: the time they
+	 * leave unused counts once.
+	 * @param step the step, for example {@code grpc-drain}
+	 * @param other the step it runs alongside, for example {@code web-drain}
+	 */
+	public void runsAlongside(String step, String other) {
+		this.alongside.put(step, this.alongside.getOrDefault(other, other));
 	}
 
 	/**

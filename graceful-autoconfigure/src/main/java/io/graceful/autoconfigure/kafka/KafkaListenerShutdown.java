@@ -87,7 +87,7 @@ class KafkaListenerShutdown implements ApplicationListener<KafkaEvent> {
 		StepRecorder recorder = this.report.begin(STEP, this.listenerTimeout);
 		this.recorder = recorder;
 		recorder.count("consumers", consumers.size());
-		this.phaseTimeout.set(GracefulPhases.KAFKA_LISTENERS, recorder.allowance());
+		this.phaseTimeout.set(GracefulPhases.KAFKA_LISTENERS, STEP, recorder.allowance());
 		logger.info(String.format(
 				"Kafka listeners stopping: %d consumers (%s) finish the records of their "
 						+ "current poll and commit their offsets; waiting up to %s",

@@ -11,7 +11,6 @@ import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import org.apache.kafka.clients.producer.Producer;
 
-import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -56,9 +55,8 @@ public final class KafkaShutdownAutoConfiguration {
 
 	@Bean
 	KafkaListenerShutdown gracefulKafkaListenerShutdown(ShutdownReport report, KafkaShutdownProperties properties,
-			BeanFactory beanFactory) {
-		return new KafkaListenerShutdown(report, properties.getKafkaListeners().getTimeout(),
-				new LifecyclePhaseTimeout(beanFactory));
+			LifecyclePhaseTimeout phaseTimeout) {
+		return new KafkaListenerShutdown(report, properties.getKafkaListeners().getTimeout(), phaseTimeout);
 	}
 
 	@Bean

@@ -112,7 +112,8 @@ class WebDrain {
 		if (this.queuedAtStart > 0) {
 			awaitQueued(recorder);
 		}
-		this.phaseTimeout.set(GracefulPhases.WEB_DRAIN, Duration.ofNanos(recorder.deadlineNanos() - System.nanoTime()));
+		this.phaseTimeout.set(GracefulPhases.WEB_DRAIN, STEP,
+				Duration.ofNanos(recorder.deadlineNanos() - System.nanoTime()));
 	}
 
 	private int closeWebSockets(StepRecorder recorder) {

@@ -12,7 +12,6 @@ import io.graceful.autoconfigure.requests.OpenStreams;
 import io.graceful.autoconfigure.requests.OpenWebSockets;
 import io.graceful.autoconfigure.requests.RequestTrackingAutoConfiguration;
 
-import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -38,10 +37,9 @@ public final class WebDrainAutoConfiguration {
 	@Bean
 	WebDrain webDrain(InFlightRequests inFlightRequests, ObjectProvider<OpenStreams> openStreams,
 			ObjectProvider<OpenWebSockets> openWebSockets, ObjectProvider<QueuedRequests> queuedRequests,
-			ShutdownReport report, WebDrainProperties properties, BeanFactory beanFactory) {
+			ShutdownReport report, WebDrainProperties properties, LifecyclePhaseTimeout phaseTimeout) {
 		WebDrain drain = new WebDrain(inFlightRequests, openStreams.getIfAvailable(),
-				queuedRequests.orderedStream().toList(), report, properties.getTimeout(),
-				new LifecyclePhaseTimeout(beanFactory));
+				queuedRequests.orderedStream().toList(), report, properties.getTimeout(), phaseTimeout);
 		drain.closeWebSockets(openWebSockets.getIfAvailable(), properties.getWebSocketCloseTimeout());
 		return drain;
 	}

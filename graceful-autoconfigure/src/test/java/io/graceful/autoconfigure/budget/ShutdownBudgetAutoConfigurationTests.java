@@ -64,6 +64,36 @@ class ShutdownBudgetAutoConfigurationTests {
 	}
 
 	@Test
+	void aStepAlongsideTheWebDrainCountsOnceTheLongerOfTheTwo() {
+		this.kubernetes
+			.withBean("grpcDrainShutdownBound", ShutdownBound.class, () -> ShutdownBound.ofPhase("grpc-drain",
+					"graceful.grpc-drain.timeout", Duration.ofSeconds(9), GracefulPhases.WEB_DRAIN))
+			.run((context) -> {
+				ShutdownBudget budget = budget(context);
+				assertThat(budget.total()).as("withdraw 10 + the longer drain 9 + other 1 + margin 2")
+					.isEqualTo(Duration.ofSeconds(22));
+				assertThat(budget.describe())
+					.containsPattern("web-drain\\s+7s\\s+graceful\\.web-drain\\.timeout \\(runs alongside grpc-drain, "
+							+ "counted there\\)")
+					.doesNotContainPattern("grpc-drain\\s+9s.*alongside");
+				assertThat(LifecycleTimeouts.of(context).forPhase(GracefulPhases.WEB_DRAIN))
+					.as("the phase waits for the longer of the two")
+					.isEqualTo(Duration.ofSeconds(9));
+			});
+	}
+
+	@Test
+	void stepsAlongsideEachOtherWithTheSameBoundCountOnce() {
+		this.kubernetes
+			.withBean("grpcDrainShutdownBound", ShutdownBound.class, () -> ShutdownBound.ofPhase("grpc-drain",
+					"graceful.grpc-drain.timeout", Duration.ofSeconds(7), GracefulPhases.WEB_DRAIN))
+			.run((context) -> {
+				assertThat(budget(context).total()).isEqualTo(Duration.ofSeconds(20));
+				assertThat(budget(context).describe()).containsOnlyOnce("(runs alongside ");
+			});
+	}
+
+	@Test
 	void oneMoreSecondThanTheGracePeriodFailsStartup() {
 		this.kubernetes.withUserConfiguration(OtherStepsAtTheirDocumentedDefaults.class)
 			.withPropertyValues("graceful.web-drain.timeout=8s")
