@@ -27,13 +27,7 @@ public record ShutdownBudget(List<ShutdownBound> bounds, Duration gracePeriod) {
 	 * @return the worst case duration of a shutdown
 	 */
 	public Duration total() {
-		Duration total = Duration.ZERO;
-		for (ShutdownBound bound : this.bounds) {
-			if (alongside(bound) == null) {
-				total = total.plus(bound.duration());
-			}
-		}
-		return total;
+		return ShutdownBound.total(this.bounds);
 	}
 
 	/**

@@ -1,6 +1,9 @@
 package io.graceful.autoconfigure.core;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * One bound that counts in the shutdown budget. Every step of the shutdown declares one
@@ -62,6 +65,30 @@ public record ShutdownBound(String step, String property, Duration duration, int
 	 */
 	public static ShutdownBound ofPhase(String step, String property, Duration duration, int phase) {
 		return new ShutdownBound(step, property, duration, phase, true);
+	}
+
+	/**
+	 * The longest a set of bounds can take one after the other: bounds that Spring's
+	 * lifecycle processor enforces as the timeout of the same phase run alongside each
+	 * other, so only the longest of them counts.
+	 * @param bounds the bounds
+	 * @return their worst case
+	 */
+	public static Duration total(Collection<ShutdownBound> bounds) {
+		Map<Integer, Duration> phaseTimeouts = new HashMap<>();
+		Duration total = Duration.ZERO;
+		for (ShutdownBound bound : bounds) {
+			if (bound.phaseTimeout()) {
+				phaseTimeouts.merge(bound.phase(), bound.duration(), (a, b) -> (a.compareTo(b) >= 0) ? a : b);
+			}
+			else {
+				total = total.plus(bound.duration());
+			}
+		}
+		for (Duration timeout : phaseTimeouts.values()) {
+			total = total.plus(timeout);
+		}
+		return total;
 	}
 
 }

@@ -15,6 +15,7 @@ import io.graceful.autoconfigure.core.ShutdownState;
 import io.graceful.autoconfigure.core.StepRecorder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEvent;
@@ -68,6 +69,10 @@ class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListene
 
 	private volatile boolean closing;
 
+	private volatile long rejectedBeforeClose;
+
+	private volatile @Nullable TaskAdmission admission;
+
 	private volatile boolean running;
 
 	BackgroundWorkLifecycle(ApplicationContext context, TaskTrackingPostProcessor tracking, TrackedWork trackedWork,
@@ -90,6 +95,7 @@ class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListene
 		if (event instanceof ContextClosedEvent closed && closed.getApplicationContext() == this.context
 				&& !this.closing) {
 			this.closing = true;
+			this.rejectedBeforeClose = rejectedUnsafe(this.tracking.trackers());
 			cancelScheduledTasksNotDue();
 		}
 	}
@@ -171,6 +177,10 @@ class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListene
 		this.report.setState(ShutdownState.STOPPING);
 		StepRecorder recorder = this.report.begin(STEP, this.timeout);
 		long deadline = recorder.deadlineNanos();
+		TaskAdmission admission = this.admission;
+		if (admission != null) {
+			admission.stepStarted(deadline);
+		}
 		List<TaskTracker> trackers = this.tracking.trackers();
 		int queued = trackers.stream().mapToInt(TaskTracker::queued).sum();
 		int running = trackers.stream().mapToInt(TaskTracker::running).sum();
@@ -191,12 +201,16 @@ class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListene
 			idle = this.tracking.signal().await(() -> idle(trackers), deadline, RECHECK_NANOS);
 		}
 		long completed = finished(trackers) - finishedBefore;
+		long rejected = rejectedUnsafe(trackers) - this.rejectedBeforeClose;
+		recorder.count("tasks-rejected", rejected);
 		recorder.count("tasks-queued", queued)
 			.count("tasks-running", running)
 			.count("tracked-work-in-progress", tracked)
 			.count("tasks-completed", completed)
 			.count("scheduled-tasks-cancelled", cancelled.size());
-		String cancelledNote = cancelled.isEmpty() ? "" : ": " + String.join(", ", cancelled);
+		String cancelledNote = (cancelled.isEmpty() ? "" : ": " + String.join(", ", cancelled)) + ((rejected > 0) ? "; "
+				+ rejected + " tasks were refused at submission during the shutdown (they could not have finished "
+				+ "in time)" : "");
 		String elapsed = Durations.format(Duration.ofMillis(recorder.elapsed().toMillis()));
 		if (idle) {
 			logger.info(String.format(
@@ -242,6 +256,20 @@ class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListene
 			}
 		}
 		return this.trackedWork.inProgress() == 0;
+	}
+
+	/**
+	 * Refuse, from now on, tasks that could not finish within the time background work
+	 * gets.
+	 * @param admission the admission policy
+	 */
+	void admitWith(TaskAdmission admission) {
+		this.admission = admission;
+		this.tracking.admitWith(admission);
+	}
+
+	private static long rejectedUnsafe(List<TaskTracker> trackers) {
+		return trackers.stream().mapToLong(TaskTracker::rejectedUnsafe).sum();
 	}
 
 	private long finished(List<TaskTracker> trackers) {

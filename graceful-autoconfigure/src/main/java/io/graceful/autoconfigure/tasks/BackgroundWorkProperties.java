@@ -26,6 +26,15 @@ public class BackgroundWorkProperties implements InitializingBean {
 	private Duration timeout = Duration.ofSeconds(3);
 
 	/**
+	 * When executors refuse a task whose backlog could not finish within the time
+	 * background work gets in a shutdown, instead of acknowledging work the shutdown
+	 * would cut. The estimate is the executor's backlog over its threads times the mean
+	 * run time of its recent tasks; an executor with no finished task yet admits
+	 * everything.
+	 */
+	private Admission admission = Admission.DURING_SHUTDOWN;
+
+	/**
 	 * Check the bound values, naming the property and the allowed range.
 	 */
 	@Override
@@ -39,6 +48,39 @@ public class BackgroundWorkProperties implements InitializingBean {
 
 	public void setTimeout(Duration timeout) {
 		this.timeout = timeout;
+	}
+
+	public Admission getAdmission() {
+		return this.admission;
+	}
+
+	public void setAdmission(Admission admission) {
+		this.admission = admission;
+	}
+
+	/**
+	 * When executors check a submission against the time a shutdown leaves.
+	 */
+	public enum Admission {
+
+		/**
+		 * Never: every task is accepted until background work ends.
+		 */
+		OFF,
+
+		/**
+		 * During a shutdown only: a task that could not finish in what is left of
+		 * background work is refused.
+		 */
+		DURING_SHUTDOWN,
+
+		/**
+		 * Always: also while the application runs, a task that could not finish if a
+		 * shutdown started now is refused. Changes how the application behaves under
+		 * load, so it is opt-in.
+		 */
+		SHUTDOWN_SAFE
+
 	}
 
 }

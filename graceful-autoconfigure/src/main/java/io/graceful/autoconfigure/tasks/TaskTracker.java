@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.graceful.autoconfigure.core.Durations;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.core.task.TaskDecorator;
@@ -51,6 +52,17 @@ final class TaskTracker implements TaskDecorator {
 
 	private final AtomicBoolean rejectionLogged = new AtomicBoolean();
 
+	private final AtomicLong rejectedUnsafe = new AtomicLong();
+
+	private final AtomicBoolean unsafeRejectionLogged = new AtomicBoolean();
+
+	private volatile @Nullable TaskAdmission admission;
+
+	/**
+	 * Mean run time of recent tasks (weight 1/8 for the newest), 0 until one finished.
+	 */
+	private volatile long meanRunNanos;
+
 	private volatile String rejectReason;
 
 	TaskTracker(String beanName, Object executor, TaskDecorator delegate, Signal signal) {
@@ -82,9 +94,86 @@ final class TaskTracker implements TaskDecorator {
 			}
 			throw new TaskRejectedException("Executor '" + this.beanName + "' rejected a task: " + reason);
 		}
+		TaskAdmission admission = this.admission;
+		if (admission != null) {
+			long available = admission.availableNanos();
+			if (available != TaskAdmission.UNLIMITED) {
+				admit(admission, available);
+			}
+		}
 		Runnable decorated = (this.delegate != null) ? this.delegate.decorate(task) : task;
 		this.submitted.incrementAndGet();
 		return new TrackedTask(decorated);
+	}
+
+	/**
+	 * Check submissions against the time a shutdown leaves (not for schedulers: their
+	 * periodic and delayed tasks are cancelled at shutdown, not cut).
+	 * @param admission the admission policy
+	 */
+	void admitWith(TaskAdmission admission) {
+		if (!isScheduler()) {
+			this.admission = admission;
+		}
+	}
+
+	private void admit(TaskAdmission admission, long available) {
+		long mean = this.meanRunNanos;
+		if (mean == 0) {
+			return;
+		}
+		long ahead = Math.max(0, this.submitted.get() - this.finished.get());
+		int threads = threads(ahead);
+		long estimate = (ahead / threads + 1) * mean;
+		if (estimate <= available) {
+			return;
+		}
+		this.rejectedUnsafe.incrementAndGet();
+		String message = String.format(
+				"Executor '%s' rejected a task: it would finish in about %s (%d tasks ahead on %d threads, about %s "
+						+ "each), later than %s; retry later or on another instance",
+				this.beanName, format(estimate), ahead, threads, format(mean), admission.describe(available));
+		if (this.unsafeRejectionLogged.compareAndSet(false, true)) {
+			logger.warn(message + " (logged once; every rejection is counted in graceful.tasks.rejected)");
+		}
+		throw new ShutdownUnsafeTaskRejectedException(message, this.beanName, Duration.ofNanos(estimate),
+				Duration.ofNanos(Math.max(0, available)));
+	}
+
+	private static String format(long nanos) {
+		return Durations.format(Duration.ofMillis(nanos / 1_000_000));
+	}
+
+	/**
+	 * The threads that work through the backlog: the pool's core size while its queue
+	 * takes tasks, its maximum when it hands them over directly; for a
+	 * {@link SimpleAsyncTaskExecutor} its concurrency limit, or one thread per task.
+	 */
+	private int threads(long ahead) {
+		ThreadPoolExecutor pool = pool();
+		if (pool != null) {
+			int threads = (pool.getQueue().remainingCapacity() == 0) ? pool.getMaximumPoolSize()
+					: Math.max(pool.getCorePoolSize(), pool.getPoolSize());
+			return Math.max(1, threads);
+		}
+		if (this.executor instanceof SimpleAsyncTaskExecutor simple && simple.getConcurrencyLimit() > 0) {
+			return simple.getConcurrencyLimit();
+		}
+		return (int) Math.min(Integer.MAX_VALUE, ahead + 1);
+	}
+
+	/**
+	 * Add one task's run time to the mean. Racing updates may drop a sample: the mean is
+	 * an estimate, not an account, and takes no lock.
+	 * @param nanos how long the task ran
+	 */
+	void recordRun(long nanos) {
+		long mean = this.meanRunNanos;
+		this.meanRunNanos = (mean == 0) ? Math.max(1, nanos) : mean + (nanos - mean) / 8;
+	}
+
+	long rejectedUnsafe() {
+		return this.rejectedUnsafe.get();
 	}
 
 	void rejectFromNowOn(String reason) {
@@ -181,6 +270,7 @@ final class TaskTracker implements TaskDecorator {
 				this.task.run();
 			}
 			finally {
+				recordRun(System.nanoTime() - this.startNanos);
 				TaskTracker.this.running.remove(this);
 				TaskTracker.this.finished.incrementAndGet();
 				TaskTracker.this.signal.changed();

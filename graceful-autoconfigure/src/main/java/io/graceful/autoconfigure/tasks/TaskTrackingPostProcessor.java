@@ -6,6 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
@@ -29,6 +30,8 @@ class TaskTrackingPostProcessor implements BeanPostProcessor {
 
 	private final List<TaskTracker> trackers = new CopyOnWriteArrayList<>();
 
+	private volatile @Nullable TaskAdmission admission;
+
 	@Override
 	public Object postProcessBeforeInitialization(Object bean, String beanName) {
 		if (bean instanceof ThreadPoolTaskExecutor || bean instanceof ThreadPoolTaskScheduler
@@ -51,6 +54,10 @@ class TaskTrackingPostProcessor implements BeanPostProcessor {
 			else {
 				((SimpleAsyncTaskExecutor) bean).setTaskDecorator(tracker);
 			}
+			TaskAdmission admission = this.admission;
+			if (admission != null) {
+				tracker.admitWith(admission);
+			}
 			this.trackers.add(tracker);
 		}
 		return bean;
@@ -64,6 +71,16 @@ class TaskTrackingPostProcessor implements BeanPostProcessor {
 	private static TaskDecorator existingDecorator(Field field, Object executor) {
 		ReflectionUtils.makeAccessible(field);
 		return (TaskDecorator) ReflectionUtils.getField(field, executor);
+	}
+
+	/**
+	 * Check every tracked executor's submissions, from now on and for executors created
+	 * later, against the time a shutdown leaves.
+	 * @param admission the admission policy
+	 */
+	void admitWith(TaskAdmission admission) {
+		this.admission = admission;
+		this.trackers.forEach((tracker) -> tracker.admitWith(admission));
 	}
 
 	Signal signal() {
