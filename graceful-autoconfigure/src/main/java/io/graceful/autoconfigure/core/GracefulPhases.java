@@ -21,6 +21,12 @@ public final class GracefulPhases {
 	public static final int KAFKA_LISTENERS = Integer.MAX_VALUE - 100;
 
 	/**
+	 * RabbitMQ listener containers stop (moved here from Spring AMQP's default,
+	 * {@code Integer.MAX_VALUE}, so they keep consuming through withdraw).
+	 */
+	public static final int RABBIT_LISTENERS = Integer.MAX_VALUE - 200;
+
+	/**
 	 * Just before Spring Boot's graceful web shutdown: the web drain starts, the server
 	 * stops accepting, and requests queued for a worker thread are handed to the
 	 * application before the server is paused.

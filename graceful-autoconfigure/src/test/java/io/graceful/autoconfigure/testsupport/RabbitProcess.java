@@ -52,8 +52,7 @@ public final class RabbitProcess implements AutoCloseable {
 
 	private final Process process;
 
-	private RabbitProcess(Path directory, String nodeName, int port, Map<String, String> environment,
-			Process process) {
+	private RabbitProcess(Path directory, String nodeName, int port, Map<String, String> environment, Process process) {
 		this.directory = directory;
 		this.nodeName = nodeName;
 		this.port = port;
@@ -96,8 +95,8 @@ public final class RabbitProcess implements AutoCloseable {
 				Map.entry("RABBITMQ_DIST_PORT", "" + freePort()), Map.entry("ERL_EPMD_PORT", "" + freePort()),
 				Map.entry("ERL_EPMD_ADDRESS", "127.0.0.1"),
 				Map.entry("RABBITMQ_MNESIA_BASE", directory.resolve("mnesia").toString()),
-				Map.entry("RABBITMQ_LOG_BASE", directory.resolve("log").toString()),
-				Map.entry("RABBITMQ_LOGS", "-"), Map.entry("RABBITMQ_PID_FILE", directory.resolve("pid").toString()),
+				Map.entry("RABBITMQ_LOG_BASE", directory.resolve("log").toString()), Map.entry("RABBITMQ_LOGS", "-"),
+				Map.entry("RABBITMQ_PID_FILE", directory.resolve("pid").toString()),
 				Map.entry("RABBITMQ_ENABLED_PLUGINS_FILE", plugins.toString()),
 				Map.entry("RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", "-kernel inet_dist_use_interface {127,0,0,1}"));
 		ProcessBuilder builder = new ProcessBuilder(SERVER.toString()).redirectErrorStream(true);
@@ -115,9 +114,10 @@ public final class RabbitProcess implements AutoCloseable {
 			rabbit.close();
 			throw ex;
 		}
-		logger.info(String.format("RabbitMQ for tests: rabbitmq-server in its own process (node %s, pid %d) at "
-				+ "127.0.0.1:%d, started in %d ms", nodeName, process.pid(), port,
-				TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
+		logger.info(String.format(
+				"RabbitMQ for tests: rabbitmq-server in its own process (node %s, pid %d) at "
+						+ "127.0.0.1:%d, started in %d ms",
+				nodeName, process.pid(), port, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)));
 		return rabbit;
 	}
 
@@ -139,8 +139,8 @@ public final class RabbitProcess implements AutoCloseable {
 							+ " before it accepted connections; see " + log);
 				}
 				if (System.nanoTime() > deadline) {
-					throw new IllegalStateException("rabbitmq-server accepted no AMQP connection within 60s; see "
-							+ log, ex);
+					throw new IllegalStateException(
+							"rabbitmq-server accepted no AMQP connection within 60s; see " + log, ex);
 				}
 				Thread.sleep(200); // nothing signals that the listener is open
 			}

@@ -20,9 +20,9 @@ import org.testcontainers.rabbitmq.RabbitMQContainer;
  * RabbitMQ for tests: one real broker shared by every test in the JVM and started on
  * first use (a Testcontainers RabbitMQ container when a Docker engine is available,
  * otherwise a {@link RabbitProcess}, Debian's {@code rabbitmq-server} in its own
- * process), plus small client helpers to declare queues, publish and count what is on
- * the broker. Broker-down scenarios start a {@link RabbitProcess} of their own. The log
- * says which one ran.
+ * process), plus small client helpers to declare queues, publish and count what is on the
+ * broker. Broker-down scenarios start a {@link RabbitProcess} of their own. The log says
+ * which one ran.
  */
 public final class TestRabbit {
 
@@ -170,6 +170,7 @@ public final class TestRabbit {
 
 	/**
 	 * A message taken from a queue.
+	 *
 	 * @param body its body
 	 * @param redelivered whether the broker delivered it before
 	 */

@@ -1,0 +1,72 @@
+package io.graceful.autoconfigure.amqp;
+
+import com.rabbitmq.client.Channel;
+
+import io.graceful.autoconfigure.core.DurationRules;
+import io.graceful.autoconfigure.GracefulAutoConfiguration;
+import io.graceful.autoconfigure.core.GracefulPhases;
+import io.graceful.autoconfigure.core.GracefulStep;
+import io.graceful.autoconfigure.core.PhaseCallback;
+import io.graceful.autoconfigure.core.ShutdownBound;
+import io.graceful.autoconfigure.core.ShutdownReport;
+
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Bound and report the RabbitMQ steps of a shutdown: listener containers keep consuming
+ * through withdraw and stop after it, finishing the messages in hand within
+ * {@code graceful.rabbitmq-listeners.timeout}.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = GracefulAutoConfiguration.class,
+		afterName = "org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration")
+@ConditionalOnBooleanProperty(name = "graceful.enabled", matchIfMissing = true)
+@ConditionalOnClass({ RabbitTemplate.class, Channel.class })
+@EnableConfigurationProperties(RabbitShutdownProperties.class)
+public final class RabbitShutdownAutoConfiguration {
+
+	static final String LISTENER_TIMEOUT = GracefulStep.RABBITMQ_LISTENERS.property();
+
+	@Bean
+	static RabbitListenerPhasePostProcessor gracefulRabbitListenerPhasePostProcessor(
+			ObjectProvider<InFlightMessages> inFlight) {
+		return new RabbitListenerPhasePostProcessor(inFlight);
+	}
+
+	@Bean
+	static InFlightMessages gracefulRabbitInFlightMessages() {
+		return new InFlightMessages();
+	}
+
+	@Bean
+	RabbitListenerShutdown gracefulRabbitListenerShutdown(ListableBeanFactory beanFactory, InFlightMessages inFlight,
+			ShutdownReport report, RabbitShutdownProperties properties) {
+		return new RabbitListenerShutdown(beanFactory, inFlight, report,
+				DurationRules.positive(LISTENER_TIMEOUT, properties.getRabbitmqListeners().getTimeout()));
+	}
+
+	@Bean
+	PhaseCallback gracefulRabbitListenersStopping(RabbitListenerShutdown shutdown) {
+		return new PhaseCallback(GracefulPhases.RABBIT_LISTENERS + 1, shutdown::stopping);
+	}
+
+	@Bean
+	PhaseCallback gracefulRabbitListenersStopped(RabbitListenerShutdown shutdown) {
+		return new PhaseCallback(GracefulPhases.RABBIT_LISTENERS - 1, shutdown::stopped);
+	}
+
+	@Bean
+	ShutdownBound rabbitListenersShutdownBound(RabbitShutdownProperties properties) {
+		return ShutdownBound.ofPhase(GracefulStep.RABBITMQ_LISTENERS, properties.getRabbitmqListeners().getTimeout(),
+				GracefulPhases.RABBIT_LISTENERS);
+	}
+
+}

@@ -1,0 +1,83 @@
+package io.graceful.autoconfigure.amqp;
+
+import java.time.Duration;
+
+import io.graceful.autoconfigure.GracefulAutoConfiguration;
+import io.graceful.autoconfigure.core.GracefulPhases;
+import io.graceful.autoconfigure.core.InvalidGracefulPropertyException;
+import io.graceful.autoconfigure.core.ShutdownBound;
+import io.graceful.autoconfigure.budget.ShutdownBudgetAutoConfiguration;
+import io.graceful.autoconfigure.budget.ShutdownBudgetExceededException;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.beans.DirectFieldAccessor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * How the RabbitMQ steps are configured: bound, budget, validation, phase and conditions.
+ */
+class RabbitShutdownAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(AutoConfigurations
+		.of(LifecycleAutoConfiguration.class, RabbitAutoConfiguration.class, GracefulAutoConfiguration.class,
+				ShutdownBudgetAutoConfiguration.class, RabbitShutdownAutoConfiguration.class));
+
+	@Test
+	void listenerBoundDefaultsToTwoSecondsAndIsThePhaseTimeoutOfTheListenersStep() {
+		this.runner.run((context) -> assertThat(context.getBean("rabbitListenersShutdownBound", ShutdownBound.class))
+			.isEqualTo(ShutdownBound.ofPhase("rabbitmq-listeners", "graceful.rabbitmq-listeners.timeout",
+					Duration.ofSeconds(2), GracefulPhases.RABBIT_LISTENERS)));
+	}
+
+	@Test
+	void listenerContainerFactoryIsMovedOutOfTheWithdrawPhase() {
+		this.runner.run((context) -> assertThat(
+				new DirectFieldAccessor(context.getBean(SimpleRabbitListenerContainerFactory.class))
+					.getPropertyValue("phase"))
+			.isEqualTo(GracefulPhases.RABBIT_LISTENERS));
+	}
+
+	@Test
+	void listenerBoundCountsInTheShutdownBudget() {
+		this.runner.withPropertyValues("graceful.grace-period=10s", "graceful.rabbitmq-listeners.timeout=9s")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).isInstanceOf(ShutdownBudgetExceededException.class);
+				assertThat(((ShutdownBudgetExceededException) context.getStartupFailure()).getBudget().describe())
+					.contains("rabbitmq-listeners", "graceful.rabbitmq-listeners.timeout");
+			});
+	}
+
+	@Test
+	void listenerTimeoutMustBePositive() {
+		this.runner.withPropertyValues("graceful.rabbitmq-listeners.timeout=0s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidGracefulPropertyException.class)
+				.hasMessageContaining("graceful.rabbitmq-listeners.timeout");
+		});
+	}
+
+	@Test
+	void nothingIsConfiguredWhenGracefulIsDisabled() {
+		this.runner.withPropertyValues("graceful.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(RabbitListenerShutdown.class)
+				.doesNotHaveBean(RabbitListenerPhasePostProcessor.class));
+	}
+
+	@Test
+	void nothingIsConfiguredWithoutSpringAmqp() {
+		this.runner.withClassLoader(new FilteredClassLoader(RabbitTemplate.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(RabbitListenerShutdown.class)
+				.doesNotHaveBean("rabbitListenersShutdownBound"));
+	}
+
+}
