@@ -10,6 +10,7 @@ import io.graceful.autoconfigure.core.PhaseCallback;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
 
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -22,7 +23,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * Bound and report the RabbitMQ steps of a shutdown: listener containers keep consuming
  * through withdraw and stop after it, finishing the messages in hand within
- * {@code graceful.rabbitmq-listeners.timeout}.
+ * {@code graceful.rabbitmq-listeners.timeout}; publisher confirms still pending are
+ * awaited within {@code graceful.rabbitmq-flush.timeout}, after which sends fail fast.
  *
  * @since 0.1.0
  */
@@ -34,6 +36,33 @@ import org.springframework.context.annotation.Bean;
 public final class RabbitShutdownAutoConfiguration {
 
 	static final String LISTENER_TIMEOUT = GracefulStep.RABBITMQ_LISTENERS.property();
+
+	static final String FLUSH_TIMEOUT = GracefulStep.RABBITMQ_FLUSH.property();
+
+	@Bean
+	static RabbitPublishingPostProcessor gracefulRabbitPublishingPostProcessor(
+			ObjectProvider<RabbitConfirmTracker> tracker) {
+		return new RabbitPublishingPostProcessor(tracker);
+	}
+
+	@Bean
+	static RabbitConfirmTracker gracefulRabbitConfirmTracker() {
+		return new RabbitConfirmTracker();
+	}
+
+	@Bean
+	RabbitFlushLifecycle gracefulRabbitFlushLifecycle(RabbitConfirmTracker tracker,
+			ObjectProvider<CachingConnectionFactory> connectionFactories, ShutdownReport report,
+			RabbitShutdownProperties properties) {
+		return new RabbitFlushLifecycle(tracker, connectionFactories, report,
+				DurationRules.positive(FLUSH_TIMEOUT, properties.getRabbitmqFlush().getTimeout()));
+	}
+
+	@Bean
+	ShutdownBound rabbitFlushShutdownBound(RabbitShutdownProperties properties) {
+		return ShutdownBound.of(GracefulStep.RABBITMQ_FLUSH, properties.getRabbitmqFlush().getTimeout(),
+				GracefulPhases.RABBITMQ_FLUSH);
+	}
 
 	@Bean
 	static RabbitListenerPhasePostProcessor gracefulRabbitListenerPhasePostProcessor(

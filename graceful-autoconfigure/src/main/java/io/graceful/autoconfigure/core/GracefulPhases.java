@@ -66,9 +66,20 @@ public final class GracefulPhases {
 	public static final int DATASOURCE_DRAIN = Integer.MIN_VALUE + 2000;
 
 	/**
+	 * R2DBC drain: wait until pools have no acquired connection.
+	 */
+	public static final int R2DBC_DRAIN = Integer.MIN_VALUE + 1900;
+
+	/**
 	 * Kafka flush: every producer is flushed.
 	 */
 	public static final int KAFKA_FLUSH = Integer.MIN_VALUE + 1000;
+
+	/**
+	 * RabbitMQ flush: publisher confirms still pending are awaited, then connections
+	 * close.
+	 */
+	public static final int RABBITMQ_FLUSH = Integer.MIN_VALUE + 900;
 
 	/**
 	 * Spring Kafka's producer factories close their producers.

@@ -1,6 +1,10 @@
 package io.graceful.autoconfigure.amqp;
 
+import java.net.Socket;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+
+import com.rabbitmq.client.Channel;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.core.GracefulPhases;
@@ -11,6 +15,8 @@ import io.graceful.autoconfigure.budget.ShutdownBudgetExceededException;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.connection.PublisherCallbackChannelFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -20,6 +26,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.beans.DirectFieldAccessor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.mockito.Mockito.mock;
 
 /**
  * How the RabbitMQ steps are configured: bound, budget, validation, phase and conditions.
@@ -67,10 +75,46 @@ class RabbitShutdownAutoConfigurationTests {
 	}
 
 	@Test
+	void flushBoundDefaultsToTwoSecondsInTheFlushPhase() {
+		this.runner.run((context) -> assertThat(context.getBean("rabbitFlushShutdownBound", ShutdownBound.class))
+			.isEqualTo(ShutdownBound.of("rabbitmq-flush", "graceful.rabbitmq-flush.timeout", Duration.ofSeconds(2),
+					GracefulPhases.RABBITMQ_FLUSH)));
+	}
+
+	@Test
+	void flushTimeoutMustBePositive() {
+		this.runner.withPropertyValues("graceful.rabbitmq-flush.timeout=-1s").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidGracefulPropertyException.class)
+				.hasMessageContaining("graceful.rabbitmq-flush.timeout");
+		});
+	}
+
+	@Test
+	void connectionFactoryCountsConfirmsAndGuardsNewConnections() {
+		this.runner.withPropertyValues("spring.rabbitmq.publisher-confirm-type=correlated").run((context) -> {
+			CachingConnectionFactory connectionFactory = context.getBean(CachingConnectionFactory.class);
+			PublisherCallbackChannelFactory channels = (PublisherCallbackChannelFactory) new DirectFieldAccessor(
+					connectionFactory)
+				.getPropertyValue("publisherChannelFactory");
+			assertThat(channels.createChannel(mock(Channel.class), Executors.newSingleThreadExecutor()))
+				.isInstanceOf(ConfirmCountingChannel.class);
+			Socket socket = new Socket();
+			context.getBean(RabbitConfirmTracker.class).reject();
+			assertThatExceptionOfType(RabbitSendRejectedException.class).isThrownBy(
+					() -> connectionFactory.getRabbitConnectionFactory().getSocketConfigurator().configure(socket));
+			assertThat(socket.isClosed()).isTrue();
+		});
+	}
+
+	@Test
 	void nothingIsConfiguredWhenGracefulIsDisabled() {
 		this.runner.withPropertyValues("graceful.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(RabbitListenerShutdown.class)
-				.doesNotHaveBean(RabbitListenerPhasePostProcessor.class));
+				.doesNotHaveBean(RabbitListenerPhasePostProcessor.class)
+				.doesNotHaveBean(RabbitFlushLifecycle.class)
+				.doesNotHaveBean(RabbitPublishingPostProcessor.class));
 	}
 
 	@Test

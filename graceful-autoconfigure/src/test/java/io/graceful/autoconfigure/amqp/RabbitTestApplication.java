@@ -7,6 +7,7 @@ import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.budget.ShutdownBudgetAutoConfiguration;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.StepResult;
+import io.graceful.autoconfigure.testsupport.RabbitProcess;
 import io.graceful.autoconfigure.testsupport.TestRabbit;
 import io.graceful.autoconfigure.withdraw.WithdrawAutoConfiguration;
 
@@ -37,10 +38,24 @@ final class RabbitTestApplication {
 		return run(Plain.class, userConfiguration, properties);
 	}
 
+	static ConfigurableApplicationContext run(RabbitProcess broker, Class<?> userConfiguration, String... properties) {
+		return run(WithGraceful.class, broker.springProperties(), userConfiguration, properties);
+	}
+
+	static ConfigurableApplicationContext runPlain(RabbitProcess broker, Class<?> userConfiguration,
+			String... properties) {
+		return run(Plain.class, broker.springProperties(), userConfiguration, properties);
+	}
+
 	private static ConfigurableApplicationContext run(Class<?> autoConfiguration, Class<?> userConfiguration,
 			String... properties) {
+		return run(autoConfiguration, TestRabbit.springProperties(), userConfiguration, properties);
+	}
+
+	private static ConfigurableApplicationContext run(Class<?> autoConfiguration, String[] brokerProperties,
+			Class<?> userConfiguration, String... properties) {
 		List<String> args = new ArrayList<>();
-		for (String property : TestRabbit.springProperties()) {
+		for (String property : brokerProperties) {
 			args.add("--" + property);
 		}
 		for (String property : properties) {

@@ -246,6 +246,35 @@ public final class RabbitProcess implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Freeze the node (SIGSTOP to its processes), as an overloaded or partitioned broker
+	 * would look: connections stay open, nothing is answered.
+	 * @throws IOException if the signal could not be sent
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	public void freeze() throws IOException, InterruptedException {
+		signal("-STOP");
+	}
+
+	/**
+	 * Let a frozen node go on (SIGCONT).
+	 * @throws IOException if the signal could not be sent
+	 * @throws InterruptedException if interrupted while waiting
+	 */
+	public void thaw() throws IOException, InterruptedException {
+		signal("-CONT");
+	}
+
+	private void signal(String signal) throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>(List.of("kill", signal, "" + this.process.pid()));
+		this.process.descendants().forEach((handle) -> command.add("" + handle.pid()));
+		Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+		if (kill.waitFor() != 0) {
+			throw new IOException(
+					String.join(" ", command) + " failed: " + new String(kill.getInputStream().readAllBytes()));
+		}
+	}
+
 	private void run(String... command) throws IOException, InterruptedException {
 		ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(this.directory.resolve("ctl.log").toFile());
