@@ -256,7 +256,8 @@ class GracefulEndpointHttpTests {
 	}
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
+	// R2DBC: r2dbc-postgresql is on the test classpath for the R2DBC drain; no URL here
+	@EnableAutoConfiguration(excludeName = "org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration")
 	static class App {
 
 		@Bean

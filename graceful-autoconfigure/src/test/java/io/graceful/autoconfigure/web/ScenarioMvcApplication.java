@@ -22,7 +22,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * A Spring MVC application for the shutdown scenarios (Tomcat or Jetty).
  */
 @SpringBootConfiguration
-@EnableAutoConfiguration
+// R2DBC: r2dbc-postgresql is on the test classpath for the R2DBC drain; no URL here
+@EnableAutoConfiguration(excludeName = "org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration")
 @EnableScheduling
 class ScenarioMvcApplication {
 

@@ -24,7 +24,8 @@ import org.springframework.web.bind.annotation.RestController;
  * A WebFlux application for the shutdown scenarios (Reactor Netty).
  */
 @SpringBootConfiguration
-@EnableAutoConfiguration
+// R2DBC: r2dbc-postgresql is on the test classpath for the R2DBC drain; no URL here
+@EnableAutoConfiguration(excludeName = "org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration")
 class ScenarioWebFluxApplication {
 
 	@Bean
