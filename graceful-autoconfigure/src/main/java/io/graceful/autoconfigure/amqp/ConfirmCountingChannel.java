@@ -9,8 +9,8 @@ import com.rabbitmq.client.AMQP.BasicProperties;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ShutdownSignalException;
 
-import org.springframework.amqp.rabbit.connection.PublisherCallbackChannelImpl;
 import org.springframework.amqp.rabbit.connection.PendingConfirm;
+import org.springframework.amqp.rabbit.connection.PublisherCallbackChannelImpl;
 
 /**
  * Spring AMQP's publisher callback channel, counting for {@link RabbitConfirmTracker}

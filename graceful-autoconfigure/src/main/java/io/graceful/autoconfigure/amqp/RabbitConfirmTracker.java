@@ -171,8 +171,7 @@ final class RabbitConfirmTracker {
 	 * @param timeout the longest wait
 	 * @return whether none is pending
 	 */
-	boolean awaitSettled(Duration timeout) {
-		long deadline = System.nanoTime() + timeout.toNanos();
+	boolean awaitSettled(long deadline) {
 		this.lock.lock();
 		try {
 			while (pending() > 0) {
@@ -181,8 +180,7 @@ final class RabbitConfirmTracker {
 					return false;
 				}
 				// every change is counted before signal() takes the lock held here, so
-				// none
-				// is missed between pending() and the wait
+				// none is missed between pending() and the wait
 				this.settled.awaitNanos(left);
 			}
 			return true;

@@ -72,8 +72,8 @@ class RabbitFlushLifecycle implements SmartLifecycle {
 		long inFlight = this.tracker.pending();
 		logger.info(String
 			.format("RabbitMQ flush started: %d publisher confirms pending; new sends are rejected from now on; "
-					+ "waiting up to %s", inFlight, Durations.format(this.timeout)));
-		boolean settled = this.tracker.awaitSettled(this.timeout);
+					+ "waiting up to %s", inFlight, recorder.describeAllowance()));
+		boolean settled = this.tracker.awaitSettled(recorder.deadlineNanos());
 		List<String> stillPending = this.tracker.stillPending();
 		if (!settled) {
 			this.tracker.abortPending(ABORT_TIMEOUT);
@@ -102,7 +102,7 @@ class RabbitFlushLifecycle implements SmartLifecycle {
 				"RabbitMQ flush %s; %d sends unknown (no confirm before their channel closed; the broker may or "
 						+ "may not have them, Spring AMQP reports them as nacked): %d confirmed, %d nacked by the "
 						+ "broker, %d sends rejected; still pending: %s",
-				settled ? "finished in " + elapsed : "hit its " + Durations.format(this.timeout) + " bound", unknown,
+				settled ? "finished in " + elapsed : "hit its " + recorder.describeAllowance() + " bound", unknown,
 				confirmed, nacked, rejected, stillPending.isEmpty() ? "none" : String.join(", ", stillPending)));
 		recorder.cut("messages", unknown, stillPending);
 		String summary = confirmed + " confirmed, " + nacked + " nacked, " + unknown + " unknown";

@@ -2,11 +2,10 @@ package io.graceful.autoconfigure.amqp;
 
 import java.util.Arrays;
 
+import io.graceful.autoconfigure.core.GracefulPhases;
 import org.aopalliance.aop.Advice;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
-import io.graceful.autoconfigure.core.GracefulPhases;
 
 import org.springframework.amqp.rabbit.config.AbstractRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;

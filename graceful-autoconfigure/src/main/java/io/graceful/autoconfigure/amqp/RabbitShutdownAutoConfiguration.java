@@ -1,23 +1,25 @@
 package io.graceful.autoconfigure.amqp;
 
 import com.rabbitmq.client.Channel;
-
-import io.graceful.autoconfigure.core.DurationRules;
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.GracefulStep;
+import io.graceful.autoconfigure.core.LifecyclePhaseTimeout;
 import io.graceful.autoconfigure.core.PhaseCallback;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
 
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -25,6 +27,9 @@ import org.springframework.context.annotation.Bean;
  * through withdraw and stop after it, finishing the messages in hand within
  * {@code graceful.rabbitmq-listeners.timeout}; publisher confirms still pending are
  * awaited within {@code graceful.rabbitmq-flush.timeout}, after which sends fail fast.
+ * Only when the application has a RabbitMQ {@link ConnectionFactory} (Spring Boot's, or
+ * its own): with Spring AMQP merely on the class path there is nothing to stop or flush,
+ * and the steps' bounds would count in the shutdown budget for nothing.
  *
  * @since 0.1.0
  */
@@ -32,12 +37,9 @@ import org.springframework.context.annotation.Bean;
 		afterName = "org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "graceful.enabled", matchIfMissing = true)
 @ConditionalOnClass({ RabbitTemplate.class, Channel.class })
+@ConditionalOnBean(ConnectionFactory.class)
 @EnableConfigurationProperties(RabbitShutdownProperties.class)
 public final class RabbitShutdownAutoConfiguration {
-
-	static final String LISTENER_TIMEOUT = GracefulStep.RABBITMQ_LISTENERS.property();
-
-	static final String FLUSH_TIMEOUT = GracefulStep.RABBITMQ_FLUSH.property();
 
 	@Bean
 	static RabbitPublishingPostProcessor gracefulRabbitPublishingPostProcessor(
@@ -55,7 +57,7 @@ public final class RabbitShutdownAutoConfiguration {
 			ObjectProvider<CachingConnectionFactory> connectionFactories, ShutdownReport report,
 			RabbitShutdownProperties properties) {
 		return new RabbitFlushLifecycle(tracker, connectionFactories, report,
-				DurationRules.positive(FLUSH_TIMEOUT, properties.getRabbitmqFlush().getTimeout()));
+				properties.getRabbitmqFlush().getTimeout());
 	}
 
 	@Bean
@@ -78,13 +80,13 @@ public final class RabbitShutdownAutoConfiguration {
 	@Bean
 	RabbitListenerShutdown gracefulRabbitListenerShutdown(ListableBeanFactory beanFactory, InFlightMessages inFlight,
 			ShutdownReport report, RabbitShutdownProperties properties) {
-		return new RabbitListenerShutdown(beanFactory, inFlight, report,
-				DurationRules.positive(LISTENER_TIMEOUT, properties.getRabbitmqListeners().getTimeout()));
+		return new RabbitListenerShutdown(beanFactory, inFlight, report, properties.getRabbitmqListeners().getTimeout(),
+				new LifecyclePhaseTimeout(beanFactory));
 	}
 
 	@Bean
-	PhaseCallback gracefulRabbitListenersStopping(RabbitListenerShutdown shutdown) {
-		return new PhaseCallback(GracefulPhases.RABBIT_LISTENERS + 1, shutdown::stopping);
+	SmartLifecycle gracefulRabbitListenersPreparation(RabbitListenerShutdown shutdown) {
+		return shutdown.preparation();
 	}
 
 	@Bean

@@ -2,6 +2,10 @@ package io.graceful.autoconfigure.amqp;
 
 import java.time.Duration;
 
+import io.graceful.autoconfigure.core.DurationRules;
+import io.graceful.autoconfigure.core.GracefulStep;
+
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -13,11 +17,20 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @since 0.1.0
  */
 @ConfigurationProperties("graceful")
-public class RabbitShutdownProperties {
+public class RabbitShutdownProperties implements InitializingBean {
 
 	private final RabbitmqListeners rabbitmqListeners = new RabbitmqListeners();
 
 	private final RabbitmqFlush rabbitmqFlush = new RabbitmqFlush();
+
+	/**
+	 * Check the bound values, naming the property and the allowed range.
+	 */
+	@Override
+	public void afterPropertiesSet() {
+		DurationRules.positive(GracefulStep.RABBITMQ_LISTENERS.property(), this.rabbitmqListeners.getTimeout());
+		DurationRules.positive(GracefulStep.RABBITMQ_FLUSH.property(), this.rabbitmqFlush.getTimeout());
+	}
 
 	public RabbitmqListeners getRabbitmqListeners() {
 		return this.rabbitmqListeners;

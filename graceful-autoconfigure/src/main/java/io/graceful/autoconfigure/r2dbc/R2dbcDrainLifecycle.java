@@ -101,11 +101,11 @@ class R2dbcDrainLifecycle implements SmartLifecycle, SmartApplicationListener {
 			recorder.count("pools", 0).skipped("no open R2DBC connection pool");
 			return;
 		}
-		long deadline = System.nanoTime() + this.timeout.toNanos();
+		long deadline = recorder.deadlineNanos();
 		long acquired = open.values().stream().mapToLong(R2dbcDrainLifecycle::acquired).sum();
 		logger.info(String.format(
 				"R2DBC drain started: %d pools, %d connections acquired; waiting up to %s for " + "them to be released",
-				open.size(), acquired, Durations.format(this.timeout)));
+				open.size(), acquired, recorder.describeAllowance()));
 		while (open.values().stream().mapToLong(R2dbcDrainLifecycle::acquired).sum() > 0 && System.nanoTime() < deadline
 				&& !Thread.currentThread().isInterrupted()) {
 			LockSupport.parkNanos(POLL_NANOS);
@@ -132,7 +132,7 @@ class R2dbcDrainLifecycle implements SmartLifecycle, SmartApplicationListener {
 		logger.warn(String.format(
 				"R2DBC drain hit its %s bound; %d connections still acquired: %s; the pools are closed, those "
 						+ "connections close when released and new requests for a connection fail",
-				Durations.format(this.timeout), cutConnections, String.join(", ", cut)));
+				recorder.describeAllowance(), cutConnections, String.join(", ", cut)));
 		recorder.cut("connections", cutConnections, cut)
 			.timedOut(open.size() + " pools, " + acquired + " connections acquired, " + cutConnections
 					+ " still acquired at the bound");

@@ -2,6 +2,10 @@ package io.graceful.autoconfigure.r2dbc;
 
 import java.time.Duration;
 
+import io.graceful.autoconfigure.core.DurationRules;
+import io.graceful.autoconfigure.core.GracefulStep;
+
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -10,7 +14,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @since 0.1.0
  */
 @ConfigurationProperties("graceful.r2dbc-drain")
-public class R2dbcDrainProperties {
+public class R2dbcDrainProperties implements InitializingBean {
 
 	/**
 	 * Longest time all R2DBC connection pools together may take, after background work,
@@ -18,6 +22,14 @@ public class R2dbcDrainProperties {
 	 * acquired are named in the log and closed when they are released.
 	 */
 	private Duration timeout = Duration.ofSeconds(2);
+
+	/**
+	 * Check the bound value, naming the property and the allowed range.
+	 */
+	@Override
+	public void afterPropertiesSet() {
+		DurationRules.positive(GracefulStep.R2DBC_DRAIN.property(), this.timeout);
+	}
 
 	public Duration getTimeout() {
 		return this.timeout;

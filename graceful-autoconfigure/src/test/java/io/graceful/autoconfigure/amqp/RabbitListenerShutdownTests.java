@@ -11,12 +11,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 import java.util.stream.IntStream;
 
+import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.StepOutcome;
 import io.graceful.autoconfigure.core.StepResult;
-import io.graceful.autoconfigure.testsupport.TestRabbit;
 import io.graceful.autoconfigure.testsupport.TestRabbit.Received;
-import org.junit.jupiter.api.Disabled;
+import io.graceful.autoconfigure.testsupport.TestRabbit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -27,6 +27,8 @@ import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
@@ -82,20 +84,24 @@ class RabbitListenerShutdownTests {
 	}
 
 	@Test
-	@Disabled("not built yet: Spring AMQP rejects what a container takes from its prefetch buffer once it stopped "
-			+ "(AbstractMessageListenerContainer.executeListenerAndHandleException), and with NONE the broker "
-			+ "counted those as delivered; draining them needs a cancel that does not stop the container")
-	void modeNoneProcessesEveryPrefetchedMessageWithinTheBound() throws Exception {
+	void modeNoneKeepsConsumingThroughWithdrawAndProcessesEveryPrefetchedMessageWithinTheBound(CapturedOutput output)
+			throws Exception {
 		String queue = TestRabbit.createQueue("none");
 		List<String> messages = messages(PREFETCH + 1);
 		TestRabbit.publish(queue, messages);
 		Run run = close(queue, RabbitTestApplication::run, "test.ack-mode=NONE", "test.work=300",
-				"graceful.rabbitmq-listeners.timeout=15s");
+				"graceful.withdraw.delay=2s", "graceful.rabbitmq-listeners.timeout=15s");
+		assertThat(run.listener.processedDuringWithdraw.get()).as("messages processed during withdraw")
+			.isGreaterThan(1);
 		assertThat(run.listener.processed).as("every message processed once")
 			.containsExactlyInAnyOrderElementsOf(messages);
-		assertThat(run.left).isEmpty();
-		assertThat(RabbitTestApplication.step(run.report, RabbitListenerShutdown.STEP).outcome())
-			.isEqualTo(StepOutcome.COMPLETED);
+		assertThat(run.listener.duplicates.get()).isZero();
+		assertThat(run.left).as("nothing left on the broker: with NONE it forgot every message it sent").isEmpty();
+		StepResult step = RabbitTestApplication.step(run.report, RabbitListenerShutdown.STEP);
+		assertThat(step.outcome()).isEqualTo(StepOutcome.COMPLETED);
+		assertThat(step.cut()).isEmpty();
+		assertThat(output)
+			.contains("(acknowledge mode NONE, 1 containers: their prefetched messages are processed " + "first)");
 	}
 
 	@Test
@@ -178,6 +184,10 @@ class RabbitListenerShutdownTests {
 
 		final AtomicInteger processedDuringClose = new AtomicInteger();
 
+		final AtomicInteger processedDuringWithdraw = new AtomicInteger();
+
+		volatile boolean withdrawing;
+
 		final AtomicInteger duplicates = new AtomicInteger();
 
 		final AtomicInteger interrupted = new AtomicInteger();
@@ -210,6 +220,40 @@ class RabbitListenerShutdownTests {
 			if (this.closeStarted.getCount() == 0) {
 				this.processedDuringClose.incrementAndGet();
 			}
+			if (this.withdrawing) {
+				this.processedDuringWithdraw.incrementAndGet();
+			}
+		}
+
+		@Bean
+		SmartLifecycle withdrawEnd() {
+			// stops right after withdraw, before the listeners' step
+			return new SmartLifecycle() {
+
+				private volatile boolean running;
+
+				@Override
+				public void start() {
+					this.running = true;
+				}
+
+				@Override
+				public void stop() {
+					this.running = false;
+					OrderListener.this.withdrawing = false;
+				}
+
+				@Override
+				public boolean isRunning() {
+					return this.running;
+				}
+
+				@Override
+				public int getPhase() {
+					return GracefulPhases.WITHDRAW - 1;
+				}
+
+			};
 		}
 
 		@EventListener
@@ -222,6 +266,7 @@ class RabbitListenerShutdownTests {
 			// withdraw starts inside the first ContextClosedEvent listener, before this
 			// bean sees that event
 			if (event.getState() == ReadinessState.REFUSING_TRAFFIC) {
+				this.withdrawing = true;
 				this.closeStarted.countDown();
 			}
 		}

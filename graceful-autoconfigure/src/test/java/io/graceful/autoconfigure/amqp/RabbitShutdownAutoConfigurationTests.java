@@ -5,25 +5,24 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 
 import com.rabbitmq.client.Channel;
-
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
-import io.graceful.autoconfigure.core.GracefulPhases;
-import io.graceful.autoconfigure.core.InvalidGracefulPropertyException;
-import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.budget.ShutdownBudgetAutoConfiguration;
 import io.graceful.autoconfigure.budget.ShutdownBudgetExceededException;
+import io.graceful.autoconfigure.core.GracefulPhases;
+import io.graceful.autoconfigure.core.ShutdownBound;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.amqp.rabbit.config.SimpleRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.PublisherCallbackChannelFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.DirectFieldAccessor;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.beans.DirectFieldAccessor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -69,7 +68,7 @@ class RabbitShutdownAutoConfigurationTests {
 		this.runner.withPropertyValues("graceful.rabbitmq-listeners.timeout=0s").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOf(InvalidGracefulPropertyException.class)
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.hasMessageContaining("graceful.rabbitmq-listeners.timeout");
 		});
 	}
@@ -86,7 +85,7 @@ class RabbitShutdownAutoConfigurationTests {
 		this.runner.withPropertyValues("graceful.rabbitmq-flush.timeout=-1s").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOf(InvalidGracefulPropertyException.class)
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.hasMessageContaining("graceful.rabbitmq-flush.timeout");
 		});
 	}
@@ -115,6 +114,32 @@ class RabbitShutdownAutoConfigurationTests {
 				.doesNotHaveBean(RabbitListenerPhasePostProcessor.class)
 				.doesNotHaveBean(RabbitFlushLifecycle.class)
 				.doesNotHaveBean(RabbitPublishingPostProcessor.class));
+	}
+
+	@Test
+	void nothingIsConfiguredAndNothingCountsInTheBudgetWithoutAConnectionFactory() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(LifecycleAutoConfiguration.class, GracefulAutoConfiguration.class,
+					ShutdownBudgetAutoConfiguration.class, RabbitShutdownAutoConfiguration.class))
+			.withPropertyValues("graceful.grace-period=10s", "graceful.rabbitmq-listeners.timeout=9s")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(RabbitListenerShutdown.class)
+				.doesNotHaveBean(RabbitFlushLifecycle.class)
+				.doesNotHaveBean(RabbitListenerPhasePostProcessor.class)
+				.doesNotHaveBean("rabbitListenersShutdownBound")
+				.doesNotHaveBean("rabbitFlushShutdownBound"));
+	}
+
+	@Test
+	void anApplicationsOwnConnectionFactoryIsEnough() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(LifecycleAutoConfiguration.class, GracefulAutoConfiguration.class,
+					ShutdownBudgetAutoConfiguration.class, RabbitShutdownAutoConfiguration.class))
+			.withBean(CachingConnectionFactory.class, () -> new CachingConnectionFactory("localhost", 1))
+			.run((context) -> assertThat(context).hasSingleBean(RabbitListenerShutdown.class)
+				.hasSingleBean(RabbitFlushLifecycle.class)
+				.hasBean("rabbitListenersShutdownBound")
+				.hasBean("rabbitFlushShutdownBound"));
 	}
 
 	@Test

@@ -256,8 +256,10 @@ class GracefulEndpointHttpTests {
 	}
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
-	// R2DBC: r2dbc-postgresql is on the test classpath for the R2DBC drain; no URL here
-	@EnableAutoConfiguration(excludeName = "org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration")
+	// no R2DBC URL and no RabbitMQ broker here: r2dbc-postgresql and spring-rabbit are on
+	// the test class path
+	@EnableAutoConfiguration(excludeName = { "org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration",
+			"org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration" })
 	static class App {
 
 		@Bean
