@@ -163,6 +163,50 @@ class RabbitFlushTests {
 	}
 
 	@Test
+	void brokerStoppedDuringTheFlushEndsItAtOnceAndCountsEveryPendingSendAsUnknown(CapturedOutput output)
+			throws Exception {
+		ShutdownReport report;
+		List<CorrelationData> sends = new ArrayList<>();
+		long closeNanos;
+		try (RabbitProcess own = RabbitProcess.start()) {
+			String queue = createQueue(own, "stopped");
+			ConfigurableApplicationContext context = RabbitTestApplication.run(own, Sender.class,
+					"spring.rabbitmq.publisher-confirm-type=correlated", "graceful.rabbitmq-flush.timeout=5s");
+			report = context.getBean(ShutdownReport.class);
+			RabbitTemplate template = context.getBean(RabbitTemplate.class);
+			try {
+				warmUp(template, queue);
+				// frozen first, so that the 200 confirms are surely pending when it stops
+				own.freeze();
+				sends.addAll(send(template, queue, SENDS));
+				long start = System.nanoTime();
+				CompletableFuture<Void> close = CompletableFuture.runAsync(context::close);
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> report.getRunningSteps()
+						.stream()
+						.anyMatch((step) -> step.step().equals(RabbitFlushLifecycle.STEP)));
+				own.kill();
+				close.get(15, TimeUnit.SECONDS);
+				closeNanos = System.nanoTime() - start;
+			}
+			finally {
+				context.close();
+			}
+		}
+		assertThat(Duration.ofNanos(closeNanos)).as("close with the broker gone, 5s flush bound")
+			.isLessThan(Duration.ofSeconds(5));
+		StepResult step = RabbitTestApplication.step(report, RabbitFlushLifecycle.STEP);
+		assertThat(step.outcome()).isEqualTo(StepOutcome.FAILED);
+		assertThat(step.counts()).containsEntry("confirms-pending", (long) SENDS)
+			.containsEntry("confirmed", 0L)
+			.containsEntry("nacked", 0L)
+			.containsEntry("unknown", (long) SENDS);
+		assertThat(step.cut()).containsEntry("messages", (long) SENDS);
+		assertThat(output).contains(SENDS + " sends unknown (no confirm before their channel closed");
+		assertThat(sends).allSatisfy((send) -> assertThat(send.getFuture().get(5, TimeUnit.SECONDS).ack()).isFalse());
+	}
+
+	@Test
 	void sendAfterTheFlushIsRejectedFastWithoutANewConnectionAndCounted(CapturedOutput output) throws Exception {
 		String queue = createQueue("late");
 		LateSender.queue = queue;
@@ -263,6 +307,10 @@ class RabbitFlushTests {
 	}
 
 	private static String createQueue(String prefix) throws Exception {
+		return createQueue(broker, prefix);
+	}
+
+	private static String createQueue(RabbitProcess broker, String prefix) throws Exception {
 		String queue = prefix + "-" + System.nanoTime();
 		try (Connection connection = broker.connectionFactory().newConnection("graceful-test-client");
 				Channel channel = connection.createChannel()) {
