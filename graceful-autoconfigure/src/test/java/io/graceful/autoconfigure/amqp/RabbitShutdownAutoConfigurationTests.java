@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 
 import com.rabbitmq.client.Channel;
+import io.graceful.autoconfigure.CoreAutoConfigurations;
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.budget.ShutdownBudgetAutoConfiguration;
 import io.graceful.autoconfigure.budget.ShutdownBudgetExceededException;
@@ -23,9 +24,11 @@ import org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.mockito.Mockito.mock;
 
 /**
@@ -42,6 +45,28 @@ class RabbitShutdownAutoConfigurationTests {
 		this.runner.run((context) -> assertThat(context.getBean("rabbitListenersShutdownBound", ShutdownBound.class))
 			.isEqualTo(ShutdownBound.ofPhase("rabbitmq-listeners", "graceful.rabbitmq-listeners.timeout",
 					Duration.ofSeconds(2), GracefulPhases.RABBIT_LISTENERS)));
+	}
+
+	@Test
+	void aWebApplicationWithRabbitMqTakesTwentyFourSecondsOfTheBudgetOnKubernetes() {
+		WebApplicationContextRunner kubernetes = new WebApplicationContextRunner()
+			.withConfiguration(CoreAutoConfigurations.CORE)
+			.withConfiguration(
+					AutoConfigurations.of(RabbitAutoConfiguration.class, RabbitShutdownAutoConfiguration.class))
+			.withPropertyValues("spring.main.cloud-platform=kubernetes");
+		kubernetes.run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBeansOfType(ShutdownBound.class).values())
+				.extracting(ShutdownBound::step, ShutdownBound::duration)
+				.containsExactlyInAnyOrder(tuple("withdraw", Duration.ofSeconds(10)),
+						tuple("rabbitmq-listeners", Duration.ofSeconds(2)), tuple("web-drain", Duration.ofSeconds(7)),
+						tuple("rabbitmq-flush", Duration.ofSeconds(2)));
+		});
+		// 21s of steps, 1s for the other phases, 2s of safety margin
+		kubernetes.withPropertyValues("graceful.grace-period=24s").run((context) -> assertThat(context).hasNotFailed());
+		kubernetes.withPropertyValues("graceful.grace-period=23s")
+			.run((context) -> assertThat(context.getStartupFailure())
+				.isInstanceOf(ShutdownBudgetExceededException.class));
 	}
 
 	@Test
