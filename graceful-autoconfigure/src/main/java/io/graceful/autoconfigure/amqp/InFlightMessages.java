@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.amqp.core.Message;
 
@@ -26,7 +27,7 @@ final class InFlightMessages implements MethodInterceptor {
 	@Override
 	public Object invoke(MethodInvocation invocation) throws Throwable {
 		Object[] arguments = invocation.getArguments();
-		Object data = (arguments.length > 1) ? arguments[1] : null;
+		@Nullable Object data = (arguments.length > 1) ? arguments[1] : null;
 		String queue = queue(data);
 		long messages = count(data);
 		AtomicLong counter = this.inFlight.computeIfAbsent(queue, (key) -> new AtomicLong());
@@ -59,15 +60,15 @@ final class InFlightMessages implements MethodInterceptor {
 		return false;
 	}
 
-	private static String queue(Object data) {
-		Message message = (data instanceof Message single) ? single
+	private static String queue(@Nullable Object data) {
+		@Nullable Message message = (data instanceof Message single) ? single
 				: (data instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof Message first) ? first
 						: null;
-		String queue = (message != null) ? message.getMessageProperties().getConsumerQueue() : null;
+		@Nullable String queue = (message != null) ? message.getMessageProperties().getConsumerQueue() : null;
 		return (queue != null) ? queue : "(unknown queue)";
 	}
 
-	private static long count(Object data) {
+	private static long count(@Nullable Object data) {
 		return (data instanceof List<?> list) ? list.size() : 1;
 	}
 

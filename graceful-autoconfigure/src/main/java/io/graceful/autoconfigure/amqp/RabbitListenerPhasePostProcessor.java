@@ -6,6 +6,7 @@ import io.graceful.autoconfigure.core.GracefulPhases;
 import org.aopalliance.aop.Advice;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.amqp.rabbit.config.AbstractRabbitListenerContainerFactory;
 import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
@@ -55,7 +56,7 @@ class RabbitListenerPhasePostProcessor implements BeanPostProcessor {
 		return bean;
 	}
 
-	private static Object phaseOf(AbstractRabbitListenerContainerFactory<?> factory) {
+	private static @Nullable Object phaseOf(AbstractRabbitListenerContainerFactory<?> factory) {
 		try {
 			// no getter; null until setPhase was called
 			return new DirectFieldAccessor(factory).getPropertyValue("phase");

@@ -1,6 +1,7 @@
 package io.graceful.autoconfigure.amqp;
 
 import com.rabbitmq.client.ConnectionFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,7 +19,7 @@ class RabbitPublishingPostProcessor implements DestructionAwareBeanPostProcessor
 
 	private final ObjectProvider<RabbitConfirmTracker> tracker;
 
-	private volatile RabbitConfirmTracker used;
+	private volatile @Nullable RabbitConfirmTracker used;
 
 	RabbitPublishingPostProcessor(ObjectProvider<RabbitConfirmTracker> tracker) {
 		this.tracker = tracker;
