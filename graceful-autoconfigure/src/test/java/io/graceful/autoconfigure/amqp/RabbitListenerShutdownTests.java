@@ -52,15 +52,21 @@ class RabbitListenerShutdownTests {
 	void defaultModeKeepsConsumingThroughWithdrawFinishesTheMessageInHandAndReturnsTheRest(CapturedOutput output)
 			throws Exception {
 		String queue = TestRabbit.createQueue("auto");
-		List<String> messages = messages(60);
+		// 50ms each: at most 40 in the 2s withdraw, so some are prefetched and some never
+		// delivered when the listeners stop
+		List<String> messages = messages(100);
 		TestRabbit.publish(queue, messages);
 		Run run = close(queue, RabbitTestApplication::run, "test.ack-mode=AUTO", "test.work=50",
 				"graceful.withdraw.delay=2s", "graceful.rabbitmq-listeners.timeout=5s");
 		assertThat(run.listener.processedDuringClose.get())
 			.as("messages processed after close began: more than were prefetched then, so consuming went on")
 			.isGreaterThan(PREFETCH + 1);
+		assertThat(run.listener.processedDuringWithdraw.get()).as("messages processed during withdraw")
+			.isGreaterThan(PREFETCH + 1);
 		assertNothingLostNoDuplicates(run, messages);
-		assertThat(run.left).as("prefetched messages returned to the queue").isNotEmpty();
+		assertThat(run.left.stream().filter(Received::redelivered).count())
+			.as("prefetched messages returned to the queue, which the broker flags as redelivered")
+			.isBetween(1L, (long) PREFETCH);
 		StepResult step = RabbitTestApplication.step(run.report, RabbitListenerShutdown.STEP);
 		assertThat(step.outcome()).isEqualTo(StepOutcome.COMPLETED);
 		assertThat(step.counts()).containsEntry("containers", 1L).containsEntry("messages-in-processing", 1L);
@@ -102,6 +108,23 @@ class RabbitListenerShutdownTests {
 		assertThat(step.cut()).isEmpty();
 		assertThat(output)
 			.contains("(acknowledge mode NONE, 1 containers: their prefetched messages are processed " + "first)");
+	}
+
+	@Test
+	void modeNoneProcessesEveryMessageTheBrokerSentEvenBeyondThePrefetch() throws Exception {
+		// with NONE the broker does not wait for acks: it sends all 200 at once, 20 fill
+		// Spring AMQP's buffer and the rest wait in the client's dispatch queue
+		String queue = TestRabbit.createQueue("none-many");
+		List<String> messages = messages(200);
+		TestRabbit.publish(queue, messages);
+		Run run = close(queue, RabbitTestApplication::run, "test.ack-mode=NONE", "test.work=10",
+				"graceful.rabbitmq-listeners.timeout=15s");
+		assertThat(run.listener.processed).as("every message processed once")
+			.containsExactlyInAnyOrderElementsOf(messages);
+		assertThat(run.listener.duplicates.get()).isZero();
+		assertThat(run.left).isEmpty();
+		assertThat(RabbitTestApplication.step(run.report, RabbitListenerShutdown.STEP).outcome())
+			.isEqualTo(StepOutcome.COMPLETED);
 	}
 
 	@Test
