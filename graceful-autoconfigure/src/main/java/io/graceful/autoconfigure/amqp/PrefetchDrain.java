@@ -23,14 +23,15 @@ import org.springframework.beans.DirectFieldAccessor;
  * ({@code AbstractMessageListenerContainer.executeListenerAndHandleException} checks
  * {@code isRunning()}, which the stop clears at once): those messages are lost. So, while
  * the container still runs, each consumer is cancelled at the broker
- * ({@code basic.cancel} on its channel; not through the consumer, which would end its
- * loop when its buffer is momentarily empty and make the container restart it), and the
- * drain waits until the broker's {@code cancel-ok} has reached each consumer (every
- * delivery sent before it is then in the buffer), the buffers are empty and no listener
- * is running. Spring AMQP keeps no signal for any of this, so the drain looks every 10ms.
- * Reads three private fields of Spring AMQP 4.1 ({@code consumers} of the container,
- * {@code queue} and {@code consumers} of each consumer); when they are not there the
- * drain says so and does nothing.
+ * ({@code basic.cancel} on its channel, from a thread of its own; not through the
+ * consumer, which would end its loop when its buffer is momentarily empty and make the
+ * container restart it), and the drain waits until the broker's {@code cancel-ok} has
+ * reached each consumer (every delivery sent before it is then in the buffer), the
+ * buffers are empty and no listener is running. Spring AMQP keeps no signal for any of
+ * this, so the drain looks every 10ms. Reads private fields of Spring AMQP 4.1 (the
+ * container's {@code consumers} and {@code consumersLock}; each consumer's {@code queue},
+ * {@code consumers} and their {@code canceled} flag); when the container's are not there
+ * the drain says so and does nothing.
  */
 final class PrefetchDrain {
 
@@ -77,18 +78,14 @@ final class PrefetchDrain {
 		}
 		for (Consumer consumer : consumers) {
 			consumer.consumer.setShutdownTimeout(shutdownTimeoutMillis);
-			Channel channel = consumer.consumer.getChannel();
-			for (String tag : consumer.consumer.getConsumerTags()) {
-				try {
-					if (channel.isOpen()) {
-						channel.basicCancel(tag);
-					}
-				}
-				catch (Exception ex) {
-					// closed meanwhile: its deliveries are gone with it either way
-				}
-			}
 		}
+		// basic.cancel waits for the broker's answer, with the channel's RPC timeout (10
+		// minutes by default): on a thread of its own, so a frozen broker holds the drain
+		// only to its deadline
+		Thread cancel = new Thread(() -> consumers.forEach(Consumer::cancel),
+				"graceful-rabbitmq-cancel-" + container.getListenerId());
+		cancel.setDaemon(true);
+		cancel.start();
 		return new PrefetchDrain(consumers);
 	}
 
@@ -129,16 +126,35 @@ final class PrefetchDrain {
 
 	private record Consumer(BlockingQueueConsumer consumer, Collection<?> buffer, Collection<?> internals) {
 
+		void cancel() {
+			Channel channel = this.consumer.getChannel();
+			for (String tag : this.consumer.getConsumerTags()) {
+				try {
+					if (channel.isOpen()) {
+						channel.basicCancel(tag);
+					}
+				}
+				catch (Exception ex) {
+					// closed meanwhile: its deliveries are gone with it either way
+				}
+			}
+		}
+
 		boolean cancelOkReceived() {
 			if (!this.consumer.getChannel().isOpen()) {
 				return true;
 			}
-			for (Object internal : this.internals) {
-				// set by handleCancelOk, which the client calls after every earlier
-				// delivery
-				if (!Boolean.TRUE.equals(new DirectFieldAccessor(internal).getPropertyValue("canceled"))) {
-					return false;
+			try {
+				for (Object internal : this.internals) {
+					// set by handleCancelOk, which the client calls after every earlier
+					// delivery
+					if (!Boolean.TRUE.equals(new DirectFieldAccessor(internal).getPropertyValue("canceled"))) {
+						return false;
+					}
 				}
+			}
+			catch (RuntimeException ex) {
+				// no such flag: the empty buffer is all the drain can go by
 			}
 			return true;
 		}
