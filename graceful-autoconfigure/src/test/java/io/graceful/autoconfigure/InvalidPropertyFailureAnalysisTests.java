@@ -38,7 +38,10 @@ class InvalidPropertyFailureAnalysisTests {
 	}
 
 	@SpringBootConfiguration
-	@EnableAutoConfiguration
+	// no R2DBC URL and no RabbitMQ broker here: r2dbc-postgresql and spring-rabbit are on
+	// the test class path
+	@EnableAutoConfiguration(excludeName = { "org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration",
+			"org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration" })
 	static class Application {
 
 	}

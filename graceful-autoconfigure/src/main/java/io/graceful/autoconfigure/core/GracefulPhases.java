@@ -21,6 +21,12 @@ public final class GracefulPhases {
 	public static final int KAFKA_LISTENERS = Integer.MAX_VALUE - 100;
 
 	/**
+	 * RabbitMQ listener containers stop (moved here from Spring AMQP's default,
+	 * {@code Integer.MAX_VALUE}, so they keep consuming through withdraw).
+	 */
+	public static final int RABBIT_LISTENERS = Integer.MAX_VALUE - 200;
+
+	/**
 	 * Just before Spring Boot's graceful web shutdown: the web drain starts, the server
 	 * stops accepting, and requests queued for a worker thread are handed to the
 	 * application before the server is paused.
@@ -60,9 +66,20 @@ public final class GracefulPhases {
 	public static final int DATASOURCE_DRAIN = Integer.MIN_VALUE + 2000;
 
 	/**
+	 * R2DBC drain: wait until pools have no acquired connection.
+	 */
+	public static final int R2DBC_DRAIN = Integer.MIN_VALUE + 1900;
+
+	/**
 	 * Kafka flush: every producer is flushed.
 	 */
 	public static final int KAFKA_FLUSH = Integer.MIN_VALUE + 1000;
+
+	/**
+	 * RabbitMQ flush: publisher confirms still pending are awaited, then connections
+	 * close.
+	 */
+	public static final int RABBITMQ_FLUSH = Integer.MIN_VALUE + 900;
 
 	/**
 	 * Spring Kafka's producer factories close their producers.

@@ -23,6 +23,11 @@ public enum GracefulStep {
 	KAFKA_LISTENERS("kafka-listeners"),
 
 	/**
+	 * RabbitMQ listener containers finish the messages in hand and stop.
+	 */
+	RABBITMQ_LISTENERS("rabbitmq-listeners"),
+
+	/**
 	 * The web server stops accepting and in-flight requests finish.
 	 */
 	WEB_DRAIN("web-drain"),
@@ -44,9 +49,19 @@ public enum GracefulStep {
 	DATASOURCE_DRAIN("datasource-drain"),
 
 	/**
+	 * R2DBC connection pools wait until no connection is acquired.
+	 */
+	R2DBC_DRAIN("r2dbc-drain"),
+
+	/**
 	 * Kafka producers deliver what they buffer.
 	 */
 	KAFKA_FLUSH("kafka-flush"),
+
+	/**
+	 * RabbitMQ publisher confirms still pending are awaited.
+	 */
+	RABBITMQ_FLUSH("rabbitmq-flush"),
 
 	/**
 	 * Kafka producers close.

@@ -20,6 +20,8 @@ import org.springframework.web.bind.annotation.RestController;
  * {@code PROCESS-TEST-RUNNER-STARTED}.
  */
 @SpringBootApplication(excludeName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+		"org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration",
+		"org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration",
 		"org.springframework.boot.jdbc.autoconfigure.XADataSourceAutoConfiguration",
 		"org.springframework.boot.jdbc.autoconfigure.JndiDataSourceAutoConfiguration",
 		"org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",

@@ -256,7 +256,10 @@ class GracefulEndpointHttpTests {
 	}
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
+	// no R2DBC URL and no RabbitMQ broker here: r2dbc-postgresql and spring-rabbit are on
+	// the test class path
+	@EnableAutoConfiguration(excludeName = { "org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration",
+			"org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration" })
 	static class App {
 
 		@Bean

@@ -22,7 +22,10 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * A Spring MVC application for the shutdown scenarios (Tomcat or Jetty).
  */
 @SpringBootConfiguration
-@EnableAutoConfiguration
+// no R2DBC URL and no RabbitMQ broker here: r2dbc-postgresql and spring-rabbit are on the
+// test class path
+@EnableAutoConfiguration(excludeName = { "org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration",
+		"org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration" })
 @EnableScheduling
 class ScenarioMvcApplication {
 

@@ -24,7 +24,10 @@ import org.springframework.web.bind.annotation.RestController;
  * A WebFlux application for the shutdown scenarios (Reactor Netty).
  */
 @SpringBootConfiguration
-@EnableAutoConfiguration
+// no R2DBC URL and no RabbitMQ broker here: r2dbc-postgresql and spring-rabbit are on the
+// test class path
+@EnableAutoConfiguration(excludeName = { "org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration",
+		"org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration" })
 class ScenarioWebFluxApplication {
 
 	@Bean

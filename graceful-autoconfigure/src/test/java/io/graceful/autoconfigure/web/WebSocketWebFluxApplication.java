@@ -16,7 +16,10 @@ import org.springframework.web.reactive.socket.server.upgrade.ReactorNettyReques
  * A WebFlux application with a WebSocket handler on {@code /ws} that echoes.
  */
 @SpringBootConfiguration
-@EnableAutoConfiguration
+// no R2DBC URL and no RabbitMQ broker here: r2dbc-postgresql and spring-rabbit are on the
+// test class path
+@EnableAutoConfiguration(excludeName = { "org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration",
+		"org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration" })
 class WebSocketWebFluxApplication {
 
 	@Bean
