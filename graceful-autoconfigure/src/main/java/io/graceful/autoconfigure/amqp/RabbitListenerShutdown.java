@@ -166,7 +166,7 @@ class RabbitListenerShutdown {
 		for (AbstractMessageListenerContainer container : containers) {
 			container.setShutdownTimeout(Math.max(1, left.toMillis()));
 		}
-		this.phaseTimeout.set(GracefulPhases.RABBIT_LISTENERS, left);
+		this.phaseTimeout.set(GracefulPhases.RABBIT_LISTENERS, STEP, left);
 	}
 
 	private void drain(SimpleMessageListenerContainer container, long deadline) {

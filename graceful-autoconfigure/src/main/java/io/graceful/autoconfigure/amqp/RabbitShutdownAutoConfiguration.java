@@ -79,9 +79,9 @@ public final class RabbitShutdownAutoConfiguration {
 
 	@Bean
 	RabbitListenerShutdown gracefulRabbitListenerShutdown(ListableBeanFactory beanFactory, InFlightMessages inFlight,
-			ShutdownReport report, RabbitShutdownProperties properties) {
+			ShutdownReport report, RabbitShutdownProperties properties, LifecyclePhaseTimeout phaseTimeout) {
 		return new RabbitListenerShutdown(beanFactory, inFlight, report, properties.getRabbitmqListeners().getTimeout(),
-				new LifecyclePhaseTimeout(beanFactory));
+				phaseTimeout);
 	}
 
 	@Bean

@@ -464,7 +464,9 @@ class GrpcShutdownTests {
 	}
 
 	@SpringBootConfiguration
-	@EnableAutoConfiguration
+	// r2dbc-postgresql and spring-amqp are on the test class path for their own tests
+	@EnableAutoConfiguration(excludeName = { "org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration",
+			"org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration" })
 	static class GrpcApplication {
 
 		static volatile CountDownLatch slowStarted = new CountDownLatch(1);
