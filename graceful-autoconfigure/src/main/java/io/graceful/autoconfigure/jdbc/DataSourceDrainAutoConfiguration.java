@@ -7,6 +7,7 @@ import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.GracefulStep;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
+import io.graceful.autoconfigure.core.StepForecaster;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -34,6 +35,11 @@ public final class DataSourceDrainAutoConfiguration {
 	DataSourceDrainLifecycle dataSourceDrainLifecycle(ConfigurableApplicationContext context, ShutdownReport report,
 			DataSourceDrainProperties properties) {
 		return new DataSourceDrainLifecycle(context, report, properties.getTimeout());
+	}
+
+	@Bean
+	StepForecaster dataSourceDrainForecaster(DataSourceDrainLifecycle dataSourceDrainLifecycle) {
+		return dataSourceDrainLifecycle::forecast;
 	}
 
 	@Bean

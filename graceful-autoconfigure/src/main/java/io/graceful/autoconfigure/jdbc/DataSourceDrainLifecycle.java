@@ -11,6 +11,7 @@ import io.graceful.autoconfigure.core.Durations;
 import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.GracefulStep;
 import io.graceful.autoconfigure.core.ShutdownReport;
+import io.graceful.autoconfigure.core.StepForecast;
 import io.graceful.autoconfigure.core.StepRecorder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -158,6 +159,32 @@ class DataSourceDrainLifecycle implements SmartLifecycle, SmartApplicationListen
 			Thread.currentThread().interrupt();
 		}
 		return Math.max(pool.inUse(), pool.aborted());
+	}
+
+	/**
+	 * What the DataSource drain would face if a shutdown started now: the connections in
+	 * use. How long each has been borrowed is not tracked (that would need a proxy on
+	 * every borrow), so connections in use make the verdict unknown rather than a cut.
+	 * @return the forecast
+	 */
+	StepForecast forecast() {
+		List<HikariPoolDrain> pools = new ArrayList<>();
+		List<String> undrainable = new ArrayList<>();
+		collect(pools, undrainable);
+		List<String> inUse = new ArrayList<>();
+		int total = 0;
+		for (HikariPoolDrain pool : pools) {
+			int connections = pool.inUse();
+			total += connections;
+			if (connections > 0) {
+				inUse.add(pool.describe(connections) + "; borrow age not tracked");
+			}
+		}
+		Map<String, Object> facts = Map.of("connectionsInUse", total, "pools", pools.size());
+		if (!inUse.isEmpty()) {
+			return new StepForecast(STEP, this.timeout, StepForecast.Verdict.UNKNOWN, 0, facts, inUse);
+		}
+		return StepForecast.fits(STEP, this.timeout, facts);
 	}
 
 	private void collect(List<HikariPoolDrain> pools, List<String> undrainable) {

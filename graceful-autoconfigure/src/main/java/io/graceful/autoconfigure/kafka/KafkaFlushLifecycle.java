@@ -3,6 +3,7 @@ package io.graceful.autoconfigure.kafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -10,6 +11,7 @@ import io.graceful.autoconfigure.core.Durations;
 import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.GracefulStep;
 import io.graceful.autoconfigure.core.ShutdownReport;
+import io.graceful.autoconfigure.core.StepForecast;
 import io.graceful.autoconfigure.core.StepRecorder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -217,6 +219,22 @@ class KafkaFlushLifecycle implements SmartLifecycle, DisposableBean {
 	@Override
 	public int getPhase() {
 		return GracefulPhases.KAFKA_FLUSH;
+	}
+
+	/**
+	 * What the Kafka flush would face if a shutdown started now: the records producers
+	 * buffer, not yet acknowledged by the broker. They are delivered by the flush unless
+	 * the broker is unreachable, which cannot be told in advance.
+	 * @return the forecast
+	 */
+	StepForecast forecast() {
+		long buffered = 0;
+		List<TrackedProducer<?, ?>> producers = this.tracker.openProducers();
+		for (TrackedProducer<?, ?> producer : producers) {
+			buffered += producer.pending();
+		}
+		return StepForecast.fits(FLUSH_STEP, this.flushTimeout,
+				Map.of("recordsBuffered", buffered, "producers", producers.size()));
 	}
 
 }

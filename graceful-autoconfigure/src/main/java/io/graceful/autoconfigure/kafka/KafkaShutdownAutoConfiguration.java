@@ -9,6 +9,7 @@ import io.graceful.autoconfigure.core.LifecyclePhaseTimeout;
 import io.graceful.autoconfigure.core.PhaseCallback;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
+import io.graceful.autoconfigure.core.StepForecaster;
 import org.apache.kafka.clients.producer.Producer;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -51,6 +52,11 @@ public final class KafkaShutdownAutoConfiguration {
 			KafkaShutdownProperties properties) {
 		return new KafkaFlushLifecycle(tracker, report, properties.getKafkaFlush().getTimeout(),
 				properties.getKafkaProducersClose().getTimeout());
+	}
+
+	@Bean
+	StepForecaster kafkaFlushForecaster(KafkaFlushLifecycle gracefulKafkaFlushLifecycle) {
+		return gracefulKafkaFlushLifecycle::forecast;
 	}
 
 	@Bean

@@ -4,18 +4,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.graceful.autoconfigure.GracefulProperties;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.ShutdownState;
+import io.graceful.autoconfigure.core.StepForecast;
 import io.graceful.autoconfigure.core.StepRecorder;
 import io.graceful.autoconfigure.core.StepResult;
 import io.graceful.autoconfigure.requests.InFlightRequest;
 import io.graceful.autoconfigure.requests.InFlightRequests;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -59,6 +62,8 @@ public class GracefulEndpoint {
 
 	private final ApplicationEventPublisher publisher;
 
+	private @Nullable ShutdownForecast forecast;
+
 	GracefulEndpoint(ShutdownReport report, InFlightRequests inFlightRequests, List<ShutdownBound> bounds,
 			GracefulProperties properties, ApplicationAvailability availability, ApplicationEventPublisher publisher) {
 		this.report = report;
@@ -67,6 +72,10 @@ public class GracefulEndpoint {
 		this.properties = properties;
 		this.availability = availability;
 		this.publisher = publisher;
+	}
+
+	void setForecast(@Nullable ShutdownForecast forecast) {
+		this.forecast = forecast;
 	}
 
 	/**
@@ -123,7 +132,8 @@ public class GracefulEndpoint {
 				this.report.getCloseStarted(), elapsed.toMillis(), gracePeriod.toMillis(),
 				remaining.isNegative() ? 0 : remaining.toMillis(), readiness, liveness, inFlight, running, steps,
 				new BudgetDescriptor(gracePeriod.toMillis(), this.properties.getSafetyMargin().toMillis(),
-						this.properties.getOtherPhasesTimeout().toMillis(), bounds));
+						this.properties.getOtherPhasesTimeout().toMillis(), bounds),
+				(this.forecast != null) ? ForecastDescriptor.of(this.forecast.forecast()) : null);
 	}
 
 	/**
@@ -146,7 +156,45 @@ public class GracefulEndpoint {
 	public record GracefulDescriptor(String state, String currentStep, Instant closeStarted, long elapsedMs,
 			long gracePeriodMs, long remainingBudgetMs, String readiness, String liveness,
 			List<InFlightRequestDescriptor> inFlightRequests, List<RunningStepDescriptor> runningSteps,
-			List<StepDescriptor> steps, BudgetDescriptor budget) {
+			List<StepDescriptor> steps, BudgetDescriptor budget, @Nullable ForecastDescriptor forecast) {
+
+	}
+
+	/**
+	 * What a shutdown starting now would cut, per step, and the verdict.
+	 *
+	 * @param verdict {@code fits}, {@code fits, except what is unknown} or
+	 * {@code would cut N}
+	 * @param wouldCut how much would be cut in all
+	 * @param steps each step's forecast
+	 */
+	public record ForecastDescriptor(String verdict, long wouldCut, List<StepForecastDescriptor> steps) {
+
+		static ForecastDescriptor of(ShutdownForecast.Result result) {
+			return new ForecastDescriptor(result.verdict(), result.wouldCut(),
+					result.steps().stream().map(StepForecastDescriptor::of).toList());
+		}
+
+	}
+
+	/**
+	 * What one step would face if a shutdown started now.
+	 *
+	 * @param step the step name
+	 * @param boundMs the time it would get
+	 * @param verdict {@code fits}, {@code would-cut} or {@code unknown}
+	 * @param wouldCut how much of it would be cut
+	 * @param facts what it sees now
+	 * @param atRisk what would be cut, or why it cannot tell
+	 */
+	public record StepForecastDescriptor(String step, long boundMs, String verdict, long wouldCut,
+			Map<String, Object> facts, List<String> atRisk) {
+
+		static StepForecastDescriptor of(StepForecast forecast) {
+			return new StepForecastDescriptor(forecast.step(), forecast.bound().toMillis(),
+					forecast.verdict().name().toLowerCase(Locale.ROOT).replace('_', '-'), forecast.wouldCut(),
+					forecast.facts(), forecast.atRisk());
+		}
 
 	}
 

@@ -24,7 +24,8 @@ import org.springframework.context.annotation.Bean;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(after = { GracefulAutoConfiguration.class, RequestTrackingAutoConfiguration.class })
+@AutoConfiguration(after = { GracefulAutoConfiguration.class, RequestTrackingAutoConfiguration.class,
+		ShutdownForecastAutoConfiguration.class })
 @ConditionalOnBooleanProperty(name = "graceful.enabled", matchIfMissing = true)
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnAvailableEndpoint(GracefulEndpoint.class)
@@ -34,9 +35,12 @@ public final class GracefulEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	GracefulEndpoint gracefulEndpoint(ShutdownReport report, ObjectProvider<InFlightRequests> inFlightRequests,
 			ObjectProvider<ShutdownBound> bounds, GracefulProperties properties,
-			ObjectProvider<ApplicationAvailability> availability, ApplicationEventPublisher publisher) {
-		return new GracefulEndpoint(report, inFlightRequests.getIfAvailable(), bounds.orderedStream().toList(),
-				properties, availability.getIfAvailable(), publisher);
+			ObjectProvider<ApplicationAvailability> availability, ApplicationEventPublisher publisher,
+			ObjectProvider<ShutdownForecast> forecast) {
+		GracefulEndpoint endpoint = new GracefulEndpoint(report, inFlightRequests.getIfAvailable(),
+				bounds.orderedStream().toList(), properties, availability.getIfAvailable(), publisher);
+		endpoint.setForecast(forecast.getIfAvailable());
+		return endpoint;
 	}
 
 }

@@ -25,8 +25,8 @@ import org.springframework.context.annotation.Bean;
  * @since 0.1.0
  */
 @AutoConfiguration(after = { GracefulAutoConfiguration.class, RequestTrackingAutoConfiguration.class,
-		MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
-		SimpleMetricsExportAutoConfiguration.class })
+		ShutdownForecastAutoConfiguration.class, MetricsAutoConfiguration.class,
+		CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class })
 @ConditionalOnBooleanProperty(name = "graceful.enabled", matchIfMissing = true)
 @ConditionalOnClass({ MeterRegistry.class, MetricsAutoConfiguration.class })
 @ConditionalOnBean(MeterRegistry.class)
@@ -37,6 +37,12 @@ public final class ShutdownMetricsAutoConfiguration {
 			GracefulProperties properties, ApplicationContext context, ObjectProvider<ShutdownBound> bounds) {
 		return new ShutdownMetrics(report, inFlightRequests.getIfAvailable(), properties.getGracePeriod(), context,
 				() -> bounds.orderedStream().toList());
+	}
+
+	@Bean
+	@ConditionalOnBean(ShutdownForecast.class)
+	ShutdownForecastMetrics gracefulShutdownForecastMetrics(ShutdownForecast gracefulShutdownForecast) {
+		return new ShutdownForecastMetrics(gracefulShutdownForecast);
 	}
 
 }

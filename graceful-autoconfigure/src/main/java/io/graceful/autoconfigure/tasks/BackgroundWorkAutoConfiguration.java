@@ -6,6 +6,7 @@ import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.GracefulStep;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
+import io.graceful.autoconfigure.core.StepForecaster;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -50,6 +51,11 @@ public final class BackgroundWorkAutoConfiguration {
 				trackedWork, scheduledTaskHolders.orderedStream().toList(), report, properties.getTimeout());
 		lifecycle.admitWith(gracefulTaskAdmission);
 		return lifecycle;
+	}
+
+	@Bean
+	StepForecaster backgroundWorkForecaster(BackgroundWorkLifecycle backgroundWorkLifecycle) {
+		return backgroundWorkLifecycle::forecast;
 	}
 
 	@Bean

@@ -2,7 +2,9 @@ package io.graceful.autoconfigure.tasks;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +14,7 @@ import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.GracefulStep;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.ShutdownState;
+import io.graceful.autoconfigure.core.StepForecast;
 import io.graceful.autoconfigure.core.StepRecorder;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -266,6 +269,52 @@ class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListene
 	void admitWith(TaskAdmission admission) {
 		this.admission = admission;
 		this.tracking.admitWith(admission);
+	}
+
+	/**
+	 * What background work would face if a shutdown started now: each executor's backlog
+	 * and estimated drain time against the time the step would get.
+	 * @return the forecast
+	 */
+	StepForecast forecast() {
+		TaskAdmission admission = this.admission;
+		long available = (admission != null) ? admission.horizonNanos() : this.timeout.toNanos();
+		long backlog = 0;
+		long wouldCut = 0;
+		long longestDrain = 0;
+		List<String> atRisk = new ArrayList<>();
+		List<String> unknown = new ArrayList<>();
+		for (TaskTracker tracker : this.tracking.trackers()) {
+			if (tracker.isScheduler()) {
+				continue;
+			}
+			long[] forecast = tracker.forecast(available);
+			backlog += forecast[0];
+			if (forecast[2] < 0) {
+				unknown.add(tracker.beanName() + ": " + forecast[0] + " tasks, no finished task yet to estimate from");
+				continue;
+			}
+			longestDrain = Math.max(longestDrain, forecast[2]);
+			if (forecast[3] > 0) {
+				wouldCut += forecast[3];
+				atRisk.add(String.format("%s: %d of %d tasks (%d threads, about %s to drain)", tracker.beanName(),
+						forecast[3], forecast[0], forecast[1],
+						Durations.format(Duration.ofMillis(forecast[2] / 1_000_000))));
+			}
+		}
+		int tracked = this.trackedWork.inProgress();
+		Map<String, Object> facts = new LinkedHashMap<>();
+		facts.put("backlog", backlog);
+		facts.put("estimatedDrainMs", longestDrain / 1_000_000);
+		facts.put("trackedWorkInProgress", tracked);
+		Duration bound = Duration.ofNanos(available);
+		if (wouldCut > 0) {
+			return new StepForecast(STEP, bound, StepForecast.Verdict.WOULD_CUT, wouldCut, facts, atRisk);
+		}
+		if (!unknown.isEmpty()) {
+			return new StepForecast(STEP, bound, StepForecast.Verdict.UNKNOWN, 0, facts, unknown);
+		}
+		return StepForecast.fits(STEP, bound, facts);
 	}
 
 	private static long rejectedUnsafe(List<TaskTracker> trackers) {

@@ -86,6 +86,14 @@ final class TaskAdmission {
 	}
 
 	/**
+	 * The time background work would get if a shutdown started now.
+	 * @return the horizon, in nanoseconds
+	 */
+	long horizonNanos() {
+		return this.horizonNanos;
+	}
+
+	/**
 	 * The background-work step has begun: from now on its own deadline counts.
 	 * @param deadlineNanos the step's deadline, in nano time
 	 */

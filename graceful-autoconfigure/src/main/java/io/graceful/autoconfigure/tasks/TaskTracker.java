@@ -172,6 +172,28 @@ final class TaskTracker implements TaskDecorator {
 		this.meanRunNanos = (mean == 0) ? Math.max(1, nanos) : mean + (nanos - mean) / 8;
 	}
 
+	/**
+	 * What this executor's backlog would need if a shutdown started now, against the time
+	 * background work would get.
+	 * @param availableNanos the time background work would get
+	 * @return {@code [backlog, threads, estimated drain nanos (-1 when unknown), tasks
+	 * that would not finish]}
+	 */
+	long[] forecast(long availableNanos) {
+		long backlog = Math.max(0, this.submitted.get() - this.finished.get());
+		int threads = threads(backlog);
+		long mean = this.meanRunNanos;
+		if (backlog == 0) {
+			return new long[] { 0, threads, 0, 0 };
+		}
+		if (mean == 0) {
+			return new long[] { backlog, threads, -1, 0 };
+		}
+		long rounds = (backlog + threads - 1) / threads;
+		long completable = (availableNanos / mean) * threads;
+		return new long[] { backlog, threads, rounds * mean, Math.max(0, backlog - completable) };
+	}
+
 	long rejectedUnsafe() {
 		return this.rejectedUnsafe.get();
 	}

@@ -2,7 +2,9 @@ package io.graceful.autoconfigure.web;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +17,7 @@ import io.graceful.autoconfigure.core.GracefulStep;
 import io.graceful.autoconfigure.core.LifecyclePhaseTimeout;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.ShutdownState;
+import io.graceful.autoconfigure.core.StepForecast;
 import io.graceful.autoconfigure.core.StepRecorder;
 import io.graceful.autoconfigure.requests.InFlightRequest;
 import io.graceful.autoconfigure.requests.InFlightRequests;
@@ -85,6 +88,33 @@ class WebDrain {
 	void closeWebSockets(OpenWebSockets openWebSockets, Duration closeTimeout) {
 		this.openWebSockets = openWebSockets;
 		this.webSocketCloseTimeout = closeTimeout;
+	}
+
+	/**
+	 * What the web drain would face if a shutdown started now: the requests in flight,
+	 * and those already older than the drain's bound, which would likely be cut.
+	 * @return the forecast
+	 */
+	StepForecast forecast() {
+		List<InFlightRequest> inFlight = this.inFlightRequests.snapshot();
+		long oldest = 0;
+		List<String> atRisk = new ArrayList<>();
+		for (InFlightRequest request : inFlight) {
+			Duration age = request.age();
+			oldest = Math.max(oldest, age.toMillis());
+			if (age.compareTo(this.drainTimeout) > 0) {
+				atRisk.add(request.describe());
+			}
+		}
+		Map<String, Object> facts = new LinkedHashMap<>();
+		facts.put("requestsInFlight", inFlight.size());
+		facts.put("oldestRequestAgeMs", oldest);
+		facts.put("openStreams", (this.openStreams != null) ? this.openStreams.count() : 0);
+		if (!atRisk.isEmpty()) {
+			return new StepForecast(STEP, this.drainTimeout, StepForecast.Verdict.WOULD_CUT, atRisk.size(), facts,
+					atRisk);
+		}
+		return StepForecast.fits(STEP, this.drainTimeout, facts);
 	}
 
 	void started() {

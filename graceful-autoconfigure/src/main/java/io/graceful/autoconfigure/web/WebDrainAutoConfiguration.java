@@ -7,6 +7,7 @@ import io.graceful.autoconfigure.core.LifecyclePhaseTimeout;
 import io.graceful.autoconfigure.core.PhaseCallback;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
+import io.graceful.autoconfigure.core.StepForecaster;
 import io.graceful.autoconfigure.requests.InFlightRequests;
 import io.graceful.autoconfigure.requests.OpenStreams;
 import io.graceful.autoconfigure.requests.OpenWebSockets;
@@ -42,6 +43,11 @@ public final class WebDrainAutoConfiguration {
 				queuedRequests.orderedStream().toList(), report, properties.getTimeout(), phaseTimeout);
 		drain.closeWebSockets(openWebSockets.getIfAvailable(), properties.getWebSocketCloseTimeout());
 		return drain;
+	}
+
+	@Bean
+	StepForecaster webDrainForecaster(WebDrain webDrain) {
+		return webDrain::forecast;
 	}
 
 	@Bean
