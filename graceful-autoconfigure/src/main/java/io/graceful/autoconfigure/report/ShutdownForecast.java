@@ -4,10 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
+import io.graceful.autoconfigure.core.ShutdownReport;
+import io.graceful.autoconfigure.core.ShutdownState;
 import io.graceful.autoconfigure.core.StepForecast;
 import io.graceful.autoconfigure.core.StepForecaster;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a shutdown starting now would cut: every step's forecast and one verdict, computed
@@ -23,12 +26,19 @@ final class ShutdownForecast {
 
 	private final Supplier<List<StepForecaster>> forecasters;
 
+	private final ShutdownReport report;
+
+	private volatile @Nullable List<StepForecaster> resolved;
+
+	private volatile Result last = new Result(List.of());
+
 	private boolean wouldCut;
 
 	private long lastWarnNanos;
 
-	ShutdownForecast(Supplier<List<StepForecaster>> forecasters) {
+	ShutdownForecast(Supplier<List<StepForecaster>> forecasters, ShutdownReport report) {
 		this.forecasters = forecasters;
+		this.report = report;
 	}
 
 	/**
@@ -36,8 +46,18 @@ final class ShutdownForecast {
 	 * @return the steps' forecasts and the verdict
 	 */
 	Result forecast() {
+		if (this.report.getState() != ShutdownState.RUNNING) {
+			// the shutdown itself is under way: what it cuts is in its report; the
+			// forecasters' beans may be gone
+			return this.last;
+		}
+		List<StepForecaster> forecasters = this.resolved;
+		if (forecasters == null) {
+			forecasters = this.forecasters.get();
+			this.resolved = forecasters;
+		}
 		List<StepForecast> steps = new ArrayList<>();
-		for (StepForecaster forecaster : this.forecasters.get()) {
+		for (StepForecaster forecaster : forecasters) {
 			try {
 				steps.add(forecaster.forecast());
 			}
@@ -47,6 +67,7 @@ final class ShutdownForecast {
 			}
 		}
 		Result result = new Result(steps);
+		this.last = result;
 		noteVerdict(result);
 		return result;
 	}

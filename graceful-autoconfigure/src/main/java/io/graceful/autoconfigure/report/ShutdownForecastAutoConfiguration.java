@@ -1,6 +1,7 @@
 package io.graceful.autoconfigure.report;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
+import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.StepForecaster;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -19,8 +20,8 @@ import org.springframework.context.annotation.Bean;
 public final class ShutdownForecastAutoConfiguration {
 
 	@Bean
-	ShutdownForecast gracefulShutdownForecast(ObjectProvider<StepForecaster> forecasters) {
-		return new ShutdownForecast(() -> forecasters.orderedStream().toList());
+	ShutdownForecast gracefulShutdownForecast(ObjectProvider<StepForecaster> forecasters, ShutdownReport report) {
+		return new ShutdownForecast(() -> forecasters.orderedStream().toList(), report);
 	}
 
 }
