@@ -23,8 +23,6 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.S
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,7 +45,7 @@ class BackgroundWorkForecastTests {
 				ShutdownMetricsAutoConfiguration.class))
 		.withPropertyValues("graceful.carry-over=false", "graceful.background-work.timeout=3s",
 				"management.endpoints.web.exposure.include=graceful")
-		.withUserConfiguration(OneThreadExecutor.class);
+		.withUserConfiguration(TaskAdmissionTests.OneThreadExecutor.class);
 
 	@Test
 	void aBacklogAShutdownCouldNotFinishIsForecastAsCutAndFitsAgainOnceItIsGone(CapturedOutput output) {
@@ -98,19 +96,6 @@ class BackgroundWorkForecastTests {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	static class OneThreadExecutor {
-
-		@Bean
-		ThreadPoolTaskExecutor workExecutor() {
-			ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
-			executor.setCorePoolSize(1);
-			executor.setMaxPoolSize(1);
-			return executor;
-		}
-
 	}
 
 }
