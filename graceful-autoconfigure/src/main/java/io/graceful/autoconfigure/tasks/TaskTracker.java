@@ -125,13 +125,15 @@ final class TaskTracker implements TaskDecorator {
 		long ahead = Math.max(0, this.submitted.get() - this.finished.get());
 		int threads = threads(ahead);
 		long estimate = (ahead / threads + 1) * mean;
-		if (estimate <= available) {
+		// a tenth of the time is kept as margin: tasks vary around their mean
+		if (estimate <= available - available / 10) {
 			return;
 		}
 		this.rejectedUnsafe.incrementAndGet();
 		String message = String.format(
 				"Executor '%s' rejected a task: it would finish in about %s (%d tasks ahead on %d threads, about %s "
-						+ "each), later than %s; retry later or on another instance",
+						+ "each), too close to the end of %s (a tenth is kept as margin); retry later or on another "
+						+ "instance",
 				this.beanName, format(estimate), ahead, threads, format(mean), admission.describe(available));
 		if (this.unsafeRejectionLogged.compareAndSet(false, true)) {
 			logger.warn(message + " (logged once; every rejection is counted in graceful.tasks.rejected)");
