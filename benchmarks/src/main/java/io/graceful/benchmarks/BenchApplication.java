@@ -64,6 +64,10 @@ public class BenchApplication {
 		System.out.println("BENCH-READY-SINCE-JVM-START-MILLIS=" + sinceJvmStart);
 		System.out.println("BENCH-READY-CPU-NANOS=" + processCpuNanos());
 		System.out.println("BENCH-READY-FACTS=" + readyFacts());
+		if (event.getApplicationContext().getEnvironment().getProperty("bench.footprint", Boolean.class, false)) {
+			System.out
+				.println("BENCH-BEANS=" + String.join(",", event.getApplicationContext().getBeanDefinitionNames()));
+		}
 	}
 
 	/**
