@@ -34,6 +34,11 @@ import org.springframework.util.ReflectionUtils;
  */
 final class TomcatConnections {
 
+	/**
+	 * The protected method of Tomcat's protocol handler (see {@link TomcatRuntimeHints}).
+	 */
+	static final String GET_ENDPOINT = "getEndpoint";
+
 	private static final Log logger = LogFactory.getLog(TomcatConnections.class);
 
 	private static final Object NOT_RESOLVED = new Object();
@@ -163,7 +168,7 @@ final class TomcatConnections {
 			synchronized (TomcatConnections.class) {
 				resolved = getEndpoint;
 				if (resolved == NOT_RESOLVED) {
-					resolved = resolveGetEndpoint(AbstractProtocol.class, "getEndpoint");
+					resolved = resolveGetEndpoint(AbstractProtocol.class, GET_ENDPOINT);
 					getEndpoint = resolved;
 				}
 			}
@@ -172,13 +177,14 @@ final class TomcatConnections {
 	}
 
 	/**
-	 * Look the endpoint accessor up on a protocol class.
+	 * Look the endpoint accessor up among the methods a protocol class declares (the one
+	 * reflective access the runtime hints register: no search of its supertypes).
 	 * @param protocolClass the protocol class
 	 * @param name the accessor's name
 	 * @return the method, made accessible, or a marker that it is missing (logged)
 	 */
 	static Object resolveGetEndpoint(Class<?> protocolClass, String name) {
-		Method method = ReflectionUtils.findMethod(protocolClass, name);
+		Method method = declaredMethod(protocolClass, name);
 		if (method == null || !AbstractEndpoint.class.isAssignableFrom(method.getReturnType())) {
 			logger.warn("This Tomcat version has no " + protocolClass.getSimpleName() + "." + name
 					+ "(): idle keep-alive connections "
@@ -188,6 +194,15 @@ final class TomcatConnections {
 		}
 		ReflectionUtils.makeAccessible(method);
 		return method;
+	}
+
+	private static @Nullable Method declaredMethod(Class<?> type, String name) {
+		try {
+			return type.getDeclaredMethod(name);
+		}
+		catch (NoSuchMethodException ex) {
+			return null;
+		}
 	}
 
 }
