@@ -85,9 +85,12 @@ public final class Bench {
 	/**
 	 * What the starter adds to the application by the time it is ready, counted rather
 	 * than timed: bean definitions (from the context) and loaded classes (from
-	 * {@code -Xlog:class+load} of each JVM), the side with the starter minus the side
-	 * without. Lambdas and other hidden classes count by their host class.
+	 * {@code -Xlog:class+load} of each JVM, up to the marker class the application loads
+	 * when it is ready), the side with the starter minus the side without. Lambdas and
+	 * other hidden classes count by their host class.
 	 */
+	private static final String READY_MARKER = "io.graceful.benchmarks.ReadyMarker ";
+
 	static void footprint() throws Exception {
 		Map<Variant, List<String>> beans = new EnumMap<>(Variant.class);
 		Map<Variant, Map<String, Integer>> classes = new EnumMap<>(Variant.class);
@@ -107,6 +110,10 @@ public final class Bench {
 			beans.put(variant, List.of(marker.substring("BENCH-BEANS=".length()).split(",")));
 			Map<String, Integer> loaded = new TreeMap<>();
 			for (String line : Files.readAllLines(classLog, StandardCharsets.UTF_8)) {
+				if (line.startsWith(READY_MARKER)) {
+					// what the shutdown loads afterwards does not count
+					break;
+				}
 				int end = line.indexOf(" source:");
 				if (end > 0) {
 					loaded.merge(line.substring(0, end).replaceAll("\\$\\$Lambda.*|/0x.*", "\\$\\$Lambda"), 1,
