@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
@@ -49,6 +50,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMetho
  * hint covers fails here.
  */
 @EnabledIfRuntimeHintsAgent
+@Tag("runtime-hints")
 class RuntimeHintsCoverageTests {
 
 	/**
