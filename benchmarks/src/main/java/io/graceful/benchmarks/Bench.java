@@ -1,13 +1,18 @@
 package io.graceful.benchmarks;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 
 import io.graceful.benchmarks.Child.Variant;
@@ -55,6 +60,7 @@ public final class Bench {
 			case "close" -> lifecycle(Integer.getInteger("bench.runs", 8), true, false);
 			case "startup" -> lifecycle(Integer.getInteger("bench.runs", 8), false, true);
 			case "lifecycle" -> lifecycle(Integer.getInteger("bench.runs", 8), true, true);
+			case "footprint" -> footprint();
 			case "warm" ->
 				warm(Integer.getInteger("bench.warm.warmups", 15), Integer.getInteger("bench.warm.runs", 20));
 			case "all" -> {
@@ -70,8 +76,84 @@ public final class Bench {
 				warm(1, 1);
 			}
 			default -> throw new IllegalArgumentException("Unknown benchmark '" + mode
-					+ "'; use throughput, close, startup, lifecycle (close and startup), warm, all or smoke");
+					+ "'; use throughput, close, startup, footprint, lifecycle (close and startup), warm, all or smoke");
 		}
+	}
+
+	// ---- footprint ----
+
+	/**
+	 * What the starter adds to the application by the time it is ready, counted rather
+	 * than timed: bean definitions (from the context) and loaded classes (from
+	 * {@code -Xlog:class+load} of each JVM, up to the marker class the application loads
+	 * when it is ready), the side with the starter minus the side without. Lambdas and
+	 * other hidden classes count by their host class.
+	 */
+	private static final String READY_MARKER = "io.graceful.benchmarks.ReadyMarker ";
+
+	static void footprint() throws Exception {
+		Map<Variant, List<String>> beans = new EnumMap<>(Variant.class);
+		Map<Variant, Map<String, Integer>> classes = new EnumMap<>(Variant.class);
+		for (Variant variant : Variant.values()) {
+			Path classLog = Files.createTempFile(Files.createDirectories(Path.of("benchmarks", "target", "runs")),
+					"classes-" + variant.name(), ".log");
+			List<String> jvm = new ArrayList<>(JVM);
+			jvm.add("-Xlog:class+load=info:file=" + classLog + ":none");
+			List<String> args = new ArrayList<>(APP);
+			args.add("--bench.footprint=true");
+			args.add("--bench.close-when-ready=true");
+			List<String> output = Child.runToEnd(variant, BenchApplication.class, jvm, args, Duration.ofMinutes(3));
+			String marker = output.stream()
+				.filter((line) -> line.startsWith("BENCH-BEANS="))
+				.findFirst()
+				.orElseThrow(() -> new IllegalStateException(variant + ": no BENCH-BEANS line"));
+			beans.put(variant, List.of(marker.substring("BENCH-BEANS=".length()).split(",")));
+			Map<String, Integer> loaded = new TreeMap<>();
+			for (String line : Files.readAllLines(classLog, StandardCharsets.UTF_8)) {
+				if (line.startsWith(READY_MARKER)) {
+					// what the shutdown loads afterwards does not count
+					break;
+				}
+				int end = line.indexOf(" source:");
+				if (end > 0) {
+					loaded.merge(line.substring(0, end).replaceAll("\\$\\$Lambda.*|/0x.*", "\\$\\$Lambda"), 1,
+							Integer::sum);
+				}
+				else if (!line.isBlank()) {
+					loaded.merge(line.trim(), 1, Integer::sum);
+				}
+			}
+			classes.put(variant, loaded);
+		}
+		List<String> addedBeans = new ArrayList<>(beans.get(Variant.WITH));
+		addedBeans.removeAll(beans.get(Variant.WITHOUT));
+		Collections.sort(addedBeans);
+		Map<String, Integer> addedClasses = new TreeMap<>();
+		classes.get(Variant.WITH).forEach((name, count) -> {
+			int added = count - classes.get(Variant.WITHOUT).getOrDefault(name, 0);
+			if (added > 0) {
+				addedClasses.put(name, added);
+			}
+		});
+		int classCount = addedClasses.values().stream().mapToInt(Integer::intValue).sum();
+		long own = addedClasses.entrySet()
+			.stream()
+			.filter((entry) -> entry.getKey().startsWith("io.graceful."))
+			.mapToInt(Map.Entry::getValue)
+			.sum();
+		System.out.printf(Locale.ROOT, "Footprint at ApplicationReadyEvent (BenchApplication: Tomcat, actuator)%n");
+		System.out.printf(Locale.ROOT, "  bean definitions: %d with, %d without: +%d (goal <= 15)%n",
+				beans.get(Variant.WITH).size(), beans.get(Variant.WITHOUT).size(), addedBeans.size());
+		System.out.printf(Locale.ROOT,
+				"  classes loaded:   %d with, %d without: +%d, %d of them graceful's (goal <= 50)%n",
+				total(classes.get(Variant.WITH)), total(classes.get(Variant.WITHOUT)), classCount, own);
+		System.out.println("  beans added: " + String.join(", ", addedBeans));
+		System.out.println("  classes added:");
+		addedClasses.forEach((name, count) -> System.out.println("    " + name + ((count > 1) ? " x" + count : "")));
+	}
+
+	private static int total(Map<String, Integer> classes) {
+		return classes.values().stream().mapToInt(Integer::intValue).sum();
 	}
 
 	// ---- throughput ----

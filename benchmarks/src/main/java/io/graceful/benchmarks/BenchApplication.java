@@ -56,6 +56,12 @@ public class BenchApplication {
 
 	@EventListener
 	void onReady(ApplicationReadyEvent event) {
+		if (event.getApplicationContext().getEnvironment().getProperty("bench.footprint", Boolean.class, false)) {
+			// the footprint counts the classes loaded up to this one: what the
+			// application
+			// needed to be ready, not what its shutdown loads later
+			ReadyMarker.touch();
+		}
 		long sinceJvmStart = System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime();
 		System.out.println(
 				"BENCH-GRACEFUL=" + ClassUtils.isPresent("io.graceful.autoconfigure.GracefulAutoConfiguration", null)
@@ -64,6 +70,10 @@ public class BenchApplication {
 		System.out.println("BENCH-READY-SINCE-JVM-START-MILLIS=" + sinceJvmStart);
 		System.out.println("BENCH-READY-CPU-NANOS=" + processCpuNanos());
 		System.out.println("BENCH-READY-FACTS=" + readyFacts());
+		if (event.getApplicationContext().getEnvironment().getProperty("bench.footprint", Boolean.class, false)) {
+			System.out
+				.println("BENCH-BEANS=" + String.join(",", event.getApplicationContext().getBeanDefinitionNames()));
+		}
 	}
 
 	/**

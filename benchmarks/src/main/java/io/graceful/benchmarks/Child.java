@@ -54,9 +54,24 @@ final class Child implements AutoCloseable {
 	 */
 	static List<String> runToEnd(Class<?> mainClass, List<String> jvmOptions, List<String> args, Duration timeout)
 			throws IOException, InterruptedException {
+		return runToEnd(Variant.WITH, mainClass, jvmOptions, args, timeout);
+	}
+
+	/**
+	 * Run a main class of this module in a JVM of its own, with or without the starter,
+	 * and wait for it to end.
+	 * @param variant with or without the starter
+	 * @param mainClass the class whose {@code main} runs
+	 * @param jvmOptions options of the JVM
+	 * @param args arguments of {@code main}
+	 * @param timeout how long at most
+	 * @return what it printed
+	 */
+	static List<String> runToEnd(Variant variant, Class<?> mainClass, List<String> jvmOptions, List<String> args,
+			Duration timeout) throws IOException, InterruptedException {
 		Path directory = Files.createDirectories(Path.of("benchmarks", "target", "runs"));
 		Path argFile = Files.createTempFile(directory, "bench", ".args");
-		Files.writeString(argFile, "-cp \"" + Variant.WITH.classpath() + "\"\n");
+		Files.writeString(argFile, "-cp \"" + variant.classpath() + "\"\n");
 		Path log = Files.createTempFile(directory, mainClass.getSimpleName(), ".log");
 		List<String> command = new ArrayList<>();
 		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

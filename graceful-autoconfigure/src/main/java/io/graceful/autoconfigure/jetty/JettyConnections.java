@@ -40,6 +40,11 @@ import org.springframework.util.ReflectionUtils;
  */
 final class JettyConnections {
 
+	/** Jetty's private TLS input buffers (see {@link JettyRuntimeHints}). */
+	static final String ENCRYPTED_INPUT_FIELD = "_encryptedInput";
+
+	static final String DECRYPTED_INPUT_FIELD = "_decryptedInput";
+
 	private static final Log logger = LogFactory.getLog(JettyConnections.class);
 
 	private JettyConnections() {
@@ -177,9 +182,9 @@ final class JettyConnections {
 	 */
 	private static final class TlsInput {
 
-		static final @Nullable Field ENCRYPTED = findInputBuffer(SslConnection.class, "_encryptedInput");
+		static final @Nullable Field ENCRYPTED = findInputBuffer(SslConnection.class, ENCRYPTED_INPUT_FIELD);
 
-		static final @Nullable Field DECRYPTED = findInputBuffer(SslConnection.class, "_decryptedInput");
+		static final @Nullable Field DECRYPTED = findInputBuffer(SslConnection.class, DECRYPTED_INPUT_FIELD);
 
 	}
 

@@ -7,7 +7,6 @@ import io.graceful.autoconfigure.core.PhaseCallback;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import org.slf4j.spi.LoggingEventBuilder;
 
-import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -28,11 +27,6 @@ public final class ShutdownSummaryAutoConfiguration {
 	@Bean
 	static ShutdownSummaryTrigger gracefulShutdownSummaryTrigger() {
 		return new ShutdownSummaryTrigger();
-	}
-
-	@Bean
-	static LazyInitializationExcludeFilter gracefulShutdownSummaryEagerly() {
-		return LazyInitializationExcludeFilter.forBeanTypes(ShutdownSummary.class);
 	}
 
 	@Bean

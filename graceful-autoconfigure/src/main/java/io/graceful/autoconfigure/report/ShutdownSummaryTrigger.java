@@ -1,8 +1,10 @@
 package io.graceful.autoconfigure.report;
 
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.LazyInitializationExcludeFilter;
 
 /**
  * Writes the {@link ShutdownSummary} when the context destroys its beans, after
@@ -15,14 +17,25 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
  * registered among the first and destroyed among the last, whatever the application
  * declares. It does not depend on the {@code ContextClosedEvent}, so it runs on every
  * close.
+ * <p>
+ * It also keeps the summary eager under {@code spring.main.lazy-initialization=true} (a
+ * summary created only when it is first used would miss the shutdown it reports, and
+ * beans cannot be created while the context destroys them), without a bean of its own for
+ * that.
  */
-final class ShutdownSummaryTrigger implements BeanFactoryPostProcessor, DisposableBean {
+final class ShutdownSummaryTrigger
+		implements BeanFactoryPostProcessor, DisposableBean, LazyInitializationExcludeFilter {
 
 	private volatile ConfigurableListableBeanFactory beanFactory;
 
 	@Override
 	public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
 		this.beanFactory = beanFactory;
+	}
+
+	@Override
+	public boolean isExcluded(String beanName, BeanDefinition beanDefinition, Class<?> beanType) {
+		return ShutdownSummary.class.isAssignableFrom(beanType);
 	}
 
 	@Override

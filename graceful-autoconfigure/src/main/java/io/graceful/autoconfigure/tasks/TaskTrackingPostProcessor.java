@@ -24,6 +24,12 @@ import org.springframework.util.ReflectionUtils;
  */
 class TaskTrackingPostProcessor implements BeanPostProcessor {
 
+	/**
+	 * The field every tracked executor keeps its decorator in (see
+	 * {@link TaskTrackingRuntimeHints}).
+	 */
+	static final String TASK_DECORATOR_FIELD = "taskDecorator";
+
 	private static final Log logger = LogFactory.getLog(TaskTrackingPostProcessor.class);
 
 	private final Signal signal = new Signal();
@@ -36,7 +42,7 @@ class TaskTrackingPostProcessor implements BeanPostProcessor {
 	public Object postProcessBeforeInitialization(Object bean, String beanName) {
 		if (bean instanceof ThreadPoolTaskExecutor || bean instanceof ThreadPoolTaskScheduler
 				|| bean instanceof SimpleAsyncTaskExecutor) {
-			Field field = ReflectionUtils.findField(bean.getClass(), "taskDecorator", TaskDecorator.class);
+			Field field = ReflectionUtils.findField(bean.getClass(), TASK_DECORATOR_FIELD, TaskDecorator.class);
 			if (field == null) {
 				logger.warn(String.format(
 						"Executor '%s' (%s) is not tracked: its task decorator could not be read; "

@@ -8,7 +8,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 
+import io.graceful.autoconfigure.web.QueuedRequests;
 import io.graceful.autoconfigure.web.SocketInput;
+import io.graceful.autoconfigure.withdraw.Http2GoAwaySender;
+import io.graceful.autoconfigure.withdraw.IdleConnectionCloser;
 import org.apache.catalina.connector.Connector;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -31,8 +34,19 @@ import org.springframework.util.ReflectionUtils;
  * (through the protected {@code AbstractProtocol.getEndpoint()}, looked up once, lazily;
  * a Tomcat without it loses the features that need it, with one warning), each connection
  * visited under its own lock, and whether a connection holds bytes nobody has read yet.
+ * <p>
+ * It is also Tomcat's part of withdraw and drain, as one bean: the idle-connection closer
+ * and the HTTP/2 GOAWAY sender of withdraw, and the count of queued requests of the web
+ * drain. What does the work ({@link TomcatIdleConnectionCloser},
+ * {@link TomcatHttp2GoAwaySender}, {@link TomcatQueuedRequests}) is loaded when a
+ * shutdown first needs it, not at startup.
  */
-final class TomcatConnections {
+final class TomcatConnections implements IdleConnectionCloser, Http2GoAwaySender, QueuedRequests {
+
+	/**
+	 * The protected method of Tomcat's protocol handler (see {@link TomcatRuntimeHints}).
+	 */
+	static final String GET_ENDPOINT = "getEndpoint";
 
 	private static final Log logger = LogFactory.getLog(TomcatConnections.class);
 
@@ -44,8 +58,33 @@ final class TomcatConnections {
 
 	private final ApplicationContext context;
 
+	private @Nullable TomcatHttp2GoAwaySender goAwaySender;
+
 	TomcatConnections(ApplicationContext context) {
 		this.context = context;
+	}
+
+	@Override
+	public int closeIdleConnections() {
+		return TomcatIdleConnectionCloser.closeIdleConnections(this);
+	}
+
+	@Override
+	public int sendGoAway() {
+		TomcatHttp2GoAwaySender sender;
+		synchronized (this) {
+			sender = this.goAwaySender;
+			if (sender == null) {
+				sender = new TomcatHttp2GoAwaySender(this);
+				this.goAwaySender = sender;
+			}
+		}
+		return sender.sendGoAway();
+	}
+
+	@Override
+	public int count() {
+		return TomcatQueuedRequests.count(this);
 	}
 
 	/**
@@ -104,7 +143,8 @@ final class TomcatConnections {
 	 * Close the listening sockets, as Tomcat's own graceful shutdown does at its start,
 	 * without pausing: connections already accepted are still processed.
 	 */
-	void stopAccepting() {
+	@Override
+	public void stopAccepting() {
 		for (Connector connector : connectors()) {
 			connector.getProtocolHandler().closeServerSocketGraceful();
 		}
@@ -163,7 +203,7 @@ final class TomcatConnections {
 			synchronized (TomcatConnections.class) {
 				resolved = getEndpoint;
 				if (resolved == NOT_RESOLVED) {
-					resolved = resolveGetEndpoint(AbstractProtocol.class, "getEndpoint");
+					resolved = resolveGetEndpoint(AbstractProtocol.class, GET_ENDPOINT);
 					getEndpoint = resolved;
 				}
 			}
@@ -172,13 +212,14 @@ final class TomcatConnections {
 	}
 
 	/**
-	 * Look the endpoint accessor up on a protocol class.
+	 * Look the endpoint accessor up among the methods a protocol class declares (the one
+	 * reflective access the runtime hints register: no search of its supertypes).
 	 * @param protocolClass the protocol class
 	 * @param name the accessor's name
 	 * @return the method, made accessible, or a marker that it is missing (logged)
 	 */
 	static Object resolveGetEndpoint(Class<?> protocolClass, String name) {
-		Method method = ReflectionUtils.findMethod(protocolClass, name);
+		Method method = declaredMethod(protocolClass, name);
 		if (method == null || !AbstractEndpoint.class.isAssignableFrom(method.getReturnType())) {
 			logger.warn("This Tomcat version has no " + protocolClass.getSimpleName() + "." + name
 					+ "(): idle keep-alive connections "
@@ -188,6 +229,15 @@ final class TomcatConnections {
 		}
 		ReflectionUtils.makeAccessible(method);
 		return method;
+	}
+
+	private static @Nullable Method declaredMethod(Class<?> type, String name) {
+		try {
+			return type.getDeclaredMethod(name);
+		}
+		catch (NoSuchMethodException ex) {
+			return null;
+		}
 	}
 
 }

@@ -32,21 +32,6 @@ public final class TomcatGracefulAutoConfiguration {
 	}
 
 	@Bean
-	TomcatIdleConnectionCloser tomcatIdleConnectionCloser(TomcatConnections connections) {
-		return new TomcatIdleConnectionCloser(connections);
-	}
-
-	@Bean
-	TomcatHttp2GoAwaySender tomcatHttp2GoAwaySender(TomcatConnections connections) {
-		return new TomcatHttp2GoAwaySender(connections);
-	}
-
-	@Bean
-	TomcatQueuedRequests tomcatQueuedRequests(TomcatConnections connections) {
-		return new TomcatQueuedRequests(connections);
-	}
-
-	@Bean
 	TomcatStopBoundCustomizer gracefulTomcatStopBoundCustomizer(GracefulProperties properties) {
 		return new TomcatStopBoundCustomizer(properties.webServerStopBound());
 	}

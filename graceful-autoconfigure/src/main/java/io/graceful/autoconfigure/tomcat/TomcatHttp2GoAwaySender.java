@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.Set;
 import java.util.WeakHashMap;
 
-import io.graceful.autoconfigure.withdraw.Http2GoAwaySender;
 import org.apache.coyote.http11.upgrade.UpgradeProcessorInternal;
 
 /**
@@ -19,9 +18,9 @@ import org.apache.coyote.http11.upgrade.UpgradeProcessorInternal;
  * under the connection's lock, because Tomcat detaches it while it processes the
  * connection; a connection busy at that instant is retried for up to 200ms, and left for
  * the next call (at the end of withdraw) or for Tomcat's own pause at drain only if it
- * stays busy that long.
+ * stays busy that long. Created by {@link TomcatConnections} at the first GOAWAY.
  */
-class TomcatHttp2GoAwaySender implements Http2GoAwaySender {
+final class TomcatHttp2GoAwaySender {
 
 	private static final Duration BUSY_RETRY = Duration.ofMillis(200);
 
@@ -33,8 +32,11 @@ class TomcatHttp2GoAwaySender implements Http2GoAwaySender {
 		this.connections = connections;
 	}
 
-	@Override
-	public int sendGoAway() {
+	/**
+	 * Send a graceful GOAWAY on every HTTP/2 connection that has not had one yet.
+	 * @return how many connections got one now
+	 */
+	int sendGoAway() {
 		return this.connections.visitUnlocked((connection) -> {
 			if (connection.getCurrentProcessor() instanceof UpgradeProcessorInternal upgrade && isHttp2(upgrade)
 					&& markPaused(upgrade)) {

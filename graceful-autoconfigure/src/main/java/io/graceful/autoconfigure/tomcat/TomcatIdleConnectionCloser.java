@@ -10,20 +10,22 @@ import org.apache.tomcat.util.net.SocketWrapperBase;
  * clears the processor during processing too, so a missing processor alone proves
  * nothing), no unread byte waits on it (a request queued for a worker thread, or not yet
  * seen by the poller, has its bytes still unread), and it had no I/O for
- * {@link IdleConnectionCloser#MIN_QUIET}.
+ * {@link IdleConnectionCloser#MIN_QUIET}. Used by {@link TomcatConnections}, and loaded
+ * only when withdraw closes connections.
  */
-class TomcatIdleConnectionCloser implements IdleConnectionCloser {
+final class TomcatIdleConnectionCloser {
 
-	private final TomcatConnections connections;
-
-	TomcatIdleConnectionCloser(TomcatConnections connections) {
-		this.connections = connections;
+	private TomcatIdleConnectionCloser() {
 	}
 
-	@Override
-	public int closeIdleConnections() {
-		long quietSince = System.currentTimeMillis() - MIN_QUIET.toMillis();
-		return this.connections.visitUnlocked((connection) -> {
+	/**
+	 * Close the idle connections.
+	 * @param connections Tomcat's connections
+	 * @return how many were closed
+	 */
+	static int closeIdleConnections(TomcatConnections connections) {
+		long quietSince = System.currentTimeMillis() - IdleConnectionCloser.MIN_QUIET.toMillis();
+		return connections.visitUnlocked((connection) -> {
 			if (connection.getCurrentProcessor() == null && quietSince(connection, quietSince)
 					&& !TomcatConnections.hasUnreadBytes(connection)) {
 				connection.close();

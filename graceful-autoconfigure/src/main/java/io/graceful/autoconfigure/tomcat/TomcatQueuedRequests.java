@@ -1,30 +1,24 @@
 package io.graceful.autoconfigure.tomcat;
 
-import io.graceful.autoconfigure.web.QueuedRequests;
-
 /**
  * Tomcat's requests waiting for a worker thread: connections no thread is processing,
  * with no processor attached, that hold unread bytes. Once Tomcat's connector is paused,
  * a worker that picks up such a connection skips its request and closes it without a
- * response.
+ * response. Used by {@link TomcatConnections}, and loaded only when the drain counts.
  */
-final class TomcatQueuedRequests implements QueuedRequests {
+final class TomcatQueuedRequests {
 
-	private final TomcatConnections connections;
-
-	TomcatQueuedRequests(TomcatConnections connections) {
-		this.connections = connections;
+	private TomcatQueuedRequests() {
 	}
 
-	@Override
-	public int count() {
-		return this.connections.visitUnlocked((connection) -> connection.getCurrentProcessor() == null
+	/**
+	 * Count the requests waiting for a worker thread.
+	 * @param connections Tomcat's connections
+	 * @return the count
+	 */
+	static int count(TomcatConnections connections) {
+		return connections.visitUnlocked((connection) -> connection.getCurrentProcessor() == null
 				&& TomcatConnections.hasUnreadBytes(connection));
-	}
-
-	@Override
-	public void stopAccepting() {
-		this.connections.stopAccepting();
 	}
 
 }

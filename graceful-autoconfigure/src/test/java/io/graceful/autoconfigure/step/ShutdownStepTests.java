@@ -175,6 +175,13 @@ class ShutdownStepTests {
 				.hasMessageContaining("more than the grace period of 4s"));
 	}
 
+	@Test
+	void applicationWithoutStepsGetsNoStepRegistrar() {
+		this.runner.run((context) -> assertThat(context).hasNotFailed()
+			.doesNotHaveBean(ShutdownStepAutoConfiguration.class)
+			.doesNotHaveBean("gracefulShutdownStepRegistrar"));
+	}
+
 	private ILoggingEvent onlySummary() {
 		assertThat(this.summaryLog.list).hasSize(1);
 		return this.summaryLog.list.get(0);

@@ -156,7 +156,7 @@ class TomcatSaturationShutdownTests extends AbstractWebServerShutdownTests {
 	}
 
 	private void awaitQueued(int requests) {
-		QueuedRequests queued = this.context.getBean("tomcatQueuedRequests", QueuedRequests.class);
+		QueuedRequests queued = this.context.getBean("tomcatConnections", QueuedRequests.class);
 		await().atMost(Duration.ofSeconds(10)).until(() -> queued.count() == requests);
 	}
 

@@ -41,8 +41,7 @@ class WebServerConfigurationTests {
 	@Test
 	void servletApplicationGetsTomcatAndJettyClosersButNotNetty() {
 		this.servlet.run((context) -> assertThat(context).hasNotFailed()
-			.hasBean("tomcatIdleConnectionCloser")
-			.hasBean("tomcatHttp2GoAwaySender")
+			.hasBean("tomcatConnections")
 			.hasBean("gracefulTomcatStopBoundCustomizer")
 			.hasBean("jettyIdleConnectionCloser")
 			.hasBean("jettyHttp2GoAwaySender")
@@ -63,7 +62,7 @@ class WebServerConfigurationTests {
 	@Test
 	void closersWithoutAWebServerCloseNothing() {
 		this.servlet.run((context) -> {
-			assertThat(context.getBean("tomcatIdleConnectionCloser", IdleConnectionCloser.class).closeIdleConnections())
+			assertThat(context.getBean("tomcatConnections", IdleConnectionCloser.class).closeIdleConnections())
 				.isZero();
 			assertThat(context.getBean("jettyIdleConnectionCloser", IdleConnectionCloser.class).closeIdleConnections())
 				.isZero();
@@ -76,7 +75,7 @@ class WebServerConfigurationTests {
 	@Test
 	void goAwaySendersWithoutAWebServerSendNothing() {
 		this.servlet.run((context) -> {
-			assertThat(context.getBean("tomcatHttp2GoAwaySender", Http2GoAwaySender.class).sendGoAway()).isZero();
+			assertThat(context.getBean("tomcatConnections", Http2GoAwaySender.class).sendGoAway()).isZero();
 			assertThat(context.getBean("jettyHttp2GoAwaySender", Http2GoAwaySender.class).sendGoAway()).isZero();
 		});
 		this.reactive.run(
@@ -112,7 +111,7 @@ class WebServerConfigurationTests {
 	@Test
 	void disabledStarterConfiguresNoServerParts() {
 		this.servlet.withPropertyValues("graceful.enabled=false")
-			.run((context) -> assertThat(context).doesNotHaveBean("tomcatIdleConnectionCloser")
+			.run((context) -> assertThat(context).doesNotHaveBean("tomcatConnections")
 				.doesNotHaveBean("jettyIdleConnectionCloser")
 				.doesNotHaveBean(Http2GoAwaySender.class));
 	}
