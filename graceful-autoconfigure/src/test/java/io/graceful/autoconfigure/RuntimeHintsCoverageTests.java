@@ -66,7 +66,8 @@ class RuntimeHintsCoverageTests {
 			"io.graceful.autoconfigure.web.TomcatWebSocketShutdownTests",
 			"io.graceful.autoconfigure.web.JettyWebSocketShutdownTests",
 			"io.graceful.autoconfigure.web.NettyWebSocketShutdownTests",
-			"io.graceful.autoconfigure.tasks.BackgroundWorkTests");
+			"io.graceful.autoconfigure.tasks.BackgroundWorkTests",
+			"io.graceful.autoconfigure.grpc.GrpcShutdownTests#aClientOnALongLivedChannelMovesToTheOtherServerDuringTheDelayWithoutAFailedCall(org.springframework.boot.test.system.CapturedOutput)");
 
 	/** Frames that pass a call on: the JDK, and Spring's reflection utilities. */
 	private static final List<String> PASS_THROUGH = List.of("java.", "jdk.", "sun.", "org.springframework.util.",

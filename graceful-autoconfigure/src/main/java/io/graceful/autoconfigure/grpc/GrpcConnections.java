@@ -25,6 +25,10 @@ import org.springframework.util.ReflectionUtils;
  */
 final class GrpcConnections {
 
+	static final String TRANSPORTS_FIELD = "transports";
+
+	static final String LOCK_FIELD = "lock";
+
 	private static final Log logger = LogFactory.getLog(GrpcConnections.class);
 
 	private static volatile @Nullable Handles handles;
@@ -82,7 +86,7 @@ final class GrpcConnections {
 		if (!resolved) {
 			synchronized (GrpcConnections.class) {
 				if (!resolved) {
-					handles = resolve(ServerImpl.class, "transports", "lock");
+					handles = resolve(ServerImpl.class, TRANSPORTS_FIELD, LOCK_FIELD);
 					resolved = true;
 				}
 			}
