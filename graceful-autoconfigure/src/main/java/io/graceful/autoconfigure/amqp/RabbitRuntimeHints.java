@@ -14,6 +14,8 @@ class RabbitRuntimeHints implements RuntimeHintsRegistrar {
 
 	static final String CONTAINER = "org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer";
 
+	static final String ABSTRACT_CONTAINER = "org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer";
+
 	static final String CONSUMER = "org.springframework.amqp.rabbit.listener.BlockingQueueConsumer";
 
 	static final String INTERNAL_CONSUMER = CONSUMER + "$InternalConsumer";
@@ -21,10 +23,10 @@ class RabbitRuntimeHints implements RuntimeHintsRegistrar {
 	@Override
 	public void registerHints(RuntimeHints hints, ClassLoader classLoader) {
 		hints.reflection()
+			.registerType(TypeReference.of(ABSTRACT_CONTAINER),
+					(type) -> type.onReachableType(PrefetchDrain.class).withField("consumersLock"))
 			.registerType(TypeReference.of(CONTAINER),
-					(type) -> type.onReachableType(PrefetchDrain.class)
-						.withField("consumersLock")
-						.withField("consumers"))
+					(type) -> type.onReachableType(PrefetchDrain.class).withField("consumers"))
 			.registerType(TypeReference.of(CONSUMER),
 					(type) -> type.onReachableType(PrefetchDrain.class).withField("queue").withField("consumers"))
 			.registerType(TypeReference.of(INTERNAL_CONSUMER),
