@@ -1,0 +1,61 @@
+package io.graceful.autoconfigure;
+
+import java.time.Duration;
+
+import io.graceful.autoconfigure.core.DurationRules;
+
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Hand-over of the listening port to a successor on the same host, for restarts without a
+ * load balancer: the application's web server binds its port with {@code SO_REUSEPORT},
+ * so a successor of the same application can start on the same port while this instance
+ * still serves, and a shutdown closes the listening socket first instead of waiting for a
+ * load balancer.
+ *
+ * @since 0.1.0
+ */
+@ConfigurationProperties("graceful.handover")
+public class HandoverProperties implements InitializingBean {
+
+	/**
+	 * Whether the application's server port is bound with SO_REUSEPORT and a shutdown
+	 * hands the port over to a successor on the same host (Linux only; the management
+	 * port stays exclusive).
+	 */
+	private boolean enabled = false;
+
+	/**
+	 * How long kept-alive connections are given to move to the successor once the
+	 * listening socket is closed: their next response carries 'Connection: close', HTTP/2
+	 * connections get GOAWAY, and those still idle at the end are closed. Replaces the
+	 * withdraw delay when hand-over is enabled.
+	 */
+	private Duration movePeriod = Duration.ofSeconds(1);
+
+	/**
+	 * Check the bound, naming the property and the allowed range.
+	 */
+	@Override
+	public void afterPropertiesSet() {
+		DurationRules.notNegative("graceful.handover.move-period", this.movePeriod);
+	}
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Duration getMovePeriod() {
+		return this.movePeriod;
+	}
+
+	public void setMovePeriod(Duration movePeriod) {
+		this.movePeriod = movePeriod;
+	}
+
+}

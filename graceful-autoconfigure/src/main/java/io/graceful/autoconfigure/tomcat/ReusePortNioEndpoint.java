@@ -1,0 +1,120 @@
+package io.graceful.autoconfigure.tomcat;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.CountDownLatch;
+
+import io.graceful.autoconfigure.core.AcceptGate;
+import org.apache.tomcat.util.net.NioEndpoint;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Tomcat's NIO endpoint, with three changes for a hand-over of the port:
+ * <ul>
+ * <li>its listening socket is bound with {@code SO_REUSEPORT} (Tomcat has no attribute
+ * for it, and keeps the socket in a private field, which
+ * {@link TomcatConnections#setServerSocket} sets);</li>
+ * <li>its acceptor can be held until the application is ready, so connections the kernel
+ * sends here before then wait in the accept queue;</li>
+ * <li>when Tomcat stops accepting, the listening socket is closed at once instead of
+ * waking the acceptor with a connection to its own port: with {@code SO_REUSEPORT} that
+ * connection may reach the successor, leaving the acceptor to take, and drop, the next
+ * client's connection.</li>
+ * </ul>
+ */
+class ReusePortNioEndpoint extends NioEndpoint {
+
+	private volatile @Nullable CountDownLatch held;
+
+	private volatile boolean reusePort;
+
+	private volatile boolean listenerClosed;
+
+	/**
+	 * Hold the acceptor until the gate opens (or the listener closes).
+	 * @param gate the gate
+	 */
+	void holdAcceptsUntil(AcceptGate gate) {
+		CountDownLatch latch = new CountDownLatch(1);
+		this.held = latch;
+		gate.whenOpen(latch::countDown);
+	}
+
+	@Override
+	protected void initServerSocket() throws Exception {
+		if (getUseInheritedChannel() || getUnixDomainSocketPath() != null) {
+			super.initServerSocket();
+			return;
+		}
+		ServerSocketChannel channel = ServerSocketChannel.open();
+		try {
+			channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+			getSocketProperties().setProperties(channel.socket());
+			channel.bind(new InetSocketAddress(getAddress(), getPortWithOffset()), getAcceptCount());
+			channel.configureBlocking(true);
+		}
+		catch (IOException | RuntimeException ex) {
+			channel.close();
+			throw ex;
+		}
+		if (!TomcatConnections.setServerSocket(this, channel)) {
+			channel.close();
+			super.initServerSocket();
+			return;
+		}
+		this.reusePort = true;
+		this.listenerClosed = false;
+	}
+
+	@Override
+	protected SocketChannel serverSocketAccept() throws Exception {
+		CountDownLatch latch = this.held;
+		if (latch != null) {
+			latch.await();
+		}
+		if (this.listenerClosed) {
+			return placeholder();
+		}
+		try {
+			return super.serverSocketAccept();
+		}
+		catch (IOException | RuntimeException ex) {
+			if (this.listenerClosed) {
+				return placeholder();
+			}
+			throw ex;
+		}
+	}
+
+	/**
+	 * What the acceptor gets once the listener is closed under it: an unconnected
+	 * channel, which the stopping (or paused) acceptor destroys, instead of an exception,
+	 * which it would log as an error although nothing failed.
+	 */
+	private static SocketChannel placeholder() throws IOException {
+		return SocketChannel.open();
+	}
+
+	@Override
+	protected void unlockAccept() {
+		if (!this.reusePort) {
+			super.unlockAccept();
+			return;
+		}
+		try {
+			this.listenerClosed = true;
+			doCloseServerSocket();
+		}
+		catch (IOException ex) {
+			// closing is best effort, as in Tomcat's own unbind
+		}
+		CountDownLatch latch = this.held;
+		if (latch != null) {
+			latch.countDown();
+		}
+	}
+
+}

@@ -1,0 +1,118 @@
+package io.graceful.autoconfigure.handover;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * An application for the hand-over tests, on Tomcat, Jetty or Reactor Netty (argument
+ * {@code --handover-test.server=tomcat|jetty|netty}, see {@link #serverProperties}). It
+ * answers {@code GET /hello} with its name ({@code handover-test.name}), so a client sees
+ * which instance served it, and {@code GET /slow?millis=}; it prints
+ * {@code HANDOVER-TEST-READY} when it is ready.
+ */
+@SpringBootApplication(excludeName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+		"org.springframework.boot.jdbc.autoconfigure.XADataSourceAutoConfiguration",
+		"org.springframework.boot.jdbc.autoconfigure.JndiDataSourceAutoConfiguration",
+		"org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration" })
+public class HandoverTestApplication {
+
+	public static void main(String[] args) {
+		String server = "tomcat";
+		for (String arg : args) {
+			if (arg.startsWith("--handover-test.server=")) {
+				server = arg.substring("--handover-test.server=".length());
+			}
+		}
+		List<String> all = new ArrayList<>();
+		serverProperties(server).forEach((key, value) -> all.add("--" + key + "=" + value));
+		all.addAll(List.of(args));
+		SpringApplication.run(HandoverTestApplication.class, all.toArray(String[]::new));
+	}
+
+	/**
+	 * The properties that pick a web server.
+	 * @param server tomcat, jetty or netty
+	 * @return the properties
+	 */
+	static Map<String, String> serverProperties(String server) {
+		return switch (server) {
+			case "tomcat" -> Map.of("spring.autoconfigure.exclude",
+					"org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration,"
+							+ "org.springframework.boot.jetty.autoconfigure.actuate.web.server.JettyServletManagementContextAutoConfiguration");
+			case "jetty" -> Map.of("spring.autoconfigure.exclude",
+					"org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration,"
+							+ "org.springframework.boot.tomcat.autoconfigure.actuate.web.server.TomcatServletManagementContextAutoConfiguration");
+			case "netty" -> Map.of("spring.main.web-application-type", "reactive", "spring.autoconfigure.exclude",
+					"org.springframework.boot.tomcat.autoconfigure.reactive.TomcatReactiveWebServerAutoConfiguration,"
+							+ "org.springframework.boot.jetty.autoconfigure.reactive.JettyReactiveWebServerAutoConfiguration,"
+							+ "org.springframework.boot.tomcat.autoconfigure.actuate.web.server.TomcatReactiveManagementContextAutoConfiguration,"
+							+ "org.springframework.boot.jetty.autoconfigure.actuate.web.server.JettyReactiveManagementContextAutoConfiguration");
+			default -> throw new IllegalArgumentException("unknown server " + server);
+		};
+	}
+
+	@Bean
+	ApplicationListener<AvailabilityChangeEvent<?>> readyPrinter() {
+		return (event) -> {
+			if (event.getState() == ReadinessState.ACCEPTING_TRAFFIC) {
+				System.out.println("HANDOVER-TEST-READY");
+			}
+		};
+	}
+
+	/**
+	 * Holds startup after the web server started and before the application is ready.
+	 * @param pause how long to hold
+	 * @return the runner
+	 */
+	@Bean
+	@ConditionalOnProperty("handover-test.startup-pause")
+	ApplicationRunner startupPause(@Value("${handover-test.startup-pause}") Duration pause) {
+		return (args) -> {
+			System.out.println("HANDOVER-TEST-RUNNER-STARTED");
+			Thread.sleep(pause.toMillis());
+			if (Boolean.getBoolean("handover-test.fail-after-pause")) {
+				throw new IllegalStateException("startup failed on purpose");
+			}
+		};
+	}
+
+	@RestController
+	static class Endpoints {
+
+		private final String name;
+
+		Endpoints(@Value("${handover-test.name:app}") String name) {
+			this.name = name;
+		}
+
+		@GetMapping("/hello")
+		String hello() {
+			return this.name;
+		}
+
+		@GetMapping("/slow")
+		String slow(@RequestParam long millis) throws InterruptedException {
+			System.out.println("HANDOVER-TEST-SLOW-STARTED");
+			Thread.sleep(millis);
+			return this.name;
+		}
+
+	}
+
+}
