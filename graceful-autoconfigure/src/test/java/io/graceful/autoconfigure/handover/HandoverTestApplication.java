@@ -1,19 +1,31 @@
 package io.graceful.autoconfigure.handover;
 
+import java.net.StandardSocketOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.graceful.autoconfigure.tomcat.PlainReusePortProtocol;
+import io.netty.channel.socket.nio.NioChannelOption;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.ServerConnector;
+
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
+import org.springframework.boot.jetty.JettyServerCustomizer;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -90,6 +102,36 @@ public class HandoverTestApplication {
 				throw new IllegalStateException("startup failed on purpose");
 			}
 		};
+	}
+
+	/**
+	 * Plain Spring Boot with only {@code SO_REUSEPORT} on the server port (with
+	 * {@code graceful.enabled=false}): the negative control.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty("handover-test.plain-reuse-port")
+	static class PlainReusePort {
+
+		@Bean
+		@ConditionalOnClass(name = "org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory")
+		WebServerFactoryCustomizer<TomcatServletWebServerFactory> plainTomcatReusePort() {
+			return (factory) -> factory.setProtocol(PlainReusePortProtocol.class.getName());
+		}
+
+		@Bean
+		JettyServerCustomizer plainJettyReusePort() {
+			return (server) -> {
+				for (Connector connector : server.getConnectors()) {
+					((ServerConnector) connector).setReusePort(true);
+				}
+			};
+		}
+
+		@Bean
+		NettyServerCustomizer plainNettyReusePort() {
+			return (server) -> server.option(NioChannelOption.of(StandardSocketOptions.SO_REUSEPORT), true);
+		}
+
 	}
 
 	@RestController
