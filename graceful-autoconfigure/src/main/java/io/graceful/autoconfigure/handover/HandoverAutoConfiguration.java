@@ -3,9 +3,11 @@ package io.graceful.autoconfigure.handover;
 import java.nio.file.Path;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
+import io.graceful.autoconfigure.HandoverProperties;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -28,6 +30,18 @@ public final class HandoverAutoConfiguration {
 	HandoverStartupCheck handoverStartupCheck(Environment environment) {
 		return new HandoverStartupCheck(environment, System.getProperty("os.name", ""),
 				Path.of(HandoverStartupCheck.MIGRATE_REQ));
+	}
+
+	@Bean
+	SuccessorReadiness handoverSuccessorReadiness() {
+		String notify = System.getenv(SignalHandover.NOTIFY_ENV);
+		return new SuccessorReadiness((notify != null) ? notify : "");
+	}
+
+	@Bean
+	@ConditionalOnProperty("graceful.handover.signal")
+	SignalHandover signalHandover(Environment environment, HandoverProperties properties) {
+		return new SignalHandover(environment, properties.getSuccessorTimeout());
 	}
 
 }

@@ -72,6 +72,11 @@ public final class NettyGracefulAutoConfiguration {
 			return new NettyHandover(environment, nettyAcceptGate);
 		}
 
+		@Bean
+		NettyHandoverDrain gracefulNettyHandoverDrain(NettyConnections connections, NettyHandover handover) {
+			return new NettyHandoverDrain(connections, handover);
+		}
+
 	}
 
 }

@@ -36,6 +36,8 @@ class NettyHandover implements NettyServerCustomizer, ListeningSocketCloser {
 
 	private final AcceptGate gate;
 
+	private volatile boolean listenerClosed;
+
 	private final Set<Channel> serverChannels = ConcurrentHashMap.newKeySet();
 
 	NettyHandover(Environment environment, AcceptGate gate) {
@@ -82,8 +84,17 @@ class NettyHandover implements NettyServerCustomizer, ListeningSocketCloser {
 		return address instanceof InetSocketAddress inet && inet.getPort() == managementPort;
 	}
 
+	/**
+	 * Whether {@link #closeListeningSockets()} closed the server channel.
+	 * @return whether it did
+	 */
+	boolean listenerClosed() {
+		return this.listenerClosed;
+	}
+
 	@Override
 	public void closeListeningSockets() {
+		this.listenerClosed = true;
 		for (Channel channel : this.serverChannels) {
 			channel.close().syncUninterruptibly();
 		}

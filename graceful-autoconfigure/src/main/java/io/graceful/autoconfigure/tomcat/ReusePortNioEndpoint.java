@@ -17,8 +17,11 @@ import org.jspecify.annotations.Nullable;
  * <li>its listening socket is bound with {@code SO_REUSEPORT} (Tomcat has no attribute
  * for it, and keeps the socket in a private field, which
  * {@link TomcatConnections#setServerSocket} sets);</li>
- * <li>its acceptor can be held until the application is ready, so connections the kernel
- * sends here before then wait in the accept queue;</li>
+ * <li>with a gate ({@link #holdAcceptsUntil}), the socket is bound only when the
+ * application is ready: until then the kernel sends every new connection to the
+ * predecessor that shares the port, none waits for an application whose runners have not
+ * run, and a successor that fails before it is ready never had a connection (Spring Boot
+ * reports the port as -1 until then: Tomcat reads it from the bound socket);</li>
  * <li>when Tomcat stops accepting, the listening socket is closed at once instead of
  * waking the acceptor with a connection to its own port: with {@code SO_REUSEPORT} that
  * connection may reach the successor, leaving the acceptor to take, and drop, the next
@@ -32,6 +35,8 @@ class ReusePortNioEndpoint extends NioEndpoint {
 	private volatile boolean reusePort;
 
 	private volatile boolean listenerClosed;
+
+	private volatile @Nullable ServerSocketChannel unbound;
 
 	/**
 	 * Hold the acceptor until the gate opens (or the listener closes).
@@ -53,7 +58,9 @@ class ReusePortNioEndpoint extends NioEndpoint {
 		try {
 			channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
 			getSocketProperties().setProperties(channel.socket());
-			channel.bind(new InetSocketAddress(getAddress(), getPortWithOffset()), getAcceptCount());
+			if (this.held == null) {
+				channel.bind(bindAddress(), getAcceptCount());
+			}
 			channel.configureBlocking(true);
 		}
 		catch (IOException | RuntimeException ex) {
@@ -67,6 +74,22 @@ class ReusePortNioEndpoint extends NioEndpoint {
 		}
 		this.reusePort = true;
 		this.listenerClosed = false;
+		this.unbound = (this.held != null) ? channel : null;
+	}
+
+	private InetSocketAddress bindAddress() {
+		return new InetSocketAddress(getAddress(), getPortWithOffset());
+	}
+
+	/**
+	 * Bind the socket held back until the application was ready.
+	 */
+	private synchronized void bindHeldSocket() throws IOException {
+		ServerSocketChannel channel = this.unbound;
+		if (channel != null && !this.listenerClosed) {
+			channel.bind(bindAddress(), getAcceptCount());
+			this.unbound = null;
+		}
 	}
 
 	@Override
@@ -79,6 +102,7 @@ class ReusePortNioEndpoint extends NioEndpoint {
 			return placeholder();
 		}
 		try {
+			bindHeldSocket();
 			return super.serverSocketAccept();
 		}
 		catch (IOException | RuntimeException ex) {
@@ -105,7 +129,9 @@ class ReusePortNioEndpoint extends NioEndpoint {
 			return;
 		}
 		try {
-			this.listenerClosed = true;
+			synchronized (this) {
+				this.listenerClosed = true;
+			}
 			doCloseServerSocket();
 		}
 		catch (IOException ex) {

@@ -3,6 +3,7 @@ package io.graceful.autoconfigure.handover;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.core.AcceptGate;
@@ -69,6 +70,35 @@ class HandoverAutoConfigurationTests {
 				.rootCause()
 				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
 				.hasMessageContaining("graceful.handover.move-period"));
+	}
+
+	@Test
+	void theSighupTriggerIsOptIn() {
+		this.runner.withPropertyValues("graceful.handover.enabled=true", "server.port=8123")
+			.run((context) -> assertThat(context).doesNotHaveBean(SignalHandover.class)
+				.hasSingleBean(SuccessorReadiness.class));
+		this.runner
+			.withPropertyValues("graceful.handover.enabled=true", "server.port=8123", "graceful.handover.signal=HUP")
+			.run((context) -> assertThat(context).hasSingleBean(SignalHandover.class));
+	}
+
+	@Test
+	void aSignalOtherThanHupFailsStartupNamingTheProperty() {
+		this.runner
+			.withPropertyValues("graceful.handover.enabled=true", "server.port=8123", "graceful.handover.signal=TERM")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("graceful.handover.signal"));
+	}
+
+	@Test
+	void theSuccessorGetsTheSameCommandLineWithAFreeManagementPort() {
+		MockEnvironment environment = new MockEnvironment().withProperty("server.port", "8080")
+			.withProperty("management.server.port", "8081");
+		List<String> command = new SignalHandover(environment, Duration.ofSeconds(1)).successorCommand();
+		assertThat(command.get(0)).isEqualTo(ProcessHandle.current().info().command().orElseThrow());
+		assertThat(command).endsWith("--management.server.port=0");
 	}
 
 	@Test

@@ -10,6 +10,7 @@ import io.graceful.autoconfigure.tomcat.PlainReusePortProtocol;
 import io.netty.channel.socket.nio.NioChannelOption;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.ServerConnector;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationRunner;
@@ -105,6 +106,23 @@ public class HandoverTestApplication {
 	}
 
 	/**
+	 * Holds startup for two minutes when a file exists: a successor started after the
+	 * test created it never becomes ready in time.
+	 * @param file the file
+	 * @return the runner
+	 */
+	@Bean
+	@ConditionalOnProperty("handover-test.pause-if-file")
+	ApplicationRunner pauseIfFile(@Value("${handover-test.pause-if-file}") String file) {
+		return (args) -> {
+			if (java.nio.file.Files.exists(java.nio.file.Path.of(file))) {
+				System.out.println("HANDOVER-TEST-RUNNER-PAUSED");
+				Thread.sleep(120_000);
+			}
+		};
+	}
+
+	/**
 	 * Plain Spring Boot with only {@code SO_REUSEPORT} on the server port (with
 	 * {@code graceful.enabled=false}): the negative control.
 	 */
@@ -148,11 +166,14 @@ public class HandoverTestApplication {
 			return this.name;
 		}
 
+		/**
+		 * A slow response that blocks no thread (on Reactor Netty a sleep would block an
+		 * event loop, and with it every connection of that loop).
+		 */
 		@GetMapping("/slow")
-		String slow(@RequestParam long millis) throws InterruptedException {
+		Mono<String> slow(@RequestParam long millis) {
 			System.out.println("HANDOVER-TEST-SLOW-STARTED");
-			Thread.sleep(millis);
-			return this.name;
+			return Mono.delay(Duration.ofMillis(millis)).map((tick) -> this.name);
 		}
 
 	}

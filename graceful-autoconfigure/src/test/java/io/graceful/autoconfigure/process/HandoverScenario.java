@@ -3,6 +3,8 @@ package io.graceful.autoconfigure.process;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +38,9 @@ public final class HandoverScenario {
 
 	private static final Duration READY = Duration.ofSeconds(90);
 
+	private static final java.util.concurrent.ExecutorService REQUESTS = java.util.concurrent.Executors
+		.newCachedThreadPool();
+
 	private HandoverScenario() {
 	}
 
@@ -44,6 +49,8 @@ public final class HandoverScenario {
 			switch (args[0]) {
 				case "handover" -> handover(args[1], "graceful".equals(args[2]));
 				case "migration" -> migration(args[1]);
+				case "sighup" -> sighup(args[1], false);
+				case "sighup-not-ready" -> sighup(args[1], true);
 				default -> throw new IllegalArgumentException(args[0]);
 			}
 		}
@@ -70,6 +77,7 @@ public final class HandoverScenario {
 				Map<String, Long> before = probe(60);
 				result("new-connections-before", before);
 				KeepAliveConnection idle = connectionTo("a");
+				KeepAliveConnection keptAlive = connectionTo("a");
 				KeepAliveConnection slow = connectionTo("a");
 				CompletableFuture<String> slowResult = CompletableFuture.supplyAsync(() -> {
 					try {
@@ -91,6 +99,7 @@ public final class HandoverScenario {
 				else {
 					Thread.sleep(300);
 				}
+				result("kept-alive-request-during-shutdown", request(keptAlive));
 				Map<String, Long> after = probe(40);
 				result("new-connections-after-shutdown-began", after);
 				boolean exited = a.process().waitFor(30, TimeUnit.SECONDS);
@@ -108,6 +117,73 @@ public final class HandoverScenario {
 		}
 	}
 
+	private static void sighup(String server, boolean successorNeverReady) throws Exception {
+		Path pauseFile = Files.createTempFile("handover-pause", ".flag");
+		Files.delete(pauseFile);
+		List<String> extra = List.of("--graceful.handover.enabled=true", "--graceful.handover.signal=HUP",
+				"--graceful.handover.successor-timeout=" + (successorNeverReady ? "30s" : "90s"),
+				"--handover-test.pause-if-file=" + pauseFile);
+		long successor = -1;
+		try (ChildJvm a = start(server, "a", extra)) {
+			a.awaitLine("HANDOVER-TEST-READY", READY);
+			if (successorNeverReady) {
+				Files.createFile(pauseFile);
+			}
+			Load load = new Load(4, Duration.ofMillis(25));
+			load.start();
+			Thread.sleep(1000);
+			signal(a, "HUP");
+			successor = Long.parseLong(a.awaitLine("started successor pid (\\d+)", Duration.ofSeconds(10)));
+			signal(a, "HUP");
+			a.awaitLine("SIGHUP ignored, a hand-over is already running", Duration.ofSeconds(10));
+			result("second-sighup-ignored", true);
+			if (successorNeverReady) {
+				// the successor has bound the port and is held before it is ready: new
+				// connections the kernel gives it wait in its accept queue
+				a.awaitLine("HANDOVER-TEST-RUNNER-PAUSED", READY);
+				List<CompletableFuture<String>> whileHeld = parallelRequests(20);
+				Thread.sleep(1000);
+				result("waiting-at-held-successor", whileHeld.stream().filter((f) -> !f.isDone()).count());
+				a.awaitLine("Hand-over abandoned: successor pid \\d+ was not ready within", Duration.ofSeconds(30));
+				result("successor-stopped", ProcessHandle.of(successor).map((handle) -> {
+					try {
+						return handle.onExit().get(15, TimeUnit.SECONDS) != null;
+					}
+					catch (Exception ex) {
+						return false;
+					}
+				}).orElse(true));
+				result("requests-while-successor-held", outcomes(whileHeld));
+				Thread.sleep(1000);
+				result("a-alive", a.process().isAlive());
+				result("new-connections-after", probe(20));
+				load.stop();
+				load.report();
+			}
+			else {
+				a.awaitLine("Hand-over: successor pid \\d+ is ready", READY);
+				result("a-exited", a.process().waitFor(30, TimeUnit.SECONDS));
+				result("successor-alive", ProcessHandle.of(successor).map(ProcessHandle::isAlive).orElse(false));
+				Thread.sleep(1000);
+				result("new-connections-after", probe(20));
+				load.stop();
+				load.report();
+			}
+		}
+		finally {
+			ProcessHandle.of(successor).ifPresent(ProcessHandle::destroyForcibly);
+			Files.deleteIfExists(pauseFile);
+		}
+	}
+
+	private static void signal(ChildJvm child, String signal) throws Exception {
+		Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(child.process().pid())).inheritIO()
+			.start();
+		if (kill.waitFor() != 0) {
+			throw new IllegalStateException("kill -" + signal + " failed");
+		}
+	}
+
 	private static void migration(String server) throws Exception {
 		try (ChildJvm a = start(server, "a", List.of("--graceful.handover.enabled=true"))) {
 			a.awaitLine("HANDOVER-TEST-READY", READY);
@@ -115,42 +191,52 @@ public final class HandoverScenario {
 					List.of("--graceful.handover.enabled=true", "--handover-test.startup-pause=120s"))) {
 				b.awaitLine("HANDOVER-TEST-RUNNER-STARTED", READY);
 				int connections = 40;
-				List<KeepAliveConnection> opened = new ArrayList<>();
-				for (int i = 0; i < connections; i++) {
-					KeepAliveConnection connection = KeepAliveConnection.open(PORT);
-					connection.send("/hello");
-					opened.add(connection);
-				}
-				List<CompletableFuture<String>> responses = new ArrayList<>();
-				for (KeepAliveConnection connection : opened) {
-					responses.add(CompletableFuture.supplyAsync(() -> {
-						try {
-							KeepAliveConnection.Response response = connection.read();
-							return response.status() + ":" + response.body();
-						}
-						catch (IOException ex) {
-							return "failed:" + ex.getClass().getSimpleName() + ":" + ex.getMessage();
-						}
-					}));
-				}
+				List<CompletableFuture<String>> responses = parallelRequests(connections);
 				Thread.sleep(1500);
 				long answeredBeforeKill = responses.stream().filter(CompletableFuture::isDone).count();
 				result("connections", connections);
 				result("queued-at-held-listener", connections - answeredBeforeKill);
 				b.process().destroyForcibly();
 				b.process().waitFor(30, TimeUnit.SECONDS);
-				Map<String, Long> outcomes = new ConcurrentHashMap<>();
-				for (CompletableFuture<String> response : responses) {
-					String outcome = response.get(20, TimeUnit.SECONDS);
-					String key = outcome.startsWith("failed:") ? outcome.split(":")[1] : outcome;
-					outcomes.merge(key, 1L, Long::sum);
-				}
-				result("outcomes", outcomes);
-				for (KeepAliveConnection connection : opened) {
-					connection.close();
-				}
+				result("outcomes", outcomes(responses));
 			}
 		}
+	}
+
+	/**
+	 * Open connections at once, send a request on each, and read the responses in the
+	 * background.
+	 */
+	private static List<CompletableFuture<String>> parallelRequests(int connections) throws IOException {
+		List<KeepAliveConnection> opened = new ArrayList<>();
+		for (int i = 0; i < connections; i++) {
+			KeepAliveConnection connection = KeepAliveConnection.open(PORT);
+			connection.send("/hello");
+			opened.add(connection);
+		}
+		List<CompletableFuture<String>> responses = new ArrayList<>();
+		for (KeepAliveConnection connection : opened) {
+			responses.add(CompletableFuture.supplyAsync(() -> {
+				try (connection) {
+					KeepAliveConnection.Response response = connection.read();
+					return response.status() + ":" + response.body();
+				}
+				catch (IOException ex) {
+					return "failed:" + ex.getClass().getSimpleName() + ":" + ex.getMessage();
+				}
+			}, REQUESTS));
+		}
+		return responses;
+	}
+
+	private static Map<String, Long> outcomes(List<CompletableFuture<String>> responses) throws Exception {
+		Map<String, Long> outcomes = new java.util.TreeMap<>();
+		for (CompletableFuture<String> response : responses) {
+			String outcome = response.get(40, TimeUnit.SECONDS);
+			String key = outcome.startsWith("failed:") ? outcome.split(":")[1] : outcome;
+			outcomes.merge(key, 1L, Long::sum);
+		}
+		return outcomes;
 	}
 
 	private static ChildJvm start(String server, String name, List<String> extra) throws IOException {
@@ -175,6 +261,16 @@ public final class HandoverScenario {
 			connection.close();
 		}
 		throw new IllegalStateException("no connection reached " + name);
+	}
+
+	private static String request(KeepAliveConnection connection) {
+		try (connection) {
+			KeepAliveConnection.Response response = connection.get("/hello");
+			return response.status() + ":" + response.body() + (response.connectionClose() ? ":close" : ":keep-alive");
+		}
+		catch (IOException ex) {
+			return "failed:" + Load.failure(ex);
+		}
 	}
 
 	/**
@@ -273,7 +369,7 @@ public final class HandoverScenario {
 			close(connection);
 		}
 
-		private static String failure(IOException ex) {
+		static String failure(IOException ex) {
 			if (ex instanceof ConnectException) {
 				return "failed-refused";
 			}
