@@ -8,6 +8,8 @@ import java.nio.channels.SocketChannel;
 import java.util.concurrent.CountDownLatch;
 
 import io.graceful.autoconfigure.core.AcceptGate;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.apache.tomcat.util.net.NioEndpoint;
 import org.jspecify.annotations.Nullable;
 
@@ -29,6 +31,8 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  */
 class ReusePortNioEndpoint extends NioEndpoint {
+
+	private static final Log logger = LogFactory.getLog(ReusePortNioEndpoint.class);
 
 	private volatile @Nullable CountDownLatch held;
 
@@ -61,6 +65,11 @@ class ReusePortNioEndpoint extends NioEndpoint {
 			if (this.held == null) {
 				channel.bind(bindAddress(), getAcceptCount());
 			}
+			else {
+				logger.info("Hand-over: port " + getPortWithOffset() + " is bound with SO_REUSEPORT once the "
+						+ "application is ready (Tomcat reports it as -1 until then; "
+						+ "a port held by a socket that does not share it fails only then)");
+			}
 			channel.configureBlocking(true);
 		}
 		catch (IOException | RuntimeException ex) {
@@ -89,6 +98,8 @@ class ReusePortNioEndpoint extends NioEndpoint {
 		if (channel != null && !this.listenerClosed) {
 			channel.bind(bindAddress(), getAcceptCount());
 			this.unbound = null;
+			logger
+				.info("Hand-over: the application is ready; port " + getPortWithOffset() + " bound with SO_REUSEPORT");
 		}
 	}
 

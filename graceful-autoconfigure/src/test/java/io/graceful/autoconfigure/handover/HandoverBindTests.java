@@ -64,6 +64,22 @@ class HandoverBindTests {
 				.anyMatch((cause) -> cause instanceof PortInUseException inUse && inUse.getPort() == port));
 	}
 
+	/**
+	 * Tomcat binds only once the application is ready, so there the bind fails then.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "jetty", "netty" })
+	void aPortHeldByASocketThatDoesNotShareItFailsStartup(String server) throws Exception {
+		int port = freePort();
+		try (ServerSocket other = new ServerSocket()) {
+			other.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+			assertThatException()
+				.isThrownBy(() -> start(server, "a", "server.port=" + port, "graceful.handover.enabled=true"))
+				.satisfies((ex) -> assertThat(causes(ex))
+					.anyMatch((cause) -> cause instanceof PortInUseException inUse && inUse.getPort() == port));
+		}
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "tomcat", "jetty", "netty" })
 	void theManagementPortStaysExclusive(String server) throws Exception {
