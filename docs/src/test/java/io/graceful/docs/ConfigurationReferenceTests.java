@@ -46,7 +46,9 @@ class ConfigurationReferenceTests {
 		for (JsonNode property : properties) {
 			String name = property.path("name").asText();
 			assertThat(property.path("description").asText()).as("description of %s", name).isNotBlank();
-			if (!name.equals("graceful.withdraw.quiet-period")) {
+			// a property that is off until set says so instead of carrying a made-up
+			// default
+			if (!property.path("description").asText().contains("Off when not set")) {
 				assertThat(property.has("defaultValue")).as("default of %s", name).isTrue();
 			}
 		}

@@ -22,7 +22,7 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = LifecycleAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "graceful.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(GracefulProperties.class)
+@EnableConfigurationProperties({ GracefulProperties.class, HandoverProperties.class })
 public final class GracefulAutoConfiguration {
 
 	/**

@@ -19,7 +19,8 @@ class PackageLayoutTests {
 
 	private static final String BASE = "io.graceful.autoconfigure";
 
-	private static final String[] STEPS = { "withdraw", "web", "tasks", "jdbc", "kafka", "amqp", "r2dbc", "step" };
+	private static final String[] STEPS = { "withdraw", "web", "tasks", "jdbc", "kafka", "amqp", "r2dbc", "step",
+			"handover" };
 
 	private static final String[] SERVERS = { "tomcat", "jetty", "netty", "grpc" };
 

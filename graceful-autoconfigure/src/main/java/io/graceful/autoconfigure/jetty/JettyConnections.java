@@ -56,12 +56,8 @@ final class JettyConnections {
 	 * @return the end points, none when the web server is not Jetty
 	 */
 	static List<EndPoint> openEndPoints(ApplicationContext context) {
-		if (!(context instanceof WebServerApplicationContext webServerContext)
-				|| !(webServerContext.getWebServer() instanceof JettyWebServer jettyWebServer)) {
-			return List.of();
-		}
 		List<EndPoint> endPoints = new ArrayList<>();
-		for (Connector connector : jettyWebServer.getServer().getConnectors()) {
+		for (Connector connector : connectors(context)) {
 			for (EndPoint endPoint : connector.getConnectedEndPoints()) {
 				if (endPoint.isOpen()) {
 					endPoints.add(endPoint);
@@ -69,6 +65,19 @@ final class JettyConnections {
 			}
 		}
 		return endPoints;
+	}
+
+	/**
+	 * The connectors of the application's Jetty server, if it runs one.
+	 * @param context the application context
+	 * @return the connectors, none when the web server is not Jetty
+	 */
+	static List<Connector> connectors(ApplicationContext context) {
+		if (!(context instanceof WebServerApplicationContext webServerContext)
+				|| !(webServerContext.getWebServer() instanceof JettyWebServer jettyWebServer)) {
+			return List.of();
+		}
+		return List.of(jettyWebServer.getServer().getConnectors());
 	}
 
 	/**

@@ -2,6 +2,7 @@ package io.graceful.autoconfigure.jetty;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.GracefulProperties;
+import io.graceful.autoconfigure.core.AcceptGate;
 import org.eclipse.jetty.http2.HTTP2Connection;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.internal.HttpConnection;
@@ -15,6 +16,7 @@ import org.springframework.boot.jetty.JettyWebServer;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * What graceful does on Jetty: close idle keep-alive connections and send HTTP/2 GOAWAY
@@ -56,6 +58,23 @@ public final class JettyGracefulAutoConfiguration {
 		@Bean
 		JettyHttp2GoAwaySender jettyHttp2GoAwaySender(ApplicationContext context) {
 			return new JettyHttp2GoAwaySender(context);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty("graceful.handover.enabled")
+	static class JettyHandoverConfiguration {
+
+		@Bean
+		AcceptGate jettyAcceptGate() {
+			return new AcceptGate();
+		}
+
+		@Bean
+		JettyHandover gracefulJettyHandover(Environment environment, AcceptGate jettyAcceptGate,
+				ApplicationContext context) {
+			return new JettyHandover(environment, jettyAcceptGate, context);
 		}
 
 	}

@@ -16,6 +16,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.ConnectionObserver;
+import reactor.netty.channel.ChannelOperations;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerState;
 
@@ -56,6 +57,21 @@ class NettyConnections implements NettyServerCustomizer {
 	 */
 	static @Nullable Long lastActivity(Channel channel) {
 		return channel.attr(LAST_ACTIVITY).get();
+	}
+
+	/**
+	 * How many open connections have a request in progress (request operations bound to
+	 * the channel, as Reactor Netty itself tells them apart when it is disposed).
+	 * @return the count
+	 */
+	int requestsInProgress() {
+		int busy = 0;
+		for (Channel channel : this.channels) {
+			if (channel.isActive() && ChannelOperations.get(channel) != null) {
+				busy++;
+			}
+		}
+		return busy;
 	}
 
 	/**

@@ -2,6 +2,7 @@ package io.graceful.autoconfigure.netty;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.GracefulProperties;
+import io.graceful.autoconfigure.core.AcceptGate;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import reactor.netty.http.server.HttpServer;
@@ -13,6 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.http.client.ReactorResourceFactory;
 
@@ -54,6 +56,27 @@ public final class NettyGracefulAutoConfiguration {
 	static ReactorNettyShutdownBounds.ResourceFactoryPostProcessor gracefulReactorResourceFactoryPostProcessor(
 			Environment environment) {
 		return new ReactorNettyShutdownBounds.ResourceFactoryPostProcessor(environment);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty("graceful.handover.enabled")
+	static class NettyHandoverConfiguration {
+
+		@Bean
+		AcceptGate nettyAcceptGate() {
+			return new AcceptGate();
+		}
+
+		@Bean
+		NettyHandover gracefulNettyHandover(Environment environment, AcceptGate nettyAcceptGate) {
+			return new NettyHandover(environment, nettyAcceptGate);
+		}
+
+		@Bean
+		NettyHandoverDrain gracefulNettyHandoverDrain(NettyConnections connections, NettyHandover handover) {
+			return new NettyHandoverDrain(connections, handover);
+		}
+
 	}
 
 }

@@ -1,6 +1,8 @@
 package io.graceful.autoconfigure.tomcat;
 
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +21,7 @@ import org.apache.coyote.AbstractProtocol;
 import org.apache.coyote.ProtocolHandler;
 import org.apache.tomcat.util.net.AbstractEndpoint;
 import org.apache.tomcat.util.net.NioChannel;
+import org.apache.tomcat.util.net.NioEndpoint;
 import org.apache.tomcat.util.net.SocketBufferHandler;
 import org.apache.tomcat.util.net.SocketWrapperBase;
 import org.jspecify.annotations.Nullable;
@@ -55,6 +58,8 @@ final class TomcatConnections implements IdleConnectionCloser, Http2GoAwaySender
 	private static final long BUSY_RETRY_NANOS = Duration.ofMillis(5).toNanos();
 
 	private static volatile Object getEndpoint = NOT_RESOLVED;
+
+	private static volatile Object serverSock = NOT_RESOLVED;
 
 	private final ApplicationContext context;
 
@@ -190,6 +195,50 @@ final class TomcatConnections implements IdleConnectionCloser, Http2GoAwaySender
 			}
 		}
 		return endpoints;
+	}
+
+	/**
+	 * Set the private listening socket of an NIO endpoint, which Tomcat offers no way to
+	 * bind with {@code SO_REUSEPORT}.
+	 * @param endpoint the endpoint
+	 * @param channel the bound listening socket
+	 * @return whether it was set; {@code false} when this Tomcat version has no such
+	 * field (logged once)
+	 */
+	static boolean setServerSocket(NioEndpoint endpoint, ServerSocketChannel channel) {
+		Object resolved = serverSock;
+		if (resolved == NOT_RESOLVED) {
+			synchronized (TomcatConnections.class) {
+				resolved = serverSock;
+				if (resolved == NOT_RESOLVED) {
+					resolved = resolveServerSock(NioEndpoint.class, "serverSock");
+					serverSock = resolved;
+				}
+			}
+		}
+		if (!(resolved instanceof Field field)) {
+			return false;
+		}
+		ReflectionUtils.setField(field, endpoint, channel);
+		return true;
+	}
+
+	/**
+	 * Look the listening socket field up on an endpoint class.
+	 * @param endpointClass the endpoint class
+	 * @param name the field's name
+	 * @return the field, made accessible, or a marker that it is missing (logged)
+	 */
+	static Object resolveServerSock(Class<?> endpointClass, String name) {
+		Field field = ReflectionUtils.findField(endpointClass, name, ServerSocketChannel.class);
+		if (field == null) {
+			logger.warn("This Tomcat version has no " + endpointClass.getSimpleName() + "." + name
+					+ " field: the port is bound without SO_REUSEPORT, so graceful.handover.enabled has no effect "
+					+ "and a successor fails to bind it");
+			return new Object();
+		}
+		ReflectionUtils.makeAccessible(field);
+		return field;
 	}
 
 	/**

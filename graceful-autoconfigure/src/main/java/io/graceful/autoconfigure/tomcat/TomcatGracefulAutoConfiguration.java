@@ -2,6 +2,7 @@ package io.graceful.autoconfigure.tomcat;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.GracefulProperties;
+import io.graceful.autoconfigure.core.AcceptGate;
 import org.apache.catalina.startup.Tomcat;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -12,6 +13,8 @@ import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * What graceful does on Tomcat: close idle keep-alive connections and send HTTP/2 GOAWAY
@@ -32,8 +35,29 @@ public final class TomcatGracefulAutoConfiguration {
 	}
 
 	@Bean
+	TomcatListeningSocketCloser tomcatListeningSocketCloser(TomcatConnections connections) {
+		return new TomcatListeningSocketCloser(connections);
+	}
+
+	@Bean
 	TomcatStopBoundCustomizer gracefulTomcatStopBoundCustomizer(GracefulProperties properties) {
 		return new TomcatStopBoundCustomizer(properties.webServerStopBound());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty("graceful.handover.enabled")
+	static class TomcatHandoverConfiguration {
+
+		@Bean
+		AcceptGate tomcatAcceptGate() {
+			return new AcceptGate();
+		}
+
+		@Bean
+		TomcatHandover gracefulTomcatHandover(Environment environment, AcceptGate tomcatAcceptGate) {
+			return new TomcatHandover(environment, tomcatAcceptGate);
+		}
+
 	}
 
 }

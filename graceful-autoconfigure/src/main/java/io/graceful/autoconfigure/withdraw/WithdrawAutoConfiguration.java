@@ -1,6 +1,7 @@
 package io.graceful.autoconfigure.withdraw;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
+import io.graceful.autoconfigure.HandoverProperties;
 import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.GracefulStep;
 import io.graceful.autoconfigure.core.ShutdownBound;
@@ -27,17 +28,19 @@ import org.springframework.core.env.Environment;
 public final class WithdrawAutoConfiguration {
 
 	@Bean
-	WithdrawSettings withdrawSettings(WithdrawProperties properties, Environment environment) {
-		return WithdrawSettings.resolve(properties, environment);
+	WithdrawSettings withdrawSettings(WithdrawProperties properties, HandoverProperties handover,
+			Environment environment) {
+		return WithdrawSettings.resolve(properties, handover, environment);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	WithdrawLifecycle withdrawLifecycle(ApplicationContext context, WithdrawSettings settings, ShutdownReport report,
 			ObjectProvider<InFlightRequests> inFlightRequests, ObjectProvider<IdleConnectionCloser> closers,
-			ObjectProvider<Http2GoAwaySender> goAwaySenders) {
+			ObjectProvider<Http2GoAwaySender> goAwaySenders, ObjectProvider<ListeningSocketCloser> listeners) {
 		return new WithdrawLifecycle(context, settings, report, inFlightRequests.getIfAvailable(),
-				closers.orderedStream().toList(), goAwaySenders.orderedStream().toList());
+				closers.orderedStream().toList(), goAwaySenders.orderedStream().toList(),
+				listeners.orderedStream().toList());
 	}
 
 	@Bean

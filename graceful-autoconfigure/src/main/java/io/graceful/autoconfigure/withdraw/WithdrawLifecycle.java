@@ -58,6 +58,8 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 
 	private final List<Http2GoAwaySender> goAwaySenders;
 
+	private final List<ListeningSocketCloser> listeningSocketClosers;
+
 	private final AtomicBoolean withdrawn = new AtomicBoolean();
 
 	private final CountDownLatch done = new CountDownLatch(1);
@@ -68,13 +70,14 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 
 	WithdrawLifecycle(ApplicationContext context, WithdrawSettings settings, ShutdownReport report,
 			InFlightRequests inFlightRequests, List<IdleConnectionCloser> idleConnectionClosers,
-			List<Http2GoAwaySender> goAwaySenders) {
+			List<Http2GoAwaySender> goAwaySenders, List<ListeningSocketCloser> listeningSocketClosers) {
 		this.context = context;
 		this.settings = settings;
 		this.report = report;
 		this.inFlightRequests = inFlightRequests;
 		this.idleConnectionClosers = idleConnectionClosers;
 		this.goAwaySenders = goAwaySenders;
+		this.listeningSocketClosers = listeningSocketClosers;
 	}
 
 	@Override
@@ -146,10 +149,22 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 			if (this.inFlightRequests != null && this.settings.connectionClose()) {
 				this.inFlightRequests.startClosingConnections();
 			}
+			if (this.settings.handover()) {
+				closeListeningSockets();
+			}
 			int goAway = sendGoAway();
-			logger.info(String.format(
-					"Withdraw started: readiness is REFUSING_TRAFFIC; still serving requests for up to %s (%s)%s",
-					Durations.format(this.settings.delay()), this.settings.reason(), quietPeriodNote()));
+			if (this.settings.handover()) {
+				logger.info(String.format(
+						"Hand-over started: listening socket closed, new connections go to the "
+								+ "successor on the same port; moving kept-alive connections for up to %s "
+								+ "(Connection: close on their next response, idle ones closed at the end)",
+						Durations.format(this.settings.delay())));
+			}
+			else {
+				logger.info(String.format(
+						"Withdraw started: readiness is REFUSING_TRAFFIC; still serving requests for up to %s (%s)%s",
+						Durations.format(this.settings.delay()), this.settings.reason(), quietPeriodNote()));
+			}
 			boolean endedEarly = awaitDelay();
 			int closed = closeIdleConnections();
 			// HTTP/2 connections opened during the delay get their GOAWAY here, not when
@@ -217,6 +232,18 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 			Thread.currentThread().interrupt();
 			logger.warn("Withdraw delay interrupted; continuing the shutdown");
 			return false;
+		}
+	}
+
+	private void closeListeningSockets() {
+		for (ListeningSocketCloser closer : this.listeningSocketClosers) {
+			try {
+				closer.closeListeningSockets();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not close the listening socket with " + closer.getClass().getSimpleName()
+						+ "; new connections may still reach this instance until the drain", ex);
+			}
 		}
 	}
 

@@ -2,6 +2,7 @@ package io.graceful.autoconfigure.withdraw;
 
 import java.time.Duration;
 
+import io.graceful.autoconfigure.HandoverProperties;
 import io.graceful.autoconfigure.core.DurationRules;
 import io.graceful.autoconfigure.core.Durations;
 import org.jspecify.annotations.Nullable;
@@ -20,13 +21,21 @@ import org.springframework.core.env.Environment;
  * @param connectionClose whether HTTP/1.1 responses get {@code Connection: close}
  * @param http2GoAway whether HTTP/2 connections get a graceful GOAWAY
  * @param closeIdleConnections whether idle connections are closed at the end
+ * @param handover whether the listening socket is closed first, for a hand-over of the
+ * port to a successor
  */
 record WithdrawSettings(Duration delay, String reason, Duration minDelay, @Nullable Duration quietPeriod,
-		boolean connectionClose, boolean http2GoAway, boolean closeIdleConnections) {
+		boolean connectionClose, boolean http2GoAway, boolean closeIdleConnections, boolean handover) {
 
 	static final Duration KUBERNETES_DELAY = Duration.ofSeconds(10);
 
-	static WithdrawSettings resolve(WithdrawProperties properties, Environment environment) {
+	static WithdrawSettings resolve(WithdrawProperties properties, HandoverProperties handover,
+			Environment environment) {
+		if (handover.isEnabled()) {
+			// no load balancer to wait for: the delay only moves kept-alive connections
+			return new WithdrawSettings(handover.getMovePeriod(), "graceful.handover.move-period", Duration.ZERO, null,
+					true, properties.isHttp2GoAway(), true, true);
+		}
 		Duration delay;
 		String reason;
 		if (properties.getDelay() != null) {
@@ -59,7 +68,7 @@ record WithdrawSettings(Duration delay, String reason, Duration minDelay, @Nulla
 			}
 		}
 		return new WithdrawSettings(delay, reason, minDelay, quietPeriod, properties.isConnectionClose(),
-				properties.isHttp2GoAway(), properties.isCloseIdleConnections());
+				properties.isHttp2GoAway(), properties.isCloseIdleConnections(), false);
 	}
 
 }
