@@ -66,8 +66,10 @@ class RuntimeHintsCoverageTests {
 			"io.graceful.autoconfigure.web.TomcatWebSocketShutdownTests",
 			"io.graceful.autoconfigure.web.JettyWebSocketShutdownTests",
 			"io.graceful.autoconfigure.web.NettyWebSocketShutdownTests",
-			// not the whole class: under the agent its stubborn-task test saw no interrupt at
-			// the executor's destruction in two CI runs (unexplained; it passes without the
+			// not the whole class: under the agent its stubborn-task test saw no
+			// interrupt at
+			// the executor's destruction in two CI runs (unexplained; it passes without
+			// the
 			// agent), and these three reach every tracked executor type
 			"io.graceful.autoconfigure.tasks.BackgroundWorkTests#periodicAndFarFutureScheduledTasksAreCancelledAndReportedNotAwaitedToTheBound(org.springframework.boot.test.system.CapturedOutput)",
 			"io.graceful.autoconfigure.tasks.BackgroundWorkTests#workSubmittedWhileTheStepWaitsRunsAndWorkSubmittedAfterItIsRejected(org.springframework.boot.test.system.CapturedOutput)",

@@ -41,7 +41,10 @@ import org.springframework.web.bind.annotation.RestController;
 @SpringBootApplication(excludeName = { "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
 		"org.springframework.boot.jdbc.autoconfigure.XADataSourceAutoConfiguration",
 		"org.springframework.boot.jdbc.autoconfigure.JndiDataSourceAutoConfiguration",
-		"org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration" })
+		"org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration",
+		// r2dbc-postgresql and spring-amqp are on the test class path for their own tests
+		"org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration",
+		"org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration" })
 public class HandoverTestApplication {
 
 	public static void main(String[] args) {
