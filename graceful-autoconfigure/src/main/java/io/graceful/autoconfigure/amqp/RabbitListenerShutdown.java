@@ -21,7 +21,6 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.amqp.core.AcknowledgeMode;
-import org.springframework.amqp.core.MessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.RabbitListenerEndpointRegistry;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
@@ -229,7 +228,9 @@ class RabbitListenerShutdown {
 	}
 
 	private List<AbstractMessageListenerContainer> containers() {
-		Set<MessageListenerContainer> all = new LinkedHashSet<>();
+		// Spring AMQP 4.1 moved MessageListenerContainer to another package: count on
+		// neither
+		Set<Object> all = new LinkedHashSet<>();
 		for (RabbitListenerEndpointRegistry registry : this.beanFactory
 			.getBeansOfType(RabbitListenerEndpointRegistry.class, false, false)
 			.values()) {
