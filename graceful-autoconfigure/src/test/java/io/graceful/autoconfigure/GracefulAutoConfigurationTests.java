@@ -53,7 +53,7 @@ class GracefulAutoConfigurationTests {
 			assertThat(graceful.getBudgetCheck()).isEqualTo(GracefulProperties.BudgetCheck.FAIL);
 			WithdrawProperties withdraw = context.getBean(WithdrawProperties.class);
 			assertThat(withdraw.getDelay()).isNull();
-			assertThat(withdraw.getMinDelay()).isZero();
+			assertThat(withdraw.getMinDelay()).isNull();
 			assertThat(withdraw.getQuietPeriod()).isNull();
 			assertThat(withdraw.isConnectionClose()).isTrue();
 			assertThat(withdraw.isCloseIdleConnections()).isTrue();

@@ -35,6 +35,11 @@ public final class JettyGracefulAutoConfiguration {
 		return new JettyStopTimeoutCustomizer(properties.webServerStopBound());
 	}
 
+	@Bean
+	JettyOpenConnections jettyOpenConnections(ApplicationContext context) {
+		return new JettyOpenConnections(context);
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(HttpConnection.class)
 	static class JettyConnectionsConfiguration {

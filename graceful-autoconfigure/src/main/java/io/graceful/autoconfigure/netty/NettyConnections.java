@@ -2,11 +2,13 @@ package io.graceful.autoconfigure.netty;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
+import io.graceful.autoconfigure.withdraw.OpenConnections;
 import io.netty.channel.Channel;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.group.ChannelGroup;
@@ -28,7 +30,7 @@ import org.springframework.boot.reactor.netty.NettyServerCustomizer;
  * run a check on each in its own event loop (where requests are decoded, so none can
  * start meanwhile), bounded by one second for all of them.
  */
-class NettyConnections implements NettyServerCustomizer {
+class NettyConnections implements NettyServerCustomizer, OpenConnections {
 
 	private static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -48,6 +50,11 @@ class NettyConnections implements NettyServerCustomizer {
 				connection.channel().attr(LAST_ACTIVITY).set(System.nanoTime());
 			}
 		});
+	}
+
+	@Override
+	public void collect(Set<Object> connections) {
+		connections.addAll(this.channels);
 	}
 
 	/**

@@ -6,6 +6,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
@@ -14,6 +15,7 @@ import io.graceful.autoconfigure.web.QueuedRequests;
 import io.graceful.autoconfigure.web.SocketInput;
 import io.graceful.autoconfigure.withdraw.Http2GoAwaySender;
 import io.graceful.autoconfigure.withdraw.IdleConnectionCloser;
+import io.graceful.autoconfigure.withdraw.OpenConnections;
 import org.apache.catalina.connector.Connector;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -44,7 +46,7 @@ import org.springframework.util.ReflectionUtils;
  * {@link TomcatHttp2GoAwaySender}, {@link TomcatQueuedRequests}) is loaded when a
  * shutdown first needs it, not at startup.
  */
-final class TomcatConnections implements IdleConnectionCloser, Http2GoAwaySender, QueuedRequests {
+final class TomcatConnections implements IdleConnectionCloser, Http2GoAwaySender, QueuedRequests, OpenConnections {
 
 	/**
 	 * The protected method of Tomcat's protocol handler (see {@link TomcatRuntimeHints}).
@@ -85,6 +87,13 @@ final class TomcatConnections implements IdleConnectionCloser, Http2GoAwaySender
 			}
 		}
 		return sender.sendGoAway();
+	}
+
+	@Override
+	public void collect(Set<Object> connections) {
+		for (AbstractEndpoint<?, ?> endpoint : endpoints()) {
+			connections.addAll(endpoint.getConnections());
+		}
 	}
 
 	@Override

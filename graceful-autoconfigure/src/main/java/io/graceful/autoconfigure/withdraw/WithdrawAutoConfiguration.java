@@ -37,10 +37,11 @@ public final class WithdrawAutoConfiguration {
 	@ConditionalOnMissingBean
 	WithdrawLifecycle withdrawLifecycle(ApplicationContext context, WithdrawSettings settings, ShutdownReport report,
 			ObjectProvider<InFlightRequests> inFlightRequests, ObjectProvider<IdleConnectionCloser> closers,
-			ObjectProvider<Http2GoAwaySender> goAwaySenders, ObjectProvider<ListeningSocketCloser> listeners) {
+			ObjectProvider<Http2GoAwaySender> goAwaySenders, ObjectProvider<ListeningSocketCloser> listeners,
+			ObjectProvider<OpenConnections> openConnections) {
 		return new WithdrawLifecycle(context, settings, report, inFlightRequests.getIfAvailable(),
 				closers.orderedStream().toList(), goAwaySenders.orderedStream().toList(),
-				listeners.orderedStream().toList());
+				listeners.orderedStream().toList(), openConnections.orderedStream().toList());
 	}
 
 	@Bean

@@ -1,7 +1,10 @@
 package io.graceful.autoconfigure.withdraw;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,6 +47,10 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 
 	static final String STEP = GracefulStep.WITHDRAW.id();
 
+	private static final long MIN_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+	private static final long MAX_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
 	private static final Log logger = LogFactory.getLog(WithdrawLifecycle.class);
 
 	private final ApplicationContext context;
@@ -60,6 +67,8 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 
 	private final List<ListeningSocketCloser> listeningSocketClosers;
 
+	private final List<OpenConnections> openConnections;
+
 	private final AtomicBoolean withdrawn = new AtomicBoolean();
 
 	private final CountDownLatch done = new CountDownLatch(1);
@@ -70,7 +79,8 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 
 	WithdrawLifecycle(ApplicationContext context, WithdrawSettings settings, ShutdownReport report,
 			InFlightRequests inFlightRequests, List<IdleConnectionCloser> idleConnectionClosers,
-			List<Http2GoAwaySender> goAwaySenders, List<ListeningSocketCloser> listeningSocketClosers) {
+			List<Http2GoAwaySender> goAwaySenders, List<ListeningSocketCloser> listeningSocketClosers,
+			List<OpenConnections> openConnections) {
 		this.context = context;
 		this.settings = settings;
 		this.report = report;
@@ -78,6 +88,7 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 		this.idleConnectionClosers = idleConnectionClosers;
 		this.goAwaySenders = goAwaySenders;
 		this.listeningSocketClosers = listeningSocketClosers;
+		this.openConnections = openConnections;
 	}
 
 	@Override
@@ -165,7 +176,14 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 						"Withdraw started: readiness is REFUSING_TRAFFIC; still serving requests for up to %s (%s)%s",
 						Durations.format(this.settings.delay()), this.settings.reason(), quietPeriodNote()));
 			}
-			boolean endedEarly = awaitDelay();
+			DelayOutcome outcome = awaitDelay();
+			if (outcome.connectionsStillArriving() > 0) {
+				logger.warn(String.format(
+						"Withdraw reached its %s bound with %d connections accepted during it still open: the load "
+								+ "balancer may still route here; raise graceful.withdraw.delay if requests fail "
+								+ "at the drain",
+						Durations.format(this.settings.delay()), outcome.connectionsStillArriving()));
+			}
 			int closed = closeIdleConnections();
 			// HTTP/2 connections opened during the delay get their GOAWAY here, not when
 			// they
@@ -181,10 +199,13 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 			String goAwayNote = (goAway > 0) ? ", " + goAway + " HTTP/2 connections sent GOAWAY" : "";
 			logger.info(String.format(
 					"Withdraw finished in %s%s: %d requests served during withdraw, " + "%d idle connections closed%s",
-					elapsed, endedEarly ? " (quiet period reached)" : "", served, closed, goAwayNote));
+					elapsed, outcome.quiet() ? " (quiet period reached)" : "", served, closed, goAwayNote));
 			recorder.count("requests-served", served)
 				.count("idle-connections-closed", closed)
 				.count("http2-connections-sent-goaway", goAway);
+			if (outcome.connectionsStillArriving() > 0) {
+				recorder.count("connections-still-arriving", outcome.connectionsStillArriving());
+			}
 			recorder.completed(served + " requests served, " + closed + " idle connections closed" + goAwayNote);
 		}
 		finally {
@@ -201,38 +222,94 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 	}
 
 	/**
-	 * Wait the delay, or less once the quiet period is reached.
-	 * @return {@code true} if the quiet period ended it early
+	 * Wait the delay, or less once traffic has stopped: no application request for the
+	 * quiet period, and no connection accepted during the withdraw still open (its
+	 * request may wait for a worker thread, unseen by the filters), never before the
+	 * minimum delay.
+	 * @return how the wait ended
 	 */
-	private boolean awaitDelay() {
+	private DelayOutcome awaitDelay() {
 		long start = System.nanoTime();
 		long deadline = start + this.settings.delay().toNanos();
 		Duration quietPeriod = this.settings.quietPeriod();
+		if (quietPeriod == null || this.inFlightRequests == null) {
+			return awaitUntil(deadline) ? DelayOutcome.BOUND : DelayOutcome.INTERRUPTED;
+		}
 		long earliest = start + this.settings.minDelay().toNanos();
-		CountDownLatch never = new CountDownLatch(1);
-		try {
-			while (true) {
-				long now = System.nanoTime();
-				if (now - deadline >= 0) {
-					return false;
-				}
-				long wakeUp = deadline;
-				if (quietPeriod != null && this.inFlightRequests != null) {
-					long quietEnd = Math.max(earliest,
-							this.inFlightRequests.lastTrafficNanos() + quietPeriod.toNanos());
-					if (now - quietEnd >= 0) {
-						return true;
-					}
-					wakeUp = Math.min(deadline, quietEnd);
-				}
-				never.await(wakeUp - now, TimeUnit.NANOSECONDS);
+		long poll = Math.max(MIN_POLL_NANOS, Math.min(MAX_POLL_NANOS, quietPeriod.toNanos() / 4));
+		Set<Object> before = openConnections();
+		while (true) {
+			long now = System.nanoTime();
+			Set<Object> arrived = openConnections();
+			arrived.removeAll(before);
+			if (now - deadline >= 0) {
+				return arrived.isEmpty() ? DelayOutcome.BOUND : DelayOutcome.bound(arrived.size());
 			}
+			long quietEnd = Math.max(earliest, this.inFlightRequests.lastTrafficNanos() + quietPeriod.toNanos());
+			if (arrived.isEmpty() && now - quietEnd >= 0) {
+				return DelayOutcome.QUIET;
+			}
+			long wakeUp;
+			if (!arrived.isEmpty()) {
+				wakeUp = now + poll;
+			}
+			else {
+				wakeUp = this.openConnections.isEmpty() ? quietEnd : Math.min(quietEnd, now + poll);
+			}
+			if (!awaitUntil(Math.min(deadline, wakeUp))) {
+				return DelayOutcome.INTERRUPTED;
+			}
+		}
+	}
+
+	private boolean awaitUntil(long deadline) {
+		long wait = deadline - System.nanoTime();
+		if (wait <= 0) {
+			return true;
+		}
+		try {
+			new CountDownLatch(1).await(wait, TimeUnit.NANOSECONDS);
+			return true;
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			logger.warn("Withdraw delay interrupted; continuing the shutdown");
 			return false;
 		}
+	}
+
+	private Set<Object> openConnections() {
+		Set<Object> connections = Collections.newSetFromMap(new IdentityHashMap<>());
+		for (OpenConnections server : this.openConnections) {
+			try {
+				server.collect(connections);
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Could not list open connections with " + server.getClass().getSimpleName(), ex);
+			}
+		}
+		return connections;
+	}
+
+	/**
+	 * How the withdraw delay ended.
+	 *
+	 * @param quiet whether traffic stopped before the delay's bound
+	 * @param connectionsStillArriving connections accepted during the withdraw and still
+	 * open at its bound
+	 */
+	private record DelayOutcome(boolean quiet, int connectionsStillArriving) {
+
+		static final DelayOutcome QUIET = new DelayOutcome(true, 0);
+
+		static final DelayOutcome BOUND = new DelayOutcome(false, 0);
+
+		static final DelayOutcome INTERRUPTED = BOUND;
+
+		static DelayOutcome bound(int connectionsStillArriving) {
+			return new DelayOutcome(false, connectionsStillArriving);
+		}
+
 	}
 
 	private void closeListeningSockets() {

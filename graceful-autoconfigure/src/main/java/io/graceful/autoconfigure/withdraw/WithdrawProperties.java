@@ -16,20 +16,24 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class WithdrawProperties {
 
 	/**
-	 * How long to keep serving after readiness turned OUT_OF_SERVICE, while load
-	 * balancers catch up. Defaults to 10s when the cloud platform is Kubernetes and 0
-	 * elsewhere.
+	 * How long at most to keep serving after readiness turned OUT_OF_SERVICE, while load
+	 * balancers catch up. Defaults to 10s when the cloud platform is Kubernetes (ending
+	 * early once traffic has stopped, see quiet-period and min-delay) and 0 elsewhere.
+	 * Setting it gives a fixed delay unless a quiet period is set too.
 	 */
 	private @Nullable Duration delay;
 
 	/**
-	 * With a quiet period, the delay never ends before this minimum.
+	 * With a quiet period, the delay never ends before this minimum. Defaults to 5s with
+	 * the Kubernetes default delay, 0 otherwise.
 	 */
-	private Duration minDelay = Duration.ZERO;
+	private @Nullable Duration minDelay;
 
 	/**
-	 * End the delay early once no application request (health and other management
-	 * requests do not count) has arrived for this long. Off when not set.
+	 * End the delay early once traffic has stopped: no application request (health and
+	 * other management requests do not count) for this long, and no connection accepted
+	 * during the delay still open. Defaults to 1s with the Kubernetes default delay, off
+	 * otherwise.
 	 */
 	private @Nullable Duration quietPeriod;
 
@@ -61,11 +65,11 @@ public class WithdrawProperties {
 		this.delay = delay;
 	}
 
-	public Duration getMinDelay() {
+	public @Nullable Duration getMinDelay() {
 		return this.minDelay;
 	}
 
-	public void setMinDelay(Duration minDelay) {
+	public void setMinDelay(@Nullable Duration minDelay) {
 		this.minDelay = minDelay;
 	}
 

@@ -287,6 +287,44 @@ abstract class AbstractWebServerShutdownTests {
 		assertThat(output).contains("Withdraw finished in").doesNotContain("(quiet period reached)");
 	}
 
+	@Test
+	void aConnectionAcceptedDuringWithdrawHoldsTheQuietPeriodUntilItsRequestIsServed(CapturedOutput output)
+			throws Exception {
+		start("graceful.withdraw.delay=6s", "graceful.withdraw.quiet-period=1s", "graceful.web-drain.timeout=1s");
+		closeInBackground();
+		assertThat(this.moments.refusingTraffic.await(10, TimeUnit.SECONDS)).isTrue();
+		try (RawHttpConnection connection = RawHttpConnection.open(port())) {
+			// accepted, no request yet: the balancer is still routing here
+			assertThat(this.moments.withdrawEnded.await(2500, TimeUnit.MILLISECONDS)).isFalse();
+			long sent = System.nanoTime();
+			RawHttpConnection.Response response = connection.get("/hello");
+			assertThat(response.status()).isEqualTo(200);
+			assertThat(response.headers()).containsEntry("connection", "close");
+			assertThat(this.moments.withdrawEnded.await(10, TimeUnit.SECONDS)).isTrue();
+			Duration afterRequest = Duration.ofNanos(this.moments.withdrawEndedNanos - sent);
+			assertThat(afterRequest).isGreaterThanOrEqualTo(Duration.ofSeconds(1))
+				.isLessThan(Duration.ofSeconds(1).plus(BOUNDARY).plus(BOUNDARY));
+		}
+		assertThat(output).contains("(quiet period reached)");
+	}
+
+	@Test
+	void readinessProbesOnNewConnectionsDoNotHoldTheQuietPeriod(CapturedOutput output) throws Exception {
+		start("graceful.withdraw.delay=4s", "graceful.withdraw.quiet-period=300ms", "graceful.web-drain.timeout=1s");
+		Prober prober = new Prober("/actuator/health/readiness");
+		prober.start();
+		closeInBackground();
+		assertThat(this.moments.withdrawEnded.await(10, TimeUnit.SECONDS)).isTrue();
+		prober.stop();
+		Duration withdraw = Duration.ofNanos(this.moments.withdrawEndedNanos - this.moments.closeStartedNanos);
+		assertThat(withdraw).isGreaterThanOrEqualTo(Duration.ofMillis(300)).isLessThan(Duration.ofMillis(1500));
+		assertThat(prober.sentBefore(this.moments.withdrawEndedNanos))
+			.filteredOn((probe) -> probe.sentNanos - this.moments.refusingTrafficNanos > 0)
+			.isNotEmpty()
+			.allSatisfy((probe) -> assertThat(probe.status).isEqualTo(503));
+		assertThat(output).contains("(quiet period reached)");
+	}
+
 	protected ConfigurableApplicationContext start(String... properties) {
 		List<String> all = new ArrayList<>(List.of("server.port=0", "server.address=127.0.0.1",
 				"spring.main.banner-mode=off", "management.endpoint.health.probes.enabled=true",

@@ -49,6 +49,36 @@ class TomcatShutdownTests extends AbstractWebServerShutdownTests {
 	}
 
 	@Test
+	void kubernetesDefaultWithdrawEndsOneSecondAfterTrafficStops(CapturedOutput output) throws Exception {
+		start("spring.main.cloud-platform=kubernetes", "graceful.web-drain.timeout=1s");
+		Prober prober = new Prober("/hello");
+		prober.start();
+		closeInBackground();
+		assertThat(this.moments.refusingTraffic.await(10, TimeUnit.SECONDS)).isTrue();
+		long trafficEnd = this.moments.refusingTrafficNanos + Duration.ofSeconds(6).toNanos();
+		await().atMost(Duration.ofSeconds(8)).until(() -> System.nanoTime() - trafficEnd >= 0);
+		prober.stop();
+		long lastSent = prober.sentBefore(Long.MAX_VALUE).stream().mapToLong(Probe::sentNanos).max().orElseThrow();
+		assertThat(this.moments.withdrawEnded.await(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(prober.sentBefore(this.moments.withdrawEndedNanos))
+			.allSatisfy((probe) -> assertThat(probe.status()).isEqualTo(200));
+		Duration afterTraffic = Duration.ofNanos(this.moments.withdrawEndedNanos - lastSent);
+		assertThat(afterTraffic).isGreaterThanOrEqualTo(Duration.ofSeconds(1)).isLessThan(Duration.ofMillis(1600));
+		assertThat(output).contains(
+				"for up to 10s (Kubernetes detected); ends early after 1s without traffic, " + "not before 5s",
+				"(quiet period reached)");
+	}
+
+	@Test
+	void kubernetesDefaultWithdrawNeverEndsBeforeFiveSeconds() throws Exception {
+		start("spring.main.cloud-platform=kubernetes", "graceful.web-drain.timeout=1s");
+		closeInBackground();
+		assertThat(this.moments.withdrawEnded.await(10, TimeUnit.SECONDS)).isTrue();
+		Duration withdraw = Duration.ofNanos(this.moments.withdrawEndedNanos - this.moments.refusingTrafficNanos);
+		assertThat(withdraw).isGreaterThanOrEqualTo(Duration.ofSeconds(5)).isLessThan(Duration.ofMillis(5600));
+	}
+
+	@Test
 	void stragglerIgnoringInterruptsHoldsTheStopOnlyForTheCappedWaits(CapturedOutput output) throws Exception {
 		assertStragglerIgnoringInterruptsCostsAtMost(Duration.ofSeconds(2), output);
 	}
