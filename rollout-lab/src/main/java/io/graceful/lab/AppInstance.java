@@ -35,11 +35,26 @@ final class AppInstance {
 	 * reported before the kill).
 	 */
 	record Stop(String instance, long pid, double sigtermAtMs, double exitAtMs, int exitCode, boolean killed,
-			double withdrawDelayMs, String summary, List<String> boundLines) {
+			double withdrawDelayMs, String summary, List<String> boundLines, double withdrawMinMs,
+			double withdrawQuietMs) {
+
+		Stop(String instance, long pid, double sigtermAtMs, double exitAtMs, int exitCode, boolean killed,
+				double withdrawDelayMs, String summary, List<String> boundLines) {
+			this(instance, pid, sigtermAtMs, exitAtMs, exitCode, killed, withdrawDelayMs, summary, boundLines,
+					Double.NaN, Double.NaN);
+		}
 
 		Stop(String instance, long pid, double sigtermAtMs, double exitAtMs, int exitCode, boolean killed,
 				double withdrawDelayMs, String summary) {
 			this(instance, pid, sigtermAtMs, exitAtMs, exitCode, killed, withdrawDelayMs, summary, List.of());
+		}
+
+		/**
+		 * Whether the withdraw ended once traffic had stopped (a quiet period was
+		 * logged).
+		 */
+		boolean trafficAwareWithdraw() {
+			return !Double.isNaN(this.withdrawQuietMs);
 		}
 
 		double shutdownMs() {
@@ -57,6 +72,10 @@ final class AppInstance {
 
 		volatile double withdrawDelayMs = Double.NaN;
 
+		volatile double withdrawMinMs = Double.NaN;
+
+		volatile double withdrawQuietMs = Double.NaN;
+
 		volatile String summary;
 
 		final List<String> boundLines = new CopyOnWriteArrayList<>();
@@ -70,6 +89,9 @@ final class AppInstance {
 
 	private static final Pattern WITHDRAW_DELAY = Pattern
 		.compile("still serving requests for up to ([0-9.]+(?:ms|s|m))");
+
+	private static final Pattern WITHDRAW_QUIET = Pattern
+		.compile("ends early after ([0-9.]+(?:ms|s|m)) without traffic, not before ([0-9.]+(?:ms|s|m))");
 
 	private static final String SUMMARY = "Graceful shutdown completed";
 
@@ -156,6 +178,11 @@ final class AppInstance {
 				if (delay.find()) {
 					run.withdrawDelayMs = Settings.duration(delay.group(1)).toMillis();
 				}
+				Matcher quiet = WITHDRAW_QUIET.matcher(line);
+				if (quiet.find()) {
+					run.withdrawQuietMs = Settings.duration(quiet.group(1)).toMillis();
+					run.withdrawMinMs = Settings.duration(quiet.group(2)).toMillis();
+				}
 				if (line.contains(" hit its ") || line.contains(" hit their ")) {
 					int message = line.indexOf(" : ");
 					run.boundLines.add((message >= 0) ? line.substring(message + 3) : line);
@@ -231,7 +258,7 @@ final class AppInstance {
 			Thread.currentThread().interrupt();
 		}
 		return new Stop(this.name, this.process.pid(), sigterm, exit, exitCode(), killed, stopped.withdrawDelayMs,
-				stopped.summary, List.copyOf(stopped.boundLines));
+				stopped.summary, List.copyOf(stopped.boundLines), stopped.withdrawMinMs, stopped.withdrawQuietMs);
 	}
 
 	/**

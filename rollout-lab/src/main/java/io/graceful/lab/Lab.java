@@ -202,7 +202,7 @@ public final class Lab {
 				"""
 						graceful rollout lab: %d instances behind HAProxy (%s; %s), %d roll(s) each, %s open-model load
 						  mix: %.0f%% counter increments (delayMs %d) + %d queued straight on each instance before its SIGTERM, orders with workMs 0..%d (%.0f%% long: %d..%d)%s
-						  health-check model: HAProxy readiness check GET %s every %dms, fall %d, rise %d (DOWN after %dms); graceful.withdraw.delay %dms (%dms margin)%s
+						  health-check model: HAProxy readiness check GET %s every %dms, fall %d, rise %d (DOWN after %dms); graceful.withdraw.delay %dms (%dms margin)%s%s
 						  endpoints model (Kubernetes): at the roll the check is off, removal after %dms, SIGTERM at once (plain+preStop: after %dms); graceful with spring.main.cloud-platform=kubernetes (its defaults)
 						  retries 0, no redispatch; pre-warm %ss (unmeasured), warm-up %ss, settle %ss, tail %ss; SIGKILL %ss after the roll start; seed %d
 						""",
@@ -212,6 +212,11 @@ public final class Lab {
 				s.longShare * 100, s.longMinMs, s.longMaxMs, saturation, HaProxy.READINESS_PATH, s.checkInterMs,
 				s.checkFall, s.checkRise, s.healthCheck().detectionMs(), s.withdrawDelay.toMillis(),
 				s.withdrawMarginMs(), (s.withdrawMarginMs() < 1000) ? "  WARNING: margin under 1s" : "",
+				s.trafficAwareWithdraw ? String.format(Locale.ROOT,
+						"; --withdraw=traffic: graceful instead ends its withdraw once traffic has stopped for %dms, "
+								+ "not before %dms, at most %dms",
+						Settings.WITHDRAW_QUIET_PERIOD.toMillis(), s.healthCheck().detectionMs(),
+						Settings.WITHDRAW_MAX_DELAY.toMillis()) : "",
 				s.propagation.toMillis(), s.prestop.toMillis(), s.prewarm.toMillis() / 1000.0,
 				s.warmup.toMillis() / 1000.0, s.settle.toMillis() / 1000.0, s.tail.toMillis() / 1000.0,
 				s.gracePeriod.toSeconds(), s.seed);

@@ -173,8 +173,15 @@ record RunResult(String label, HaProxy.Mode mode, Column.Balancer balancer, Colu
 			}
 		}
 		double lastTask = lastTaskEnd(tasks, this.executorThreads);
-		double floor = (graceful() && this.balancer == Column.Balancer.ENDPOINTS
-				&& !Double.isNaN(stop.withdrawDelayMs())) ? stop.sigtermAtMs() + stop.withdrawDelayMs() : Double.NaN;
+		double floor = Double.NaN;
+		if (graceful() && stop.trafficAwareWithdraw()) {
+			// the instance learns that the balancer stopped only a quiet period after its
+			// last request, and never ends its withdraw before the floor
+			floor = max(stop.sigtermAtMs() + stop.withdrawMinMs(), lastRouted + stop.withdrawQuietMs());
+		}
+		else if (graceful() && this.balancer == Column.Balancer.ENDPOINTS && !Double.isNaN(stop.withdrawDelayMs())) {
+			floor = stop.sigtermAtMs() + stop.withdrawDelayMs();
+		}
 		double limit = max(max(lastEnd, lastTask), floor);
 		double limitMs = Double.isNaN(limit) ? 0 : Math.max(0, limit - stop.sigtermAtMs());
 		return new Timing(stop.shutdownMs(), lastRouted - stop.sigtermAtMs(), lastEnd - stop.sigtermAtMs(),

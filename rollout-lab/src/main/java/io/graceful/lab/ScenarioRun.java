@@ -129,6 +129,11 @@ final class ScenarioRun {
 			// withdraw delay)
 			extra.add("--spring.main.cloud-platform=kubernetes");
 		}
+		else if (this.settings.trafficAwareWithdraw) {
+			extra.add("--graceful.withdraw.delay=" + Settings.WITHDRAW_MAX_DELAY.toMillis() + "ms");
+			extra.add("--graceful.withdraw.min-delay=" + this.settings.healthCheck().detectionMs() + "ms");
+			extra.add("--graceful.withdraw.quiet-period=" + Settings.WITHDRAW_QUIET_PERIOD.toMillis() + "ms");
+		}
 		else {
 			extra.add("--graceful.withdraw.delay=" + this.settings.withdrawDelay.toMillis() + "ms");
 		}

@@ -178,6 +178,22 @@ final class Settings {
 
 	Duration withdrawDelay = Duration.ofSeconds(3);
 
+	/**
+	 * Health-check model: whether graceful's withdraw ends once traffic has stopped
+	 * (bounded by 10 s, never before HAProxy's detection time) instead of after the fixed
+	 * {@link #withdrawDelay}.
+	 */
+	boolean trafficAwareWithdraw;
+
+	/**
+	 * The quiet period of the traffic-aware withdraw, as the starter's Kubernetes
+	 * default.
+	 */
+	static final Duration WITHDRAW_QUIET_PERIOD = Duration.ofSeconds(1);
+
+	/** The bound of the traffic-aware withdraw, as the starter's Kubernetes default. */
+	static final Duration WITHDRAW_MAX_DELAY = Duration.ofSeconds(10);
+
 	long checkInterMs = 500;
 
 	int checkFall = 2;
@@ -262,6 +278,8 @@ final class Settings {
 				  --long-min=MS --long-max=MS  long orders: workMs range [300..3000] (keep <= 3000: fits every bound)
 				  --seed=N                 seed of the request mix [42]
 				  --withdraw-delay=DUR     graceful.withdraw.delay given to the app [3s]; must exceed inter x fall + 1s
+				  --withdraw=fixed|traffic health-check model: graceful's withdraw lasts --withdraw-delay (fixed), or ends
+				                           once traffic has stopped for 1s, not before inter x fall, at most 10s [fixed]
 				  --check-inter=MS --check-fall=N --check-rise=N  HAProxy readiness check [500ms, 2, 2]
 				  --catch-up=DUR           bound for waiting until consumer and background increments caught up [60s]
 				  --catch-up-quiet=DUR     stop waiting earlier when nothing changed for this long [10s]
@@ -368,6 +386,12 @@ final class Settings {
 			case "long-max" -> this.longMaxMs = Integer.parseInt(value);
 			case "seed" -> this.seed = Long.parseLong(value);
 			case "withdraw-delay" -> this.withdrawDelay = duration(value);
+			case "withdraw" -> this.trafficAwareWithdraw = switch (value) {
+				case "fixed" -> false;
+				case "traffic" -> true;
+				default ->
+					throw new IllegalArgumentException("--withdraw must be fixed or traffic, not '" + value + "'");
+			};
 			case "check-inter" -> this.checkInterMs = duration(value.matches("\\d+") ? value + "ms" : value).toMillis();
 			case "check-fall" -> this.checkFall = Integer.parseInt(value);
 			case "check-rise" -> this.checkRise = Integer.parseInt(value);
