@@ -38,6 +38,20 @@ final class LoadGenerator {
 			return this.status >= 200 && this.status < 300;
 		}
 
+		/**
+		 * Whether the application refused it: an increment answered {@code 503} by the
+		 * instance itself (its {@code X-Instance} header is there, unlike on a 503 of
+		 * HAProxy or of a paused Tomcat), which the sample app sends when shutdown-safe
+		 * admission refuses work it could not finish. Neither acknowledged nor failed.
+		 */
+		boolean rejected() {
+			return this.status == 503 && !this.instance.isEmpty() && this.kind.startsWith("increment");
+		}
+
+		boolean failed() {
+			return !ok() && !rejected();
+		}
+
 		/** Whether it came through the balancer (not sent straight to one instance). */
 		boolean balanced() {
 			return this.kind.equals("order") || this.kind.equals("increment") || this.kind.equals("download");

@@ -28,7 +28,7 @@ final class Report {
 			for (LoadGenerator.Request r : run.requests()) {
 				out.write(String.format(Locale.ROOT, "%d,%s,%s,%.1f,%.1f,%.1f,%d,%s,%s,%s%n", r.seq(), r.kind(), r.id(),
 						r.startMs() - run.loadStartMs(), r.endMs() - run.loadStartMs(), r.endMs() - r.startMs(),
-						r.status(), r.ok() ? "ok" : "failed", r.instance(), r.error()));
+						r.status(), r.ok() ? "ok" : (r.rejected() ? "rejected" : "failed"), r.instance(), r.error()));
 			}
 		}
 		catch (IOException ex) {
@@ -61,6 +61,7 @@ final class Report {
 		}));
 		rows.add(row("requests sent", runs, (r) -> String.valueOf(r.sent())));
 		rows.add(row("  ok (2xx)", runs, (r) -> String.valueOf(r.ok())));
+		rows.add(row("  rejected (503)", runs, (r) -> String.valueOf(r.rejected())));
 		rows.add(row("  failed", runs, (r) -> String.valueOf(r.failed())));
 		rows.add(row("    orders / increments", runs,
 				(r) -> r.failed("order") + " / " + (r.failed() - r.failed("order"))));
@@ -184,7 +185,7 @@ final class Report {
 			json.append((i == 0) ? "\n" : ",\n");
 			json.append(String.format(Locale.ROOT,
 					"    {\"label\": \"%s\", \"mode\": \"%s\", \"balancer\": \"%s\", \"app\": \"%s\", \"graceful\": %s, "
-							+ "\"sent\": %d, \"ok\": %d, \"failedOutsideShutdowns\": %d, \"silentLosses\": %d, "
+							+ "\"sent\": %d, \"ok\": %d, \"rejected\": %d, \"failedOutsideShutdowns\": %d, \"silentLosses\": %d, "
 							+ "\"failed\": %d, \"failedOrders\": %d, \"failedIncrements\": %d, \"failureReasons\": %s, "
 							+ "\"ordersAcknowledged\": %d, \"orderRows\": %d, \"missingOrders\": %d, "
 							+ "\"eventRows\": %d, \"missingEvents\": %d, \"incrementsAcknowledged\": %d, "
@@ -192,12 +193,12 @@ final class Report {
 							+ "\"lostNothing\": %s, \"reportedLosses\": %s, \"silentRequests\": %d, \"silentRecords\": %s, "
 							+ "\"silentTasks\": %s, \"restarts\": [%s]}",
 					r.label(), r.mode(), r.balancer().label, r.app().name().toLowerCase(Locale.ROOT), r.graceful(),
-					r.sent(), r.ok(), r.failedOutsideShutdowns(), r.silentLosses(), r.failed(), r.failed("order"),
-					r.failed() - r.failed("order"), reasons(r.failureReasons()), v.ordersAcknowledged(), v.orderRows(),
-					v.missingOrders(), v.eventRows(), v.missingEvents(), v.incrementsAcknowledged(), v.counter(),
-					v.missingIncrements(), v.caughtUp(), v.catchUp(), r.lostNothing(),
-					r.graceful() ? String.valueOf(r.accounting().reported()) : "null", r.silentRequests(),
-					r.graceful() ? String.valueOf(r.accounting().silentRecords()) : "null",
+					r.sent(), r.ok(), r.rejected(), r.failedOutsideShutdowns(), r.silentLosses(), r.failed(),
+					r.failed("order"), r.failed() - r.failed("order"), reasons(r.failureReasons()),
+					v.ordersAcknowledged(), v.orderRows(), v.missingOrders(), v.eventRows(), v.missingEvents(),
+					v.incrementsAcknowledged(), v.counter(), v.missingIncrements(), v.caughtUp(), v.catchUp(),
+					r.lostNothing(), r.graceful() ? String.valueOf(r.accounting().reported()) : "null",
+					r.silentRequests(), r.graceful() ? String.valueOf(r.accounting().silentRecords()) : "null",
 					r.graceful() ? String.valueOf(r.accounting().silentTasks()) : "null",
 					r.restarts().stream().map((s) -> restartJson(r, s)).collect(Collectors.joining(", "))));
 		}

@@ -117,11 +117,16 @@ record RunResult(String label, HaProxy.Mode mode, Column.Balancer balancer, Colu
 	}
 
 	long failed() {
-		return sent() - ok();
+		return this.requests.stream().filter(LoadGenerator.Request::failed).count();
+	}
+
+	/** Increments the application refused with 503 (shutdown-safe admission). */
+	long rejected() {
+		return this.requests.stream().filter(LoadGenerator.Request::rejected).count();
 	}
 
 	long failed(String kind) {
-		return this.requests.stream().filter((r) -> !r.ok() && r.kind().startsWith(kind)).count();
+		return this.requests.stream().filter((r) -> r.failed() && r.kind().startsWith(kind)).count();
 	}
 
 	boolean graceful() {
@@ -132,7 +137,7 @@ record RunResult(String label, HaProxy.Mode mode, Column.Balancer balancer, Colu
 	Map<String, Long> failureReasons() {
 		Map<String, Long> reasons = new TreeMap<>();
 		for (LoadGenerator.Request request : this.requests) {
-			if (!request.ok()) {
+			if (request.failed()) {
 				String reason = (request.status() != 0) ? "HTTP " + request.status()
 						: request.error().replaceAll(":.*", "");
 				reasons.merge(reason, 1L, Long::sum);
@@ -220,7 +225,7 @@ record RunResult(String label, HaProxy.Mode mode, Column.Balancer balancer, Colu
 		AppInstance.Stop stop = restart.stop();
 		long failed = 0;
 		for (LoadGenerator.Request request : this.requests) {
-			if (!request.ok() && belongsTo(request, restart)) {
+			if (request.failed() && belongsTo(request, restart)) {
 				failed++;
 			}
 		}
@@ -323,7 +328,7 @@ record RunResult(String label, HaProxy.Mode mode, Column.Balancer balancer, Colu
 	 */
 	long failedOutsideShutdowns() {
 		return this.requests.stream()
-			.filter((r) -> !r.ok() && this.restarts.stream().noneMatch((restart) -> belongsTo(r, restart)))
+			.filter((r) -> r.failed() && this.restarts.stream().noneMatch((restart) -> belongsTo(r, restart)))
 			.count();
 	}
 

@@ -53,6 +53,20 @@ class RunResultTests {
 	}
 
 	@Test
+	void anIncrementTheInstanceRefusedWith503IsRejectedNotFailedWhileABalancer503Fails() {
+		List<LoadGenerator.Request> requests = new ArrayList<>();
+		requests.add(request(1, "increment", 900, 950, 503, "app-1/10"));
+		requests.add(request(2, "increment", 1000, 1050, 503, ""));
+		requests.add(request(3, "order", 1100, 1150, 503, "app-1/10"));
+		requests.add(request(4, "increment", 1200, 3200, 200, "app-1/10"));
+		RunResult run = run(Column.App.GRACEFUL, requests, restart(CLEAN));
+		assertThat(run.rejected()).isEqualTo(1);
+		assertThat(run.failed()).isEqualTo(2);
+		assertThat(run.ok()).isEqualTo(1);
+		assertThat(run.failureReasons()).containsExactly(java.util.Map.entry("HTTP 503", 2L));
+	}
+
+	@Test
 	void missingEventsAndIncrementsAreReportedOnlyAsFarAsTheSummariesCutRecordsAndTasks() {
 		String flushFailed = "Graceful shutdown completed in 6.1s: withdraw 3.0s, kafka-flush 2.0s timed-out (0 records "
 				+ "flushed, 3 failed); cut 3 records: orders; timed out: kafka-flush";

@@ -70,9 +70,11 @@ class SampleApplicationIncrementsShutdownIT {
 
 	@Test
 	void withCarryOverEveryAcknowledgedIncrementIsInPostgresAndWithoutItSomeAreCut() throws Exception {
-		// the lab's withdraw delay in its health-check model
-		Run carried = run(false, "--graceful.withdraw.delay=3s");
-		Run fixed = run(false, "--graceful.withdraw.delay=3s", "--graceful.carry-over=false");
+		// the lab's withdraw delay in its health-check model; steady-state admission off
+		Run carried = run(false, "--graceful.withdraw.delay=3s",
+				"--graceful.background-work.admission=during-shutdown");
+		Run fixed = run(false, "--graceful.withdraw.delay=3s", "--graceful.background-work.admission=during-shutdown",
+				"--graceful.carry-over=false");
 		System.out.println("Test measured: carry-over on: " + carried + "; carry-over off: " + fixed);
 		assertThat(carried.accepted).isEqualTo(INCREMENTS);
 		assertThat(carried.counted).as("every acknowledged increment in PostgreSQL").isEqualTo(INCREMENTS);
@@ -83,8 +85,11 @@ class SampleApplicationIncrementsShutdownIT {
 	}
 
 	@Test
-	void withShutdownSafeAdmissionWhatCouldNotFinishIsRefusedAndEverythingAcknowledgedIsInPostgres() throws Exception {
-		Run run = run(true, "--graceful.withdraw.delay=0", "--graceful.background-work.admission=shutdown-safe");
+	void withTheShippedShutdownSafeAdmissionWhatCouldNotFinishIsRefusedAndEverythingAcknowledgedIsInPostgres()
+			throws Exception {
+		// the shipped configuration: shutdown-safe admission, no withdraw delay off
+		// Kubernetes
+		Run run = run(true);
 		System.out.println("Test measured: shutdown-safe admission: " + run);
 		assertThat(run.accepted + run.refused).isEqualTo(INCREMENTS);
 		assertThat(run.refused).as("12s of work against the 12s a shutdown would give, less its margin").isPositive();

@@ -1,21 +1,28 @@
 package io.graceful.autoconfigure.requests;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
 
 /**
  * Counts servlet requests in flight and, while withdrawing, marks HTTP/1.1 responses
- * {@code Connection: close}: at the start of a request and again when it returns
- * uncommitted, so that requests that began before the withdraw get it too.
+ * {@code Connection: close}: at the start of a request, and, for a request that began
+ * before the withdraw, when its body starts or it returns uncommitted. A response that
+ * began before the withdraw and commits during it (Spring MVC's message converters flush
+ * the body they write) must carry it too: its connection was busy at the withdraw's
+ * start, may be too recently used at its end to be closed as idle, and a request the
+ * client then sends on it would meet a paused server at the drain.
  */
 class RequestTrackingFilter implements Filter {
 
@@ -35,7 +42,17 @@ class RequestTrackingFilter implements Filter {
 		HttpServletResponse response = (HttpServletResponse) servletResponse;
 		String path = request.getRequestURI();
 		InFlightRequest inFlight = this.inFlightRequests.begin(request.getMethod(), path, isTraffic(path));
-		markConnectionClose(request, response);
+		if (!closesConnection(request)) {
+			chain.doFilter(request, response);
+			this.inFlightRequests.end(inFlight);
+			return;
+		}
+		if (this.inFlightRequests.isClosingConnections()) {
+			response.setHeader("Connection", "close");
+		}
+		else {
+			response = new ConnectionCloseOnCommit(response);
+		}
 		boolean async = false;
 		try {
 			chain.doFilter(request, response);
@@ -44,7 +61,7 @@ class RequestTrackingFilter implements Filter {
 				async = true;
 			}
 			else {
-				markConnectionClose(request, response);
+				markConnectionClose(response);
 			}
 		}
 		finally {
@@ -58,12 +75,63 @@ class RequestTrackingFilter implements Filter {
 		return this.managementBasePath == null || !path.startsWith(this.managementBasePath);
 	}
 
-	private void markConnectionClose(HttpServletRequest request, HttpServletResponse response) {
-		if (this.inFlightRequests.isClosingConnections() && !response.isCommitted()
-				&& request.getProtocol().startsWith("HTTP/1")
-				&& !"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+	private static boolean closesConnection(HttpServletRequest request) {
+		return request.getProtocol().startsWith("HTTP/1")
+				&& !"websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
+	}
+
+	private void markConnectionClose(HttpServletResponse response) {
+		if (this.inFlightRequests.isClosingConnections() && !response.isCommitted()) {
 			response.setHeader("Connection", "close");
 		}
+	}
+
+	/**
+	 * Marks the response {@code Connection: close} when its body starts, or it is sent,
+	 * during the withdraw.
+	 */
+	private final class ConnectionCloseOnCommit extends HttpServletResponseWrapper {
+
+		ConnectionCloseOnCommit(HttpServletResponse response) {
+			super(response);
+		}
+
+		@Override
+		public ServletOutputStream getOutputStream() throws IOException {
+			markConnectionClose(this);
+			return super.getOutputStream();
+		}
+
+		@Override
+		public PrintWriter getWriter() throws IOException {
+			markConnectionClose(this);
+			return super.getWriter();
+		}
+
+		@Override
+		public void flushBuffer() throws IOException {
+			markConnectionClose(this);
+			super.flushBuffer();
+		}
+
+		@Override
+		public void sendError(int sc, String msg) throws IOException {
+			markConnectionClose(this);
+			super.sendError(sc, msg);
+		}
+
+		@Override
+		public void sendError(int sc) throws IOException {
+			markConnectionClose(this);
+			super.sendError(sc);
+		}
+
+		@Override
+		public void sendRedirect(String location) throws IOException {
+			markConnectionClose(this);
+			super.sendRedirect(location);
+		}
+
 	}
 
 	private final class EndOnAsyncCompletion implements AsyncListener {

@@ -309,6 +309,22 @@ abstract class AbstractWebServerShutdownTests {
 	}
 
 	@Test
+	void aResponseThatBeganBeforeTheWithdrawAndIsWrittenDuringItClosesItsConnection() throws Exception {
+		start("graceful.withdraw.delay=3s", "graceful.web-drain.timeout=1s");
+		WorkerGate gate = this.context.getBean(WorkerGate.class);
+		try (RawHttpConnection connection = RawHttpConnection.open(port())) {
+			connection.send("/held", "*/*");
+			gate.awaitHeld(1, Duration.ofSeconds(10));
+			closeInBackground();
+			assertThat(this.moments.refusingTraffic.await(10, TimeUnit.SECONDS)).isTrue();
+			gate.open();
+			RawHttpConnection.Response response = connection.readResponse();
+			assertThat(response.status()).isEqualTo(200);
+			assertThat(response.headers()).containsEntry("connection", "close");
+		}
+	}
+
+	@Test
 	void readinessProbesOnNewConnectionsDoNotHoldTheQuietPeriod(CapturedOutput output) throws Exception {
 		start("graceful.withdraw.delay=4s", "graceful.withdraw.quiet-period=300ms", "graceful.web-drain.timeout=1s");
 		Prober prober = new Prober("/actuator/health/readiness");
