@@ -170,9 +170,21 @@ final class Handover {
 	 * start, or SIGTERM in place) until 1 s after it was ready again.
 	 */
 	static long refused(RunResult run, RunResult.Restart restart) {
+		return during(run, restart, true);
+	}
+
+	/** Failed requests of one restart (same window) that were not refused. */
+	static long otherFailures(RunResult run, RunResult.Restart restart) {
+		return during(run, restart, false);
+	}
+
+	private static long during(RunResult run, RunResult.Restart restart, boolean refused) {
 		double from = Math.min(restart.rollStartMs(), restart.stop().sigtermAtMs());
 		double to = Math.max(restart.upAgainAtMs(), restart.stop().exitAtMs()) + RunResult.WINDOW_AFTER_EXIT_MS;
-		return run.requests().stream().filter((r) -> refused(r) && r.startMs() >= from && r.startMs() <= to).count();
+		return run.requests()
+			.stream()
+			.filter((r) -> !r.ok() && refused(r) == refused && r.startMs() >= from && r.startMs() <= to)
+			.count();
 	}
 
 	/** The summary table, one column per run. */
@@ -207,7 +219,7 @@ final class Handover {
 		int restarts = runs.stream().mapToInt((r) -> r.restarts().size()).max().orElse(0);
 		for (int i = 0; i < restarts; i++) {
 			int index = i;
-			rows.add(row(((runs.size() == 1 && !runs.get(0).graceful()) ? "restart " : "hand-over ") + (i + 1), runs,
+			rows.add(row(restartLabel(runs) + " " + (i + 1), runs,
 					(r) -> (index < r.restarts().size()) ? describe(r, r.restarts().get(index)) : "-"));
 		}
 		rows.add(row("verdict", runs,
@@ -237,10 +249,16 @@ final class Handover {
 		return text.toString();
 	}
 
+	private static String restartLabel(List<RunResult> runs) {
+		boolean graceful = runs.stream().anyMatch(RunResult::graceful);
+		boolean plain = runs.stream().anyMatch((r) -> !r.graceful());
+		return (graceful && plain) ? "hand-over / restart" : graceful ? "hand-over" : "restart";
+	}
+
 	/**
 	 * One restart in a table cell. Graceful: the successor's start to its readiness, then
 	 * the old instance's SIGTERM to exit, failed/cut. Plain: SIGTERM to exit, SIGTERM to
-	 * ready again (the port closed), and refused.
+	 * ready again (the port closed), refused and other failures.
 	 */
 	static String describe(RunResult run, RunResult.Restart restart) {
 		AppInstance.Stop stop = restart.stop();
@@ -252,9 +270,9 @@ final class Handover {
 					(losses.summary() == null) ? "-" : String.valueOf(losses.reportedCut()))
 					+ (stop.killed() ? " KILLED" : "");
 		}
-		return String.format(Locale.ROOT, "exit %.1fs, ready again %.1fs after SIGTERM, refused %d, failed %d",
+		return String.format(Locale.ROOT, "exit %.1fs, ready again %.1fs after SIGTERM: refused %d, other failures %d",
 				stop.shutdownMs() / 1000, (restart.upAgainAtMs() - stop.sigtermAtMs()) / 1000, refused(run, restart),
-				losses.failed()) + (stop.killed() ? " KILLED" : "");
+				otherFailures(run, restart)) + (stop.killed() ? " KILLED" : "");
 	}
 
 	private static String successorOf(RunResult run, RunResult.Restart restart) {
