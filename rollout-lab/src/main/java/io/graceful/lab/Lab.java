@@ -11,7 +11,8 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The {@code ./lab} command: {@code infra} and {@code demo}.
+ * The {@code ./lab} command: {@code infra}, {@code demo}, {@code capacity} and
+ * {@code handover}.
  */
 public final class Lab {
 
@@ -33,6 +34,7 @@ public final class Lab {
 				case "infra" -> infra();
 				case "demo" -> System.exit(demo(Settings.parse(rest)));
 				case "capacity" -> System.exit(capacity(Settings.parse(rest)));
+				case "handover" -> System.exit(Handover.run(Settings.parse(rest), rest));
 				default -> {
 					System.err.println("Unknown command '" + args[0] + "'\n");
 					System.err.print(Settings.usage());

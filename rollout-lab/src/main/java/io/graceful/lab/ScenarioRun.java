@@ -4,18 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -157,7 +151,7 @@ final class ScenarioRun {
 		List<AppInstance> instances = new ArrayList<>();
 		HaProxy balancer = new HaProxy(this.dir, this.mode, this.settings.healthCheck());
 		try {
-			resetTables();
+			Tables.reset(this.infra);
 			Map<String, Integer> servers = new LinkedHashMap<>();
 			for (int i = 1; i <= this.settings.instances; i++) {
 				servers.put("app-" + i, Ports.free());
@@ -190,7 +184,7 @@ final class ScenarioRun {
 			List<LoadGenerator.Request> requests = this.load.stop();
 			double loadEnd = LabClock.now();
 			this.phase = "waiting for the consumer and background increments to catch up";
-			RunResult.Verification verification = verify(requests);
+			RunResult.Verification verification = Tables.verify(this.infra, this.settings, this.idPrefix, requests);
 			return new RunResult(this.label, this.mode, this.balancer, this.app, this.dir, requests, events, restarts,
 					verification, loadStart, loadEnd, (this.app == Column.App.GRACEFUL) ? withdrawDelayMs() : 0,
 					this.settings.healthCheck().detectionMs(), gracePeriodMs(),
@@ -453,97 +447,6 @@ final class ScenarioRun {
 		thread.setDaemon(true);
 		thread.start();
 		return thread;
-	}
-
-	private void resetTables() {
-		try (Connection connection = this.infra.connect(); Statement statement = connection.createStatement()) {
-			statement.execute("DROP TABLE IF EXISTS orders, order_events, counter");
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException("Cannot reset the sample app's tables", ex);
-		}
-	}
-
-	private RunResult.Verification verify(List<LoadGenerator.Request> requests) {
-		Set<String> acknowledged = new HashSet<>();
-		long incrementsAcknowledged = 0;
-		for (LoadGenerator.Request request : requests) {
-			if (request.ok()) {
-				if (request.kind().startsWith("order")) {
-					acknowledged.add(request.id());
-				}
-				else if (request.kind().startsWith("increment")) {
-					incrementsAcknowledged++;
-				}
-			}
-		}
-		double start = LabClock.now();
-		double lastChange = start;
-		String lastSeen = "";
-		while (true) {
-			Snapshot snapshot = snapshot();
-			long missingOrders = acknowledged.stream().filter((id) -> !snapshot.orders.contains(id)).count();
-			long missingEvents = acknowledged.stream().filter((id) -> !snapshot.events.contains(id)).count();
-			double now = LabClock.now();
-			boolean done = missingEvents == 0 && snapshot.counter >= incrementsAcknowledged;
-			String seen = snapshot.events.size() + "/" + snapshot.counter;
-			if (!seen.equals(lastSeen)) {
-				lastSeen = seen;
-				lastChange = now;
-			}
-			String catchUp = null;
-			if (done) {
-				catchUp = String.format("caught up in %.1fs", (now - start) / 1000);
-			}
-			else if (now - start > this.settings.catchUp.toMillis()) {
-				catchUp = String.format("TIMEOUT: not caught up within %ds", this.settings.catchUp.toSeconds());
-			}
-			else if (now - lastChange > this.settings.catchUpQuiet.toMillis()) {
-				catchUp = String.format("gave up after %.1fs: nothing changed for %ds", (now - start) / 1000,
-						this.settings.catchUpQuiet.toSeconds());
-			}
-			if (catchUp != null) {
-				return new RunResult.Verification(acknowledged.size(), snapshot.orders.size(), missingOrders,
-						snapshot.events.size(), missingEvents, incrementsAcknowledged, snapshot.counter, done, catchUp);
-			}
-			try {
-				Thread.sleep(500);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException("Interrupted", ex);
-			}
-		}
-	}
-
-	private record Snapshot(Set<String> orders, Set<String> events, long counter) {
-	}
-
-	private Snapshot snapshot() {
-		try (Connection connection = this.infra.connect(); Statement statement = connection.createStatement()) {
-			String measured = " WHERE id LIKE '" + this.idPrefix + "-%'";
-			return new Snapshot(ids(statement, "SELECT id FROM orders" + measured),
-					ids(statement, "SELECT id FROM order_events" + measured), counter(statement));
-		}
-		catch (SQLException ex) {
-			throw new IllegalStateException("Cannot read the sample app's tables", ex);
-		}
-	}
-
-	private static Set<String> ids(Statement statement, String sql) throws SQLException {
-		Set<String> ids = new HashSet<>();
-		try (ResultSet rows = statement.executeQuery(sql)) {
-			while (rows.next()) {
-				ids.add(rows.getString(1));
-			}
-		}
-		return ids;
-	}
-
-	private static long counter(Statement statement) throws SQLException {
-		try (ResultSet rows = statement.executeQuery("SELECT value FROM counter WHERE name = 'increments'")) {
-			return rows.next() ? rows.getLong(1) : 0;
-		}
 	}
 
 }

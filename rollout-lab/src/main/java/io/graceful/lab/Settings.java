@@ -223,6 +223,7 @@ final class Settings {
 				Usage: ./lab infra
 				       ./lab demo [--baseline] [options]
 				       ./lab capacity [--capacity-step=DUR] [--p99-max=DUR] [mix options]
+				       ./lab handover [--baseline] [options]
 
 				infra   starts PostgreSQL and Kafka, prints the --key=value arguments an app instance needs, and
 				        stays in the foreground until SIGTERM/Ctrl+C (then stops both)
@@ -232,6 +233,14 @@ final class Settings {
 				capacity  the highest rate one instance sustains here with the mix: steps the rate up (x1.25 from 20/s),
 				        each step --capacity-step long [20s] straight at one instance; a step passes with no failed
 				        request and p99 under --p99-max [5s]; writes <out>/capacity.json for --load
+
+				handover  one host, no HAProxy: load straight to one port while two graceful instances hand it over
+				        (graceful.handover.enabled=true: start the successor, wait for its readiness UP on its own
+				        management port, SIGTERM the old one) 2 x --rounds times [4]; --baseline also restarts plain
+				        Spring Boot in place (stop, then start) as often and counts the refused requests. Runs in a
+				        network namespace of its own (unshare -n, loopback up, net.ipv4.tcp_migrate_req=1 inside it;
+				        needs root), so nothing on the host changes. Takes the demo options below that apply (--rate,
+				        --rounds, the mix, --prewarm/--warmup/--settle/--tail, --clients, --seed, --baseline-only, ...)
 
 				demo options (defaults fit a 2-core machine):
 				  --baseline               also run plain Spring Boot (graceful.enabled=false) and, in the endpoints model,
