@@ -35,12 +35,20 @@ final class LoadGenerator {
 			String instance) {
 
 		boolean ok() {
-			return this.status >= 200 && this.status < 300;
+			return grpc() ? this.status == 0 : this.status >= 200 && this.status < 300;
+		}
+
+		/**
+		 * Whether it is a gRPC call ({@link GrpcLoad}): then {@code status} is the gRPC
+		 * status code, 0 for OK.
+		 */
+		boolean grpc() {
+			return this.kind.equals(GrpcLoad.KIND);
 		}
 
 		/** Whether it came through the balancer (not sent straight to one instance). */
 		boolean balanced() {
-			return this.kind.equals("order") || this.kind.equals("increment") || this.kind.equals("download");
+			return this.kind.equals("order") || this.kind.equals("increment") || this.kind.equals("download") || grpc();
 		}
 
 		boolean answeredBy(String name, long pid) {
@@ -330,6 +338,11 @@ final class LoadGenerator {
 		String message = (cause.getMessage() != null) ? cause.getMessage() : "";
 		return (cause.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message)).replace(',', ';')
 			.replace('\n', ' ');
+	}
+
+	/** The next request number, for another load that shares this one's ids. */
+	long nextSeq() {
+		return this.nextSeq.getAndIncrement();
 	}
 
 	long inFlight() {
