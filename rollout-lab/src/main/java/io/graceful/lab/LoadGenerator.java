@@ -27,9 +27,10 @@ final class LoadGenerator {
 	/**
 	 * One request: kind ({@code order}, {@code increment}, or {@code increment-burst} /
 	 * {@code order-saturation} when sent straight to an instance, {@code download} for a
-	 * slow client's large response through the balancer), id, times in lab ms, status (0:
-	 * no response), and the instance that answered ({@code app-1/<pid>} from the sample
-	 * app's {@code X-Instance} header; empty without a response).
+	 * slow client's large response through the balancer, {@code grpc} for a gRPC call of
+	 * {@link GrpcLoad}), id, times in lab ms, status (0: no response; for a gRPC call its
+	 * status code, 0: OK), and the instance that answered ({@code app-1/<pid>} from the
+	 * sample app's {@code X-Instance} header or gRPC reply; empty without a response).
 	 */
 	record Request(long seq, String kind, String id, double startMs, double endMs, int status, String error,
 			String instance) {
