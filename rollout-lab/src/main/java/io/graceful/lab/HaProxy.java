@@ -48,6 +48,19 @@ final class HaProxy implements AutoCloseable {
 
 	private final Path socket;
 
+	/** gRPC port per server, for the {@value #GRPC_BACKEND} frontend; empty: none. */
+	private Map<String, Integer> grpcServers = Map.of();
+
+	private int grpcPort;
+
+	static final String BACKEND = "apps";
+
+	/**
+	 * The gRPC backend: always {@code mode tcp} (L4), checked on each instance's HTTP
+	 * readiness.
+	 */
+	static final String GRPC_BACKEND = "grpc";
+
 	private Process process;
 
 	HaProxy(Path dir, Mode mode, HealthCheck check) {
@@ -79,6 +92,26 @@ final class HaProxy implements AutoCloseable {
 
 	int port() {
 		return this.port;
+	}
+
+	/**
+	 * Adds a gRPC frontend ({@code mode tcp}, in L7 too) in front of each server's gRPC
+	 * port; call before {@link #start}.
+	 * @param servers server name to its gRPC port
+	 * @return the frontend's port
+	 */
+	int grpc(Map<String, Integer> servers) {
+		this.grpcServers = Map.copyOf(servers);
+		this.grpcPort = Ports.free();
+		return this.grpcPort;
+	}
+
+	int grpcPort() {
+		return this.grpcPort;
+	}
+
+	private List<String> backends() {
+		return this.grpcServers.isEmpty() ? List.of(BACKEND) : List.of(BACKEND, GRPC_BACKEND);
 	}
 
 	/**
@@ -115,7 +148,7 @@ final class HaProxy implements AutoCloseable {
 		cfg.append("  # kube-proxy never retries or re-routes a request: neither do we\n  retries 0\n");
 		cfg.append("  no option redispatch\n\n");
 		cfg.append("frontend lab\n  bind 127.0.0.1:").append(this.port).append("\n  default_backend apps\n\n");
-		cfg.append("backend apps\n  balance roundrobin\n");
+		cfg.append("backend ").append(BACKEND).append("\n  balance roundrobin\n");
 		cfg.append("  option httpchk GET ").append(READINESS_PATH).append('\n');
 		cfg.append("  default-server inter ")
 			.append(this.check.interMs())
@@ -129,6 +162,27 @@ final class HaProxy implements AutoCloseable {
 			.append(" 127.0.0.1:")
 			.append(serverPort)
 			.append(" check\n"));
+		if (!this.grpcServers.isEmpty()) {
+			cfg.append("\n# gRPC: long-lived HTTP/2 connections, balanced per connection; checked on HTTP readiness\n");
+			cfg.append("frontend grpc\n  mode tcp\n  bind 127.0.0.1:").append(this.grpcPort);
+			cfg.append("\n  default_backend ").append(GRPC_BACKEND).append("\n\n");
+			cfg.append("backend ").append(GRPC_BACKEND).append("\n  mode tcp\n  balance roundrobin\n");
+			cfg.append("  option httpchk GET ").append(READINESS_PATH).append('\n');
+			cfg.append("  default-server inter ")
+				.append(this.check.interMs())
+				.append("ms fall ")
+				.append(this.check.fall())
+				.append(" rise ")
+				.append(this.check.rise())
+				.append('\n');
+			servers.forEach((name, serverPort) -> cfg.append("  server ")
+				.append(name)
+				.append(" 127.0.0.1:")
+				.append(this.grpcServers.get(name))
+				.append(" check port ")
+				.append(serverPort)
+				.append('\n'));
+		}
 		try {
 			Files.createDirectories(this.dir);
 			Files.deleteIfExists(socket());
@@ -157,10 +211,14 @@ final class HaProxy implements AutoCloseable {
 	}
 
 	/**
-	 * Server name to HAProxy's status ({@code UP}, {@code DOWN}, {@code UP 1/2}, ...),
-	 * from {@code show stat}.
+	 * Server name to HAProxy's status ({@code UP}, {@code DOWN}, {@code UP 1/2}, ...) in
+	 * the HTTP backend, from {@code show stat}.
 	 */
 	Map<String, String> serverStates() {
+		return serverStates(BACKEND);
+	}
+
+	private Map<String, String> serverStates(String backend) {
 		Map<String, String> states = new HashMap<>();
 		String csv;
 		try {
@@ -179,7 +237,7 @@ final class HaProxy implements AutoCloseable {
 		int status = header.indexOf("status");
 		for (int i = 1; i < lines.length; i++) {
 			String[] fields = lines[i].split(",", -1);
-			if (fields.length > status && "apps".equals(fields[px]) && !"BACKEND".equals(fields[sv])) {
+			if (fields.length > status && backend.equals(fields[px]) && !"BACKEND".equals(fields[sv])) {
 				states.put(fields[sv], fields[status]);
 			}
 		}
@@ -188,12 +246,12 @@ final class HaProxy implements AutoCloseable {
 
 	/**
 	 * Waits until HAProxy reports the server {@code UP} (its own health checks passed
-	 * {@code rise} times).
+	 * {@code rise} times), in every backend.
 	 */
 	boolean awaitUp(String server, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (System.nanoTime() < deadline) {
-			if ("UP".equals(serverStates().get(server))) {
+			if (backends().stream().allMatch((backend) -> "UP".equals(serverStates(backend).get(server)))) {
 				return true;
 			}
 			sleep(50);
@@ -207,7 +265,7 @@ final class HaProxy implements AutoCloseable {
 	 * endpoint does not wait for a probe.
 	 */
 	void disableHealth(String server) {
-		runtime("disable health apps/" + server);
+		backends().forEach((backend) -> runtime("disable health " + backend + "/" + server));
 	}
 
 	/**
@@ -215,7 +273,7 @@ final class HaProxy implements AutoCloseable {
 	 * the instance.
 	 */
 	void maintenance(String server) {
-		runtime("set server apps/" + server + " state maint");
+		backends().forEach((backend) -> runtime("set server " + backend + "/" + server + " state maint"));
 	}
 
 	/**
@@ -223,8 +281,10 @@ final class HaProxy implements AutoCloseable {
 	 * before it counts as UP).
 	 */
 	void ready(String server) {
-		runtime("enable health apps/" + server);
-		runtime("set server apps/" + server + " state ready");
+		backends().forEach((backend) -> {
+			runtime("enable health " + backend + "/" + server);
+			runtime("set server " + backend + "/" + server + " state ready");
+		});
 	}
 
 	/**

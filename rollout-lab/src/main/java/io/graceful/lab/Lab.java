@@ -182,11 +182,12 @@ public final class Lab {
 		RunResult run = new ScenarioRun(infra, haproxy, settings, mode, balancer, app, runDir).run();
 		Report.writeRun(run);
 		System.out.printf(
-				"[%s] done: sent %d, failed %d (silent %d), missing rows %d, missing events %d, "
+				"[%s] done: sent %d, failed %d%s (silent %d), missing rows %d, missing events %d, "
 						+ "missing increments %d; %s%n",
-				run.label(), run.sent(), run.failed(), run.silentLosses(), run.verification().missingOrders(),
-				run.verification().missingEvents(), run.verification().missingIncrements(),
-				run.verification().catchUp());
+				run.label(), run.sent(), run.failed(),
+				settings.grpc() ? "; gRPC calls " + run.grpcSent() + ", failed " + run.grpcFailed() : "",
+				run.silentLosses(), run.verification().missingOrders(), run.verification().missingEvents(),
+				run.verification().missingIncrements(), run.verification().catchUp());
 		return run;
 	}
 
@@ -195,6 +196,10 @@ public final class Lab {
 				? String.format(Locale.ROOT, "%n  fault in every shutdown: %s%s", s.fault.label,
 						(s.fault == Settings.Fault.DB_STALL) ? " (" + s.stall.toMillis() + "ms)" : "")
 				: "";
+		fault += s.grpc() ? String.format(Locale.ROOT,
+				"%n  gRPC mix: %.0f%% of the rate as unary sample.Orders/Place calls (work %d..%dms) on %d long-lived "
+						+ "grpc-java channels through a HAProxy mode tcp frontend (readiness checked on HTTP)",
+				s.grpcShare * 100, GrpcLoad.WORK_MIN_MS, GrpcLoad.WORK_MAX_MS, s.grpcChannels) : "";
 		String saturation = (s.scenario == Settings.Scenario.SATURATION) ? String.format(Locale.ROOT,
 				"%n  saturation: Tomcat threads.max %d; at each SIGTERM %d orders sent straight to the instance hold its "
 						+ "workers until %dms past the withdraw delay",

@@ -27,15 +27,24 @@ final class LoadGenerator {
 	/**
 	 * One request: kind ({@code order}, {@code increment}, or {@code increment-burst} /
 	 * {@code order-saturation} when sent straight to an instance, {@code download} for a
-	 * slow client's large response through the balancer), id, times in lab ms, status (0:
-	 * no response), and the instance that answered ({@code app-1/<pid>} from the sample
-	 * app's {@code X-Instance} header; empty without a response).
+	 * slow client's large response through the balancer, {@code grpc} for a gRPC call of
+	 * {@link GrpcLoad}), id, times in lab ms, status (0: no response; for a gRPC call its
+	 * status code, 0: OK), and the instance that answered ({@code app-1/<pid>} from the
+	 * sample app's {@code X-Instance} header or gRPC reply; empty without a response).
 	 */
 	record Request(long seq, String kind, String id, double startMs, double endMs, int status, String error,
 			String instance) {
 
 		boolean ok() {
-			return this.status >= 200 && this.status < 300;
+			return grpc() ? this.status == 0 : this.status >= 200 && this.status < 300;
+		}
+
+		/**
+		 * Whether it is a gRPC call ({@link GrpcLoad}): then {@code status} is the gRPC
+		 * status code, 0 for OK.
+		 */
+		boolean grpc() {
+			return this.kind.equals(GrpcLoad.KIND);
 		}
 
 		/**
@@ -54,7 +63,7 @@ final class LoadGenerator {
 
 		/** Whether it came through the balancer (not sent straight to one instance). */
 		boolean balanced() {
-			return this.kind.equals("order") || this.kind.equals("increment") || this.kind.equals("download");
+			return this.kind.equals("order") || this.kind.equals("increment") || this.kind.equals("download") || grpc();
 		}
 
 		boolean answeredBy(String name, long pid) {
@@ -344,6 +353,11 @@ final class LoadGenerator {
 		String message = (cause.getMessage() != null) ? cause.getMessage() : "";
 		return (cause.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message)).replace(',', ';')
 			.replace('\n', ' ');
+	}
+
+	/** The next request number, for another load that shares this one's ids. */
+	long nextSeq() {
+		return this.nextSeq.getAndIncrement();
 	}
 
 	long inFlight() {

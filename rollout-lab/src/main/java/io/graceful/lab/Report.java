@@ -75,6 +75,9 @@ final class Report {
 		rows.add(row("    outside any shutdown", runs, (r) -> String.valueOf(r.failedOutsideShutdowns())));
 		rows.add(row("    silent (summary said 0 cut)", runs,
 				(r) -> r.graceful() ? String.valueOf(r.silentRequests()) : "n/a: no summary"));
+		if (runs.stream().anyMatch((r) -> r.grpcSent() > 0)) {
+			rows.addAll(grpcRows(runs));
+		}
 		rows.add(row("orders acknowledged (201)", runs, (r) -> String.valueOf(r.verification().ordersAcknowledged())));
 		rows.add(row("  rows in PostgreSQL", runs, (r) -> String.valueOf(r.verification().orderRows())));
 		rows.add(row("  missing rows", runs, (r) -> String.valueOf(r.verification().missingOrders())));
@@ -147,6 +150,25 @@ final class Report {
 		return text.toString();
 	}
 
+	/**
+	 * The gRPC mix beside the HTTP numbers: calls, failed calls by status code. Their
+	 * orders count among the acknowledged orders below.
+	 */
+	static List<String[]> grpcRows(List<RunResult> runs) {
+		List<String[]> rows = new ArrayList<>();
+		rows.add(row("gRPC calls (L4, mode tcp)", runs, (r) -> String.valueOf(r.grpcSent())));
+		rows.add(row("  ok (OK)", runs, (r) -> String.valueOf(r.grpcSent() - r.grpcFailed())));
+		rows.add(row("  failed", runs, (r) -> String.valueOf(r.grpcFailed())));
+		rows.add(row("    by status", runs,
+				(r) -> r.grpcFailureReasons().isEmpty() ? "-"
+						: r.grpcFailureReasons()
+							.entrySet()
+							.stream()
+							.map((e) -> e.getKey() + " x" + e.getValue())
+							.collect(Collectors.joining(", "))));
+		return rows;
+	}
+
 	private static String signed(double ms) {
 		return Double.isNaN(ms) ? "-" : String.format(Locale.ROOT, "%+.1fs", ms / 1000);
 	}
@@ -171,13 +193,14 @@ final class Report {
 						+ "\"longShare\": %s, \"workMs\": [0, %d, %d, %d], \"seed\": %d, \"withdrawDelayMs\": %d, "
 						+ "\"check\": {\"interMs\": %d, \"fall\": %d, \"rise\": %d}, \"gracePeriodMs\": %d, "
 						+ "\"propagationMs\": %d, \"prestopMs\": %d, \"scenario\": \"%s\", \"tomcatThreads\": %d, "
-						+ "\"fault\": \"%s\"},\n",
+						+ "\"fault\": \"%s\", \"grpcShare\": %s, \"grpcChannels\": %d},\n",
 				settings.rate, Double.isNaN(settings.capacity) ? "null" : String.valueOf(settings.capacity),
 				settings.instances, settings.rounds, settings.incrementShare, settings.incrementDelayMs, settings.burst,
 				settings.longShare, settings.shortMaxMs, settings.longMinMs, settings.longMaxMs, settings.seed,
 				settings.withdrawDelay.toMillis(), settings.checkInterMs, settings.checkFall, settings.checkRise,
 				settings.gracePeriod.toMillis(), settings.propagation.toMillis(), settings.prestop.toMillis(),
-				settings.scenario.name().toLowerCase(Locale.ROOT), settings.workerThreads(), settings.fault.label));
+				settings.scenario.name().toLowerCase(Locale.ROOT), settings.workerThreads(), settings.fault.label,
+				settings.grpcShare, settings.grpcChannels));
 		json.append("  \"runs\": [");
 		for (int i = 0; i < runs.size(); i++) {
 			RunResult r = runs.get(i);
@@ -191,7 +214,8 @@ final class Report {
 							+ "\"eventRows\": %d, \"missingEvents\": %d, \"incrementsAcknowledged\": %d, "
 							+ "\"counter\": %d, \"missingIncrements\": %d, \"caughtUp\": %s, \"catchUp\": \"%s\", "
 							+ "\"lostNothing\": %s, \"reportedLosses\": %s, \"silentRequests\": %d, \"silentRecords\": %s, "
-							+ "\"silentTasks\": %s, \"restarts\": [%s]}",
+							+ "\"silentTasks\": %s, \"grpcCalls\": %d, \"grpcFailed\": %d, \"grpcFailureReasons\": %s, "
+							+ "\"restarts\": [%s]}",
 					r.label(), r.mode(), r.balancer().label, r.app().name().toLowerCase(Locale.ROOT), r.graceful(),
 					r.sent(), r.ok(), r.rejected(), r.failedOutsideShutdowns(), r.silentLosses(), r.failed(),
 					r.failed("order"), r.failed() - r.failed("order"), reasons(r.failureReasons()),
@@ -199,7 +223,8 @@ final class Report {
 					v.incrementsAcknowledged(), v.counter(), v.missingIncrements(), v.caughtUp(), v.catchUp(),
 					r.lostNothing(), r.graceful() ? String.valueOf(r.accounting().reported()) : "null",
 					r.silentRequests(), r.graceful() ? String.valueOf(r.accounting().silentRecords()) : "null",
-					r.graceful() ? String.valueOf(r.accounting().silentTasks()) : "null",
+					r.graceful() ? String.valueOf(r.accounting().silentTasks()) : "null", r.grpcSent(), r.grpcFailed(),
+					reasons(r.grpcFailureReasons()),
 					r.restarts().stream().map((s) -> restartJson(r, s)).collect(Collectors.joining(", "))));
 		}
 		json.append("\n  ]\n}\n");

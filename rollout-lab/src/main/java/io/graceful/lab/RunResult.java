@@ -106,23 +106,45 @@ record RunResult(String label, HaProxy.Mode mode, Column.Balancer balancer, Colu
 	 */
 	private static final List<Pattern> BOUND_LINES = List.of(Pattern.compile("bound; cut (\\d+) requests"),
 			Pattern.compile("bound; cut (\\d+) running tasks[^;]*?, (\\d+) queued tasks"),
-			Pattern.compile("bound; (\\d+) records not delivered"), Pattern.compile("bound; (\\d+) records failed"));
+			Pattern.compile("bound; (\\d+) records not delivered"), Pattern.compile("bound; (\\d+) records failed"),
+			Pattern.compile("bound; cut (\\d+) calls"));
 
+	/** HTTP requests sent (gRPC calls apart: {@link #grpcSent()}). */
 	long sent() {
-		return this.requests.size();
+		return this.requests.stream().filter((r) -> !r.grpc()).count();
 	}
 
 	long ok() {
-		return this.requests.stream().filter(LoadGenerator.Request::ok).count();
+		return this.requests.stream().filter((r) -> !r.grpc() && r.ok()).count();
 	}
 
 	long failed() {
-		return this.requests.stream().filter(LoadGenerator.Request::failed).count();
+		return this.requests.stream().filter((r) -> !r.grpc() && r.failed()).count();
 	}
 
 	/** Increments the application refused with 503 (shutdown-safe admission). */
 	long rejected() {
 		return this.requests.stream().filter(LoadGenerator.Request::rejected).count();
+	}
+
+	/** gRPC calls made ({@code --grpc-share}). */
+	long grpcSent() {
+		return this.requests.stream().filter(LoadGenerator.Request::grpc).count();
+	}
+
+	long grpcFailed() {
+		return this.requests.stream().filter((r) -> r.grpc() && !r.ok()).count();
+	}
+
+	/** Why gRPC calls failed: the status code's name, with counts. */
+	Map<String, Long> grpcFailureReasons() {
+		Map<String, Long> reasons = new TreeMap<>();
+		for (LoadGenerator.Request request : this.requests) {
+			if (request.grpc() && !request.ok()) {
+				reasons.merge(request.error().replaceAll(":.*", ""), 1L, Long::sum);
+			}
+		}
+		return reasons;
 	}
 
 	long failed(String kind) {
@@ -133,11 +155,11 @@ record RunResult(String label, HaProxy.Mode mode, Column.Balancer balancer, Colu
 		return this.app == Column.App.GRACEFUL;
 	}
 
-	/** Why requests failed: HTTP status or the client's error, with counts. */
+	/** Why HTTP requests failed: HTTP status or the client's error, with counts. */
 	Map<String, Long> failureReasons() {
 		Map<String, Long> reasons = new TreeMap<>();
 		for (LoadGenerator.Request request : this.requests) {
-			if (request.failed()) {
+			if (!request.grpc() && request.failed()) {
 				String reason = (request.status() != 0) ? "HTTP " + request.status()
 						: request.error().replaceAll(":.*", "");
 				reasons.merge(reason, 1L, Long::sum);
@@ -147,7 +169,7 @@ record RunResult(String label, HaProxy.Mode mode, Column.Balancer balancer, Colu
 	}
 
 	long lost() {
-		return failed() + this.verification.missingOrders() + this.verification.missingEvents()
+		return failed() + grpcFailed() + this.verification.missingOrders() + this.verification.missingEvents()
 				+ this.verification.missingIncrements();
 	}
 
@@ -229,7 +251,10 @@ record RunResult(String label, HaProxy.Mode mode, Column.Balancer balancer, Colu
 				failed++;
 			}
 		}
-		return new Losses(failed, reported(stop).getOrDefault("requests", 0L), stop.summary());
+		// the gRPC drain reports its cut calls apart ("cut 2 requests, 1 calls")
+		Map<String, Long> reported = reported(stop);
+		return new Losses(failed, reported.getOrDefault("requests", 0L) + reported.getOrDefault("calls", 0L),
+				stop.summary());
 	}
 
 	/**
@@ -247,7 +272,8 @@ record RunResult(String label, HaProxy.Mode mode, Column.Balancer balancer, Colu
 				Matcher matcher = pattern.matcher(line);
 				if (matcher.find()) {
 					String kind = pattern.pattern().contains("records") ? "records"
-							: pattern.pattern().contains("requests") ? "requests" : "tasks";
+							: pattern.pattern().contains("requests") ? "requests"
+									: pattern.pattern().contains("calls") ? "calls" : "tasks";
 					for (int group = 1; group <= matcher.groupCount(); group++) {
 						cut.merge(kind, Long.parseLong(matcher.group(group)), Long::sum);
 					}

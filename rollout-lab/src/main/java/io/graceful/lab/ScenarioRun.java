@@ -76,6 +76,11 @@ final class ScenarioRun {
 
 	private volatile LoadGenerator load;
 
+	private volatile GrpcLoad grpcLoad;
+
+	/** Each instance's gRPC port (gRPC mix only). */
+	private final Map<String, Integer> grpcPorts = new LinkedHashMap<>();
+
 	private volatile double startedAt;
 
 	ScenarioRun(Infra infra, String haproxy, Settings settings, HaProxy.Mode mode, Column.Balancer balancer,
@@ -134,6 +139,11 @@ final class ScenarioRun {
 		if (this.settings.threads > 0) {
 			extra.add("--server.tomcat.threads.max=" + this.settings.threads);
 		}
+		if (this.settings.grpc()) {
+			extra.add("--sample.grpc.enabled=true");
+			extra.add("--spring.grpc.server.address=127.0.0.1");
+			extra.add("--spring.grpc.server.port=" + this.grpcPorts.get(name));
+		}
 		return AppInstance.command(this.settings.jar.toAbsolutePath(), port, this.infra.appArguments(),
 				this.app == Column.App.GRACEFUL, extra);
 	}
@@ -155,6 +165,12 @@ final class ScenarioRun {
 			Map<String, Integer> servers = new LinkedHashMap<>();
 			for (int i = 1; i <= this.settings.instances; i++) {
 				servers.put("app-" + i, Ports.free());
+				if (this.settings.grpc()) {
+					this.grpcPorts.put("app-" + i, Ports.free());
+				}
+			}
+			if (this.settings.grpc()) {
+				balancer.grpc(this.grpcPorts);
 			}
 			balancer.start(this.haproxy, servers);
 			servers.forEach((name, port) -> instances
@@ -165,10 +181,16 @@ final class ScenarioRun {
 				awaitUp(balancer, instance);
 			}
 			prewarm(balancer);
-			this.load = new LoadGenerator(balancer.port(), this.settings.rate, mix(), this.settings.seed, this.idPrefix,
-					this.settings.clients, this.settings.requestTimeout);
+			this.load = new LoadGenerator(balancer.port(), this.settings.httpRate(), mix(), this.settings.seed,
+					this.idPrefix, this.settings.clients, this.settings.requestTimeout);
+			if (this.settings.grpc()) {
+				this.grpcLoad = grpcLoad(balancer, this.idPrefix, this.load);
+			}
 			double loadStart = LabClock.now();
 			this.load.start();
+			if (this.grpcLoad != null) {
+				this.grpcLoad.start();
+			}
 			pause("warm-up", this.settings.warmup);
 			List<RunResult.Restart> restarts = new ArrayList<>();
 			for (int round = 1; round <= this.settings.rounds; round++) {
@@ -181,7 +203,7 @@ final class ScenarioRun {
 			}
 			pause("tail", this.settings.tail);
 			this.phase = "waiting for the last responses";
-			List<LoadGenerator.Request> requests = this.load.stop();
+			List<LoadGenerator.Request> requests = stopLoad();
 			double loadEnd = LabClock.now();
 			this.phase = "waiting for the consumer and background increments to catch up";
 			RunResult.Verification verification = Tables.verify(this.infra, this.settings, this.idPrefix, requests);
@@ -203,6 +225,23 @@ final class ScenarioRun {
 			this.phase = null;
 			progress.interrupt();
 		}
+	}
+
+	private GrpcLoad grpcLoad(HaProxy balancer, String idPrefix, LoadGenerator sequence) {
+		return new GrpcLoad(balancer.grpcPort(), this.settings.grpcRate(), this.settings.grpcChannels,
+				this.settings.seed + 1, idPrefix, this.settings.requestTimeout, sequence::nextSeq);
+	}
+
+	/** Stops the load (HTTP and gRPC) and returns every request and call, in order. */
+	private List<LoadGenerator.Request> stopLoad() {
+		if (this.grpcLoad == null) {
+			return this.load.stop();
+		}
+		List<LoadGenerator.Request> calls = this.grpcLoad.stop();
+		List<LoadGenerator.Request> requests = new ArrayList<>(this.load.stop());
+		requests.addAll(calls);
+		requests.sort((a, b) -> Long.compare(a.seq(), b.seq()));
+		return requests;
 	}
 
 	/**
@@ -393,10 +432,17 @@ final class ScenarioRun {
 		this.phase = "pre-warming the instances for " + this.settings.prewarm.toSeconds() + "s (not measured)";
 		LoadGenerator.Mix ordersOnly = new LoadGenerator.Mix(0, this.settings.longShare, this.settings.shortMaxMs,
 				this.settings.longMinMs, this.settings.longMaxMs, this.settings.incrementDelayMs);
-		LoadGenerator warm = new LoadGenerator(balancer.port(), this.settings.rate, ordersOnly, this.settings.seed,
-				"warm-" + this.idPrefix, this.settings.clients, this.settings.requestTimeout);
+		LoadGenerator warm = new LoadGenerator(balancer.port(), this.settings.httpRate(), ordersOnly,
+				this.settings.seed, "warm-" + this.idPrefix, this.settings.clients, this.settings.requestTimeout);
+		GrpcLoad warmGrpc = this.settings.grpc() ? grpcLoad(balancer, "warm-" + this.idPrefix, warm) : null;
 		warm.start();
+		if (warmGrpc != null) {
+			warmGrpc.start();
+		}
 		pause(this.phase, this.settings.prewarm);
+		if (warmGrpc != null) {
+			warmGrpc.stop();
+		}
 		warm.stop();
 	}
 
@@ -440,6 +486,11 @@ final class ScenarioRun {
 				LoadGenerator load = this.load;
 				String counts = (load != null) ? String.format(" | sent %d ok %d failed %d in flight %d",
 						load.sent.get(), load.ok.get(), load.failed.get(), load.inFlight()) : "";
+				GrpcLoad grpc = this.grpcLoad;
+				if (grpc != null) {
+					counts += String.format(" | gRPC sent %d ok %d failed %d", grpc.sent.get(), grpc.ok.get(),
+							grpc.failed.get());
+				}
 				System.out.printf("[%s %6.1fs] %s%s%n", this.label, (LabClock.now() - this.startedAt) / 1000, phase,
 						counts);
 			}

@@ -212,6 +212,15 @@ final class Settings {
 
 	int clients = 4;
 
+	/**
+	 * Share of the rate sent as gRPC calls ({@link GrpcLoad}) instead of HTTP requests;
+	 * 0: no gRPC server, no gRPC frontend.
+	 */
+	double grpcShare;
+
+	/** Long-lived grpc-java channels the gRPC calls are spread over. */
+	int grpcChannels = 4;
+
 	Path jar = Path.of("sample-app/target/sample-app.jar");
 
 	Path out = Path.of("lab-runs");
@@ -295,6 +304,10 @@ final class Settings {
 				  --grace-period=DUR       SIGKILL an instance that has not exited after this long [30s]
 				  --request-timeout=DUR    a request without a response after this long is failed [15s; saturation: 30s]
 				  --clients=N              keep-alive HTTP clients (each keeps its own connection pool) [4]
+				  --grpc-share=F           share of the rate sent as gRPC calls (sample.Orders/Place, work 20..200ms) on
+				                           long-lived grpc-java channels through a HAProxy mode tcp frontend in front
+				                           of each instance's gRPC port (also in --mode l7), reported beside HTTP [0]
+				  --grpc-channels=N        grpc-java channels the gRPC calls are spread over [4]
 				  --jar=PATH               the sample app [sample-app/target/sample-app.jar]
 				  --out=DIR                parent folder of run folders [lab-runs]
 				""";
@@ -412,6 +425,8 @@ final class Settings {
 				this.requestTimeoutGiven = true;
 			}
 			case "clients" -> this.clients = Integer.parseInt(value);
+			case "grpc-share" -> this.grpcShare = Double.parseDouble(value);
+			case "grpc-channels" -> this.grpcChannels = Integer.parseInt(value);
 			case "jar" -> this.jar = Path.of(value);
 			case "out" -> this.out = Path.of(value);
 			default -> throw new IllegalArgumentException("Unknown option --" + name);
@@ -437,6 +452,8 @@ final class Settings {
 		require(0 <= this.longMinMs && this.longMinMs <= this.longMaxMs, "--long-min must be in [0, --long-max]");
 		require(this.burst >= 0 && this.burst <= 1000, "--burst must be in [0, 1000]");
 		require(this.incrementShare >= 0 && this.incrementShare <= 1, "--increment-share must be in [0, 1]");
+		require(this.grpcShare >= 0 && this.grpcShare <= 0.9, "--grpc-share must be in [0, 0.9]");
+		require(this.grpcChannels >= 1 && this.grpcChannels <= 64, "--grpc-channels must be in [1, 64]");
 		require(this.longShare >= 0 && this.longShare <= 1, "--long-share must be in [0, 1]");
 		require(this.incrementDelayMs >= 0 && this.incrementDelayMs <= 60000, "--increment-delay must be 0..60000");
 		require(!this.propagation.isNegative() && this.propagation.compareTo(this.gracePeriod) < 0,
@@ -473,6 +490,20 @@ final class Settings {
 	/** Tomcat's worker threads in effect. */
 	int workerThreads() {
 		return (this.threads > 0) ? this.threads : 200;
+	}
+
+	boolean grpc() {
+		return this.grpcShare > 0;
+	}
+
+	/** Requests per second sent over HTTP: the rate less the gRPC share. */
+	double httpRate() {
+		return this.rate * (1 - this.grpcShare);
+	}
+
+	/** gRPC calls per second: the gRPC share of the rate. */
+	double grpcRate() {
+		return this.rate * this.grpcShare;
 	}
 
 	HaProxy.HealthCheck healthCheck() {

@@ -39,7 +39,7 @@ final class Tables {
 		long incrementsAcknowledged = 0;
 		for (LoadGenerator.Request request : requests) {
 			if (request.ok()) {
-				if (request.kind().startsWith("order")) {
+				if (request.kind().startsWith("order") || request.grpc()) {
 					acknowledged.add(request.id());
 				}
 				else if (request.kind().startsWith("increment")) {
