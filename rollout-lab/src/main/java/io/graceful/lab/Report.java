@@ -62,6 +62,11 @@ final class Report {
 		rows.add(row("requests sent", runs, (r) -> String.valueOf(r.sent())));
 		rows.add(row("  ok (2xx)", runs, (r) -> String.valueOf(r.ok())));
 		rows.add(row("  rejected (503)", runs, (r) -> String.valueOf(r.rejected())));
+		if (runs.stream().anyMatch((r) -> r.rejected() > 0)) {
+			rows.add(row("    increments offered / capacity", runs,
+					(r) -> r.incrementsOffered() + " / " + (2 * r.incrementCapacityPerInstance())
+							+ " (executor threads / delay x load time x 2 instances)"));
+		}
 		rows.add(row("  failed", runs, (r) -> String.valueOf(r.failed())));
 		rows.add(row("    orders / increments", runs,
 				(r) -> r.failed("order") + " / " + (r.failed() - r.failed("order"))));

@@ -122,6 +122,26 @@ record RunResult(String label, HaProxy.Mode mode, Column.Balancer balancer, Colu
 		return this.requests.stream().filter((r) -> !r.grpc() && r.failed()).count();
 	}
 
+	/** Increments sent through the balancer. */
+	long incrementsOffered() {
+		return this.requests.stream().filter((r) -> r.kind().equals("increment")).count();
+	}
+
+	/**
+	 * How many increments one instance's executor completes over the load, at most:
+	 * {@code threads / delay} per second (the sample app runs them on Spring Boot's
+	 * executor). With every instance up the whole time the capacity would be that times
+	 * the instances; a roll takes one out for its restart, so one instance's worth is
+	 * what the run is sure of, and increments offered beyond twice that are overload no
+	 * admission could have accepted safely.
+	 */
+	long incrementCapacityPerInstance() {
+		if (this.incrementDelayMs <= 0) {
+			return Long.MAX_VALUE;
+		}
+		return (long) ((this.loadEndMs - this.loadStartMs) * this.executorThreads / this.incrementDelayMs);
+	}
+
 	/** Increments the application refused with 503 (shutdown-safe admission). */
 	long rejected() {
 		return this.requests.stream().filter(LoadGenerator.Request::rejected).count();
