@@ -54,7 +54,8 @@ final class Report {
 		rows.add(row("removal", runs, (r) -> (r.balancer() == Column.Balancer.ENDPOINTS)
 				? "endpoints, after " + r.propagationMs() + "ms" : "health check, ~" + r.detectionMs() + "ms"));
 		rows.add(row("application", runs, (r) -> switch (r.app()) {
-			case GRACEFUL -> "withdraw " + r.withdrawDelayMs() + "ms"
+			case GRACEFUL -> (r.restarts().stream().anyMatch((restart) -> restart.stop().trafficAwareWithdraw())
+					? "withdraw until traffic stops, <= " : "withdraw ") + r.withdrawDelayMs() + "ms"
 					+ ((r.balancer() == Column.Balancer.ENDPOINTS) ? " (k8s default)" : "");
 			case PLAIN -> "plain Boot";
 			case PRESTOP -> "preStop sleep " + r.prestopMs() + "ms";

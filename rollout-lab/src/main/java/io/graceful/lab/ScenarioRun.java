@@ -106,7 +106,11 @@ final class ScenarioRun {
 	 * Kubernetes default.
 	 */
 	private long withdrawDelayMs() {
-		return (this.balancer == Column.Balancer.ENDPOINTS) ? 10_000 : this.settings.withdrawDelay.toMillis();
+		if (this.balancer == Column.Balancer.ENDPOINTS) {
+			return 10_000;
+		}
+		return this.settings.trafficAwareWithdraw ? Settings.WITHDRAW_MAX_DELAY.toMillis()
+				: this.settings.withdrawDelay.toMillis();
 	}
 
 	/** The platform's grace period: the setting, or the sigkill-at-grace fault's. */
@@ -372,7 +376,9 @@ final class ScenarioRun {
 		// anyway until the removal
 		int count = this.settings.workerThreads()
 				+ ((this.balancer == Column.Balancer.ENDPOINTS) ? 0 : SATURATION_EXTRA);
-		long holdMs = withdrawDelayMs() + SATURATION_PAST_WITHDRAW_MS;
+		// past the fixed withdraw (the traffic-aware one lasts as long as routing does)
+		long holdMs = ((this.balancer == Column.Balancer.ENDPOINTS) ? 10_000 : this.settings.withdrawDelay.toMillis())
+				+ SATURATION_PAST_WITHDRAW_MS;
 		this.phase = roll + ": holding its " + this.settings.workerThreads() + " worker threads with " + count
 				+ " orders of " + holdMs + "ms";
 		this.load.saturate(instance.port(), count, (int) holdMs);
