@@ -79,6 +79,10 @@ final class Report {
 		rows.add(row("  missing rows", runs, (r) -> String.valueOf(r.verification().missingOrders())));
 		rows.add(row("  consumed events", runs, (r) -> String.valueOf(r.verification().eventRows())));
 		rows.add(row("  missing events", runs, (r) -> String.valueOf(r.verification().missingEvents())));
+		if (runs.stream().anyMatch((r) -> r.verification().duplicatesCounted())) {
+			rows.add(row("  duplicate deliveries", runs, (r) -> r.verification().duplicatesCounted()
+					? String.valueOf(r.verification().duplicateDeliveries()) : "not counted"));
+		}
 		rows.add(row("increments acknowledged (202)", runs,
 				(r) -> String.valueOf(r.verification().incrementsAcknowledged())));
 		rows.add(row("  counter", runs, (r) -> String.valueOf(r.verification().counter())));
@@ -170,13 +174,14 @@ final class Report {
 						+ "\"longShare\": %s, \"workMs\": [0, %d, %d, %d], \"seed\": %d, \"withdrawDelayMs\": %d, "
 						+ "\"check\": {\"interMs\": %d, \"fall\": %d, \"rise\": %d}, \"gracePeriodMs\": %d, "
 						+ "\"propagationMs\": %d, \"prestopMs\": %d, \"scenario\": \"%s\", \"tomcatThreads\": %d, "
-						+ "\"fault\": \"%s\"},\n",
+						+ "\"fault\": \"%s\", \"broker\": \"%s\"},\n",
 				settings.rate, Double.isNaN(settings.capacity) ? "null" : String.valueOf(settings.capacity),
 				settings.instances, settings.rounds, settings.incrementShare, settings.incrementDelayMs, settings.burst,
 				settings.longShare, settings.shortMaxMs, settings.longMinMs, settings.longMaxMs, settings.seed,
 				settings.withdrawDelay.toMillis(), settings.checkInterMs, settings.checkFall, settings.checkRise,
 				settings.gracePeriod.toMillis(), settings.propagation.toMillis(), settings.prestop.toMillis(),
-				settings.scenario.name().toLowerCase(Locale.ROOT), settings.workerThreads(), settings.fault.label));
+				settings.scenario.name().toLowerCase(Locale.ROOT), settings.workerThreads(), settings.fault.label,
+				settings.broker.label));
 		json.append("  \"runs\": [");
 		for (int i = 0; i < runs.size(); i++) {
 			RunResult r = runs.get(i);
@@ -187,17 +192,19 @@ final class Report {
 							+ "\"sent\": %d, \"ok\": %d, \"failedOutsideShutdowns\": %d, \"silentLosses\": %d, "
 							+ "\"failed\": %d, \"failedOrders\": %d, \"failedIncrements\": %d, \"failureReasons\": %s, "
 							+ "\"ordersAcknowledged\": %d, \"orderRows\": %d, \"missingOrders\": %d, "
-							+ "\"eventRows\": %d, \"missingEvents\": %d, \"incrementsAcknowledged\": %d, "
+							+ "\"eventRows\": %d, \"missingEvents\": %d, \"duplicateDeliveries\": %s, "
+							+ "\"incrementsAcknowledged\": %d, "
 							+ "\"counter\": %d, \"missingIncrements\": %d, \"caughtUp\": %s, \"catchUp\": \"%s\", "
 							+ "\"lostNothing\": %s, \"reportedLosses\": %s, \"silentRequests\": %d, \"silentRecords\": %s, "
 							+ "\"silentTasks\": %s, \"restarts\": [%s]}",
 					r.label(), r.mode(), r.balancer().label, r.app().name().toLowerCase(Locale.ROOT), r.graceful(),
 					r.sent(), r.ok(), r.failedOutsideShutdowns(), r.silentLosses(), r.failed(), r.failed("order"),
 					r.failed() - r.failed("order"), reasons(r.failureReasons()), v.ordersAcknowledged(), v.orderRows(),
-					v.missingOrders(), v.eventRows(), v.missingEvents(), v.incrementsAcknowledged(), v.counter(),
-					v.missingIncrements(), v.caughtUp(), v.catchUp(), r.lostNothing(),
-					r.graceful() ? String.valueOf(r.accounting().reported()) : "null", r.silentRequests(),
-					r.graceful() ? String.valueOf(r.accounting().silentRecords()) : "null",
+					v.missingOrders(), v.eventRows(), v.missingEvents(),
+					v.duplicatesCounted() ? String.valueOf(v.duplicateDeliveries()) : "null",
+					v.incrementsAcknowledged(), v.counter(), v.missingIncrements(), v.caughtUp(), v.catchUp(),
+					r.lostNothing(), r.graceful() ? String.valueOf(r.accounting().reported()) : "null",
+					r.silentRequests(), r.graceful() ? String.valueOf(r.accounting().silentRecords()) : "null",
 					r.graceful() ? String.valueOf(r.accounting().silentTasks()) : "null",
 					r.restarts().stream().map((s) -> restartJson(r, s)).collect(Collectors.joining(", "))));
 		}
