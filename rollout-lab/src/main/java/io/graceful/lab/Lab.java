@@ -80,7 +80,10 @@ public final class Lab {
 	}
 
 	private static void infra(Settings.Broker broker) throws Exception {
-		Path dir = Files.createTempDirectory("graceful-lab-infra");
+		// readable by others: a RabbitMQ node runs as the rabbitmq user and needs to
+		// reach its folder below
+		Path dir = Files.createTempDirectory("graceful-lab-infra", java.nio.file.attribute.PosixFilePermissions
+			.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
 		System.err.println("Starting PostgreSQL and " + broker.displayName + " (work folder " + dir + ")");
 		Infra infra = Infra.start(dir, broker);
 		CountDownLatch stopped = new CountDownLatch(1);
