@@ -12,13 +12,12 @@ import io.graceful.autoconfigure.testsupport.RabbitProcess;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.ActiveProfiles;
@@ -38,7 +37,6 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "graceful.withdraw.delay=0s" })
 @ActiveProfiles("rabbitmq")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SampleApplicationRabbitTests {
 
 	private static final EmbeddedPostgres postgres = startPostgres();
@@ -51,7 +49,7 @@ class SampleApplicationRabbitTests {
 	private int port;
 
 	@Autowired
-	private ConfigurableApplicationContext context;
+	private ApplicationContext context;
 
 	@Autowired
 	private JdbcTemplate jdbc;
@@ -64,10 +62,7 @@ class SampleApplicationRabbitTests {
 	}
 
 	@AfterAll
-	void stopApplicationThenInfrastructure() throws IOException {
-		// the application first, so its listener sees no broker shutdown on its way out
-		this.context.close();
-		rabbit.close();
+	static void stopPostgres() throws IOException {
 		postgres.close();
 	}
 
@@ -126,7 +121,12 @@ class SampleApplicationRabbitTests {
 
 	private static RabbitProcess startRabbit() {
 		try {
-			return RabbitProcess.start();
+			RabbitProcess rabbit = RabbitProcess.start();
+			// at the JVM's exit, with the cached application context: stopping it here
+			// would pull the broker
+			// from under a running application
+			Runtime.getRuntime().addShutdownHook(new Thread(rabbit::close, "sample-test-rabbit-stop"));
+			return rabbit;
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
