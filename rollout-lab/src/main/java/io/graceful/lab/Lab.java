@@ -31,7 +31,7 @@ public final class Lab {
 		}
 		try {
 			switch (args[0]) {
-				case "infra" -> infra();
+				case "infra" -> infra(Settings.parse(rest).broker);
 				case "demo" -> System.exit(demo(Settings.parse(rest)));
 				case "capacity" -> System.exit(capacity(Settings.parse(rest)));
 				case "handover" -> System.exit(Handover.run(Settings.parse(rest), rest));
@@ -81,13 +81,16 @@ public final class Lab {
 		}
 	}
 
-	private static void infra() throws Exception {
-		Path dir = Files.createTempDirectory("graceful-lab-infra");
-		System.err.println("Starting PostgreSQL and Kafka (work folder " + dir + ")");
-		Infra infra = Infra.start(dir);
+	private static void infra(Settings.Broker broker) throws Exception {
+		// readable by others: a RabbitMQ node runs as the rabbitmq user and needs to
+		// reach its folder below
+		Path dir = Files.createTempDirectory("graceful-lab-infra", java.nio.file.attribute.PosixFilePermissions
+			.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
+		System.err.println("Starting PostgreSQL and " + broker.displayName + " (work folder " + dir + ")");
+		Infra infra = Infra.start(dir, broker);
 		CountDownLatch stopped = new CountDownLatch(1);
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-			System.err.println("Stopping Kafka and PostgreSQL");
+			System.err.println("Stopping " + broker.displayName + " and PostgreSQL");
 			infra.close();
 			System.err.println("Stopped");
 			stopped.countDown();
@@ -114,9 +117,9 @@ public final class Lab {
 						+ "passes with 0 failed and p99 < %dms); run folder %s%n",
 				settings.capacityStep.toSeconds(), Capacity.STEP, Capacity.START_RATE, settings.p99Max.toMillis(),
 				runDir);
-		System.out.println("Starting PostgreSQL and Kafka");
+		System.out.println("Starting PostgreSQL and " + settings.broker.displayName);
 		double capacity;
-		try (Infra infra = Infra.start(runDir.resolve("infra"))) {
+		try (Infra infra = Infra.start(runDir.resolve("infra"), settings.broker)) {
 			capacity = Capacity.measure(infra, settings, runDir);
 		}
 		System.out.printf(Locale.ROOT,
@@ -144,9 +147,9 @@ public final class Lab {
 		String header = header(settings);
 		System.out.print(header);
 		System.out.println("Run folder: " + runDir);
-		System.out.println("Starting PostgreSQL and Kafka");
+		System.out.println("Starting PostgreSQL and " + settings.broker.displayName);
 		List<RunResult> runs = new ArrayList<>();
-		try (Infra infra = Infra.start(runDir.resolve("infra"))) {
+		try (Infra infra = Infra.start(runDir.resolve("infra"), settings.broker)) {
 			for (HaProxy.Mode mode : settings.modes) {
 				for (Column.Balancer balancer : settings.balancers) {
 					for (Column.App app : settings.apps(balancer)) {
@@ -205,10 +208,14 @@ public final class Lab {
 						+ "workers until %dms past the withdraw delay",
 				s.workerThreads(), s.workerThreads() + ScenarioRun.SATURATION_EXTRA,
 				ScenarioRun.SATURATION_PAST_WITHDRAW_MS) + fault : fault;
+		String broker = (s.broker == Settings.Broker.RABBITMQ) ? String.format(Locale.ROOT,
+				"%n  broker: RabbitMQ (sample app profile rabbitmq: publisher confirms to exchange orders, "
+						+ "@RabbitListener on queue orders; a second delivery of an order is counted, not stored)")
+				: "";
 		return String.format(Locale.ROOT,
 				"""
 						graceful rollout lab: %d instances behind HAProxy (%s; %s), %d roll(s) each, %s open-model load
-						  mix: %.0f%% counter increments (delayMs %d) + %d queued straight on each instance before its SIGTERM, orders with workMs 0..%d (%.0f%% long: %d..%d)%s
+						  mix: %.0f%% counter increments (delayMs %d) + %d queued straight on each instance before its SIGTERM, orders with workMs 0..%d (%.0f%% long: %d..%d)%s%s
 						  health-check model: HAProxy readiness check GET %s every %dms, fall %d, rise %d (DOWN after %dms); graceful.withdraw.delay %dms (%dms margin)%s%s
 						  endpoints model (Kubernetes): at the roll the check is off, removal after %dms, SIGTERM at once (plain+preStop: after %dms); graceful with spring.main.cloud-platform=kubernetes (its defaults)
 						  retries 0, no redispatch; pre-warm %ss (unmeasured), warm-up %ss, settle %ss, tail %ss; SIGKILL %ss after the roll start; seed %d
@@ -216,7 +223,7 @@ public final class Lab {
 				s.instances, s.modes.stream().map(Enum::name).reduce((a, b) -> a + ", " + b).orElse(""),
 				s.balancers.stream().map((b) -> b.label).reduce((a, b) -> a + ", " + b).orElse(""), s.rounds,
 				s.rateDescription(), s.incrementShare * 100, s.incrementDelayMs, s.burst, s.shortMaxMs,
-				s.longShare * 100, s.longMinMs, s.longMaxMs, saturation, HaProxy.READINESS_PATH, s.checkInterMs,
+				s.longShare * 100, s.longMinMs, s.longMaxMs, saturation, broker, HaProxy.READINESS_PATH, s.checkInterMs,
 				s.checkFall, s.checkRise, s.healthCheck().detectionMs(), s.withdrawDelay.toMillis(),
 				s.withdrawMarginMs(), (s.withdrawMarginMs() < 1000) ? "  WARNING: margin under 1s" : "",
 				s.trafficAwareWithdraw ? String.format(Locale.ROOT,

@@ -89,6 +89,10 @@ final class Report {
 		rows.add(row("  missing rows", runs, (r) -> String.valueOf(r.verification().missingOrders())));
 		rows.add(row("  consumed events", runs, (r) -> String.valueOf(r.verification().eventRows())));
 		rows.add(row("  missing events", runs, (r) -> String.valueOf(r.verification().missingEvents())));
+		if (runs.stream().anyMatch((r) -> r.verification().duplicatesCounted())) {
+			rows.add(row("  duplicate deliveries", runs, (r) -> r.verification().duplicatesCounted()
+					? String.valueOf(r.verification().duplicateDeliveries()) : "not counted"));
+		}
 		rows.add(row("increments acknowledged (202)", runs,
 				(r) -> String.valueOf(r.verification().incrementsAcknowledged())));
 		rows.add(row("  counter", runs, (r) -> String.valueOf(r.verification().counter())));
@@ -206,7 +210,7 @@ final class Report {
 				settings.withdrawDelay.toMillis(), settings.checkInterMs, settings.checkFall, settings.checkRise,
 				settings.gracePeriod.toMillis(), settings.propagation.toMillis(), settings.prestop.toMillis(),
 				settings.scenario.name().toLowerCase(Locale.ROOT), settings.workerThreads(), settings.fault.label,
-				settings.grpcShare, settings.grpcChannels));
+				settings.grpcShare, settings.grpcChannels, settings.broker.label));
 		json.append("  \"runs\": [");
 		for (int i = 0; i < runs.size(); i++) {
 			RunResult r = runs.get(i);
@@ -217,7 +221,8 @@ final class Report {
 							+ "\"sent\": %d, \"ok\": %d, \"rejected\": %d, \"failedOutsideShutdowns\": %d, \"silentLosses\": %d, "
 							+ "\"failed\": %d, \"failedOrders\": %d, \"failedIncrements\": %d, \"failureReasons\": %s, "
 							+ "\"ordersAcknowledged\": %d, \"orderRows\": %d, \"missingOrders\": %d, "
-							+ "\"eventRows\": %d, \"missingEvents\": %d, \"incrementsAcknowledged\": %d, "
+							+ "\"eventRows\": %d, \"missingEvents\": %d, \"duplicateDeliveries\": %s, "
+							+ "\"incrementsAcknowledged\": %d, "
 							+ "\"counter\": %d, \"missingIncrements\": %d, \"caughtUp\": %s, \"catchUp\": \"%s\", "
 							+ "\"lostNothing\": %s, \"reportedLosses\": %s, \"silentRequests\": %d, \"silentRecords\": %s, "
 							+ "\"silentTasks\": %s, \"grpcCalls\": %d, \"grpcFailed\": %d, \"grpcFailureReasons\": %s, "
@@ -226,6 +231,7 @@ final class Report {
 					r.sent(), r.ok(), r.rejected(), r.failedOutsideShutdowns(), r.silentLosses(), r.failed(),
 					r.failed("order"), r.failed() - r.failed("order"), reasons(r.failureReasons()),
 					v.ordersAcknowledged(), v.orderRows(), v.missingOrders(), v.eventRows(), v.missingEvents(),
+					v.duplicatesCounted() ? String.valueOf(v.duplicateDeliveries()) : "null",
 					v.incrementsAcknowledged(), v.counter(), v.missingIncrements(), v.caughtUp(), v.catchUp(),
 					r.lostNothing(), r.graceful() ? String.valueOf(r.accounting().reported()) : "null",
 					r.silentRequests(), r.graceful() ? String.valueOf(r.accounting().silentRecords()) : "null",

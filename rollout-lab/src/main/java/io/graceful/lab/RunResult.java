@@ -30,7 +30,30 @@ record RunResult(String label, HaProxy.Mode mode, Column.Balancer balancer, Colu
 	 * (or the wait gave up).
 	 */
 	record Verification(long ordersAcknowledged, long orderRows, long missingOrders, long eventRows, long missingEvents,
-			long incrementsAcknowledged, long counter, boolean caughtUp, String catchUp) {
+			long incrementsAcknowledged, long counter, boolean caughtUp, String catchUp, long duplicateDeliveries) {
+
+		/**
+		 * Counts without duplicate deliveries: the broker's consumer does not count them
+		 * (Kafka's stores a redelivered record once and says nothing).
+		 */
+		Verification(long ordersAcknowledged, long orderRows, long missingOrders, long eventRows, long missingEvents,
+				long incrementsAcknowledged, long counter, boolean caughtUp, String catchUp) {
+			this(ordersAcknowledged, orderRows, missingOrders, eventRows, missingEvents, incrementsAcknowledged,
+					counter, caughtUp, catchUp, NOT_COUNTED);
+		}
+
+		/** {@link #duplicateDeliveries()} when the consumer does not count them. */
+		static final long NOT_COUNTED = -1;
+
+		/**
+		 * Whether duplicate deliveries were counted: {@link #duplicateDeliveries()} is
+		 * then the number of deliveries beyond the first, over every measured order
+		 * (RabbitMQ: a message redelivered after its consumer stopped before the ack). A
+		 * duplicate is no loss: the event is stored once.
+		 */
+		boolean duplicatesCounted() {
+			return this.duplicateDeliveries != NOT_COUNTED;
+		}
 
 		long missingIncrements() {
 			return Math.max(0, this.incrementsAcknowledged - this.counter);

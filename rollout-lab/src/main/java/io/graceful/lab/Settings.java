@@ -118,6 +118,40 @@ final class Settings {
 
 	Fault fault = Fault.NONE;
 
+	/** The broker the sample app publishes orders to and consumes them from. */
+	enum Broker {
+
+		/** Kafka: a {@code kafka.Kafka} process; the sample app's default. */
+		KAFKA("kafka", "Kafka"),
+
+		/**
+		 * RabbitMQ: a {@code rabbitmq-server} node; the sample app's {@code rabbitmq}
+		 * profile (publisher confirms, the {@code orders} exchange and queue).
+		 */
+		RABBITMQ("rabbitmq", "RabbitMQ");
+
+		final String label;
+
+		final String displayName;
+
+		Broker(String label, String displayName) {
+			this.label = label;
+			this.displayName = displayName;
+		}
+
+		static Broker parse(String value) {
+			for (Broker broker : values()) {
+				if (broker.label.equalsIgnoreCase(value)) {
+					return broker;
+				}
+			}
+			throw new IllegalArgumentException("--broker must be kafka or rabbitmq, not '" + value + "'");
+		}
+
+	}
+
+	Broker broker = Broker.KAFKA;
+
 	/** The saturation scenario's request timeout unless --request-timeout is given. */
 	static final Duration SATURATION_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
@@ -229,13 +263,13 @@ final class Settings {
 
 	static String usage() {
 		return """
-				Usage: ./lab infra
+				Usage: ./lab infra [--broker=kafka|rabbitmq]
 				       ./lab demo [--baseline] [options]
 				       ./lab capacity [--capacity-step=DUR] [--p99-max=DUR] [mix options]
 				       ./lab handover [--baseline] [options]
 
-				infra   starts PostgreSQL and Kafka, prints the --key=value arguments an app instance needs, and
-				        stays in the foreground until SIGTERM/Ctrl+C (then stops both)
+				infra   starts PostgreSQL and Kafka (--broker rabbitmq: a RabbitMQ node), prints the --key=value
+				        arguments an app instance needs, and stays in the foreground until SIGTERM/Ctrl+C (then stops both)
 				demo    starts infra, HAProxy and the sample-app instances, rolls every instance under load in each mode,
 				        verifies and writes a run folder (CSV, summary text/JSON, timeline PNG, index.html)
 
@@ -278,6 +312,8 @@ final class Settings {
 				                                             web drain bound 25s (budget-check=warn), SIGKILL at 10s
 				                           slow-client       4 clients download 2 MB through the balancer at 256 KB/s,
 				                                             started just before each SIGTERM
+				  --broker=kafka|rabbitmq  the broker orders go through [kafka]; rabbitmq: a rabbitmq-server node, the
+				                           sample app's rabbitmq profile (confirms, exchange orders -> queue orders)
 				  --rate=N                 requests per second, fixed arrival rate (open model) [40]
 				  --load=F                 instead of --rate: F x the capacity ./lab capacity measured (<out>/capacity.json)
 				  --capacity=N             the capacity to use for --load and to print beside the rate [capacity.json]
@@ -384,6 +420,7 @@ final class Settings {
 			}
 			case "threads" -> this.threads = Integer.parseInt(value);
 			case "fault" -> this.fault = Fault.parse(value);
+			case "broker" -> this.broker = Broker.parse(value);
 			case "stall" -> this.stall = duration(value);
 			case "rate" -> {
 				this.rate = Double.parseDouble(value);
@@ -461,6 +498,8 @@ final class Settings {
 		require(!this.prestop.isNegative() && this.prestop.compareTo(this.gracePeriod) < 0,
 				"--prestop must be in [0, --grace-period)");
 		require(this.threads >= 0 && this.threads <= 1000, "--threads must be in [0, 1000] (0: Tomcat's default)");
+		require(this.broker == Broker.KAFKA || this.fault != Fault.BROKER_DOWN,
+				"--fault broker-down stops the Kafka broker; it does not apply to --broker rabbitmq");
 		require(this.checkFall >= 1 && this.checkRise >= 1 && this.checkInterMs >= 100,
 				"--check-inter must be >= 100ms and --check-fall/--check-rise >= 1");
 	}

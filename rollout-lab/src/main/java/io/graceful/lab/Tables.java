@@ -74,7 +74,8 @@ final class Tables {
 			}
 			if (catchUp != null) {
 				return new RunResult.Verification(acknowledged.size(), snapshot.orders.size(), missingOrders,
-						snapshot.events.size(), missingEvents, incrementsAcknowledged, snapshot.counter, done, catchUp);
+						snapshot.events.size(), missingEvents, incrementsAcknowledged, snapshot.counter, done, catchUp,
+						duplicateDeliveries(infra, settings, idPrefix));
 			}
 			try {
 				Thread.sleep(500);
@@ -87,6 +88,26 @@ final class Tables {
 	}
 
 	private record Snapshot(Set<String> orders, Set<String> events, long counter) {
+	}
+
+	/**
+	 * RabbitMQ: deliveries beyond the first over the measured orders (the sample app's
+	 * listener counts each in {@code order_events.deliveries}); Kafka's listener does not
+	 * count them.
+	 */
+	private static long duplicateDeliveries(Infra infra, Settings settings, String idPrefix) {
+		if (settings.broker != Settings.Broker.RABBITMQ) {
+			return RunResult.Verification.NOT_COUNTED;
+		}
+		try (Connection connection = infra.connect();
+				Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT coalesce(sum(deliveries - 1), 0) FROM order_events"
+						+ " WHERE id LIKE '" + idPrefix + "-%'")) {
+			return rows.next() ? rows.getLong(1) : 0;
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Cannot count duplicate deliveries in order_events", ex);
+		}
 	}
 
 	private static Snapshot snapshot(Infra infra, String idPrefix) {

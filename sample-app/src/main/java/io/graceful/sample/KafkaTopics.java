@@ -4,6 +4,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Profile;
 import org.springframework.kafka.config.TopicBuilder;
 
 /**
@@ -11,6 +12,7 @@ import org.springframework.kafka.config.TopicBuilder;
  * instances share the consumption).
  */
 @Configuration(proxyBeanMethods = false)
+@Profile("!rabbitmq")
 class KafkaTopics {
 
 	@Bean

@@ -2,6 +2,7 @@ package io.graceful.sample;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
+import org.springframework.context.annotation.Profile;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
@@ -11,6 +12,7 @@ import org.springframework.stereotype.Component;
  * (redelivery is harmless).
  */
 @Component
+@Profile("!rabbitmq")
 class OrderEventListener {
 
 	private final JdbcTemplate jdbc;

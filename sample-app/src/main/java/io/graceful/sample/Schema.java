@@ -32,6 +32,10 @@ class Schema implements InitializingBean {
 					+ " created_at TIMESTAMPTZ NOT NULL DEFAULT now())");
 			this.jdbc.execute("CREATE TABLE IF NOT EXISTS order_events (id VARCHAR(64) PRIMARY KEY,"
 					+ " received_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+			// how often the order's event was consumed: the RabbitMQ listener counts
+			// duplicates here
+			this.jdbc
+				.execute("ALTER TABLE order_events ADD COLUMN IF NOT EXISTS deliveries INTEGER NOT NULL DEFAULT 1");
 			this.jdbc
 				.execute("CREATE TABLE IF NOT EXISTS counter (name VARCHAR(32) PRIMARY KEY, value BIGINT NOT NULL)");
 			this.jdbc
