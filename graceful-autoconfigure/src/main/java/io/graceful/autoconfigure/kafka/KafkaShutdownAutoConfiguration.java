@@ -14,12 +14,17 @@ import org.apache.kafka.clients.producer.Producer;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
 
 /**
  * Bound and report the Kafka steps of a shutdown: listener containers stop within
@@ -33,8 +38,33 @@ import org.springframework.kafka.core.KafkaTemplate;
 		afterName = "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "graceful.enabled", matchIfMissing = true)
 @ConditionalOnClass({ KafkaTemplate.class, Producer.class })
+@Conditional(KafkaShutdownAutoConfiguration.OnKafkaClientFactory.class)
 @EnableConfigurationProperties(KafkaShutdownProperties.class)
 public final class KafkaShutdownAutoConfiguration {
+
+	/**
+	 * The application uses Kafka: it has a producer or a consumer factory (Spring Boot's
+	 * Kafka auto-configuration defines both), so that an application with the library on
+	 * its class path but Kafka's auto-configuration excluded gets no Kafka steps and no
+	 * Kafka bounds in its budget.
+	 */
+	static final class OnKafkaClientFactory extends AnyNestedCondition {
+
+		OnKafkaClientFactory() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnBean(ProducerFactory.class)
+		static final class Producers {
+
+		}
+
+		@ConditionalOnBean(ConsumerFactory.class)
+		static final class Consumers {
+
+		}
+
+	}
 
 	@Bean
 	static KafkaProducerTrackingPostProcessor gracefulKafkaProducerTrackingPostProcessor(

@@ -45,6 +45,16 @@ class KafkaShutdownAutoConfigurationTests {
 	}
 
 	@Test
+	void noKafkaStepsWithoutAProducerOrConsumerFactory() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(LifecycleAutoConfiguration.class, GracefulAutoConfiguration.class,
+					ShutdownBudgetAutoConfiguration.class, KafkaShutdownAutoConfiguration.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(KafkaFlushLifecycle.class)
+				.doesNotHaveBean(KafkaListenerShutdown.class)
+				.doesNotHaveBean("kafkaFlushShutdownBound"));
+	}
+
+	@Test
 	void boundsFollowTheProperties() {
 		this.runner
 			.withPropertyValues("graceful.kafka-listeners.timeout=5s", "graceful.kafka-flush.timeout=3s",
