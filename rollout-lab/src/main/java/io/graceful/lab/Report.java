@@ -203,7 +203,7 @@ final class Report {
 						+ "\"longShare\": %s, \"workMs\": [0, %d, %d, %d], \"seed\": %d, \"withdrawDelayMs\": %d, "
 						+ "\"check\": {\"interMs\": %d, \"fall\": %d, \"rise\": %d}, \"gracePeriodMs\": %d, "
 						+ "\"propagationMs\": %d, \"prestopMs\": %d, \"scenario\": \"%s\", \"tomcatThreads\": %d, "
-						+ "\"fault\": \"%s\", \"grpcShare\": %s, \"grpcChannels\": %d},\n",
+						+ "\"fault\": \"%s\", \"grpcShare\": %s, \"grpcChannels\": %d, \"broker\": \"%s\"},\n",
 				settings.rate, Double.isNaN(settings.capacity) ? "null" : String.valueOf(settings.capacity),
 				settings.instances, settings.rounds, settings.incrementShare, settings.incrementDelayMs, settings.burst,
 				settings.longShare, settings.shortMaxMs, settings.longMinMs, settings.longMaxMs, settings.seed,

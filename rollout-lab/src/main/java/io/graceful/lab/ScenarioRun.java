@@ -131,6 +131,10 @@ final class ScenarioRun {
 			// as on Kubernetes: the starter takes its defaults from the platform (10 s
 			// withdraw delay)
 			extra.add("--spring.main.cloud-platform=kubernetes");
+			if (this.settings.trafficAwareWithdraw) {
+				extra.add("--graceful.withdraw.min-delay=" + Settings.WITHDRAW_ENDPOINTS_MIN_DELAY.toMillis() + "ms");
+				extra.add("--graceful.withdraw.quiet-period=" + Settings.WITHDRAW_QUIET_PERIOD.toMillis() + "ms");
+			}
 		}
 		else if (this.settings.trafficAwareWithdraw) {
 			extra.add("--graceful.withdraw.delay=" + Settings.WITHDRAW_MAX_DELAY.toMillis() + "ms");

@@ -213,20 +213,22 @@ final class Settings {
 	Duration withdrawDelay = Duration.ofSeconds(3);
 
 	/**
-	 * Health-check model: whether graceful's withdraw ends once traffic has stopped
-	 * (bounded by 10 s, never before HAProxy's detection time) instead of after the fixed
-	 * {@link #withdrawDelay}.
+	 * Whether graceful's withdraw ends once traffic has stopped (bounded by 10 s, never
+	 * before HAProxy's detection time in the health-check model or 5 s in the endpoints
+	 * model) instead of after the fixed {@link #withdrawDelay} or the Kubernetes 10 s.
 	 */
 	boolean trafficAwareWithdraw;
 
 	/**
-	 * The quiet period of the traffic-aware withdraw, as the starter's Kubernetes
-	 * default.
+	 * The quiet period of the traffic-aware withdraw.
 	 */
 	static final Duration WITHDRAW_QUIET_PERIOD = Duration.ofSeconds(1);
 
-	/** The bound of the traffic-aware withdraw, as the starter's Kubernetes default. */
+	/** The bound of the traffic-aware withdraw, the starter's Kubernetes delay. */
 	static final Duration WITHDRAW_MAX_DELAY = Duration.ofSeconds(10);
+
+	/** Endpoints model: the traffic-aware withdraw's minimum, the default propagation. */
+	static final Duration WITHDRAW_ENDPOINTS_MIN_DELAY = Duration.ofSeconds(5);
 
 	long checkInterMs = 500;
 
@@ -332,8 +334,9 @@ final class Settings {
 				  --long-min=MS --long-max=MS  long orders: workMs range [300..3000] (keep <= 3000: fits every bound)
 				  --seed=N                 seed of the request mix [42]
 				  --withdraw-delay=DUR     graceful.withdraw.delay given to the app [3s]; must exceed inter x fall + 1s
-				  --withdraw=fixed|traffic health-check model: graceful's withdraw lasts --withdraw-delay (fixed), or ends
-				                           once traffic has stopped for 1s, not before inter x fall, at most 10s [fixed]
+				  --withdraw=fixed|traffic graceful's withdraw lasts --withdraw-delay (health-check) or the Kubernetes 10s
+				                           (endpoints) [fixed], or ends once traffic has stopped for 1s, not before
+				                           inter x fall (health-check) or 5s (endpoints), at most 10s (traffic)
 				  --check-inter=MS --check-fall=N --check-rise=N  HAProxy readiness check [500ms, 2, 2]
 				  --catch-up=DUR           bound for waiting until consumer and background increments caught up [60s]
 				  --catch-up-quiet=DUR     stop waiting earlier when nothing changed for this long [10s]

@@ -16,24 +16,23 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class WithdrawProperties {
 
 	/**
-	 * How long at most to keep serving after readiness turned OUT_OF_SERVICE, while load
-	 * balancers catch up. Defaults to 10s when the cloud platform is Kubernetes (ending
-	 * early once traffic has stopped, see quiet-period and min-delay) and 0 elsewhere.
-	 * Setting it gives a fixed delay unless a quiet period is set too.
+	 * How long to keep serving after readiness turned OUT_OF_SERVICE, while load
+	 * balancers catch up: at most this long when a quiet period is set. Defaults to 10s
+	 * when the cloud platform is Kubernetes and 0 elsewhere.
 	 */
 	private @Nullable Duration delay;
 
 	/**
-	 * With a quiet period, the delay never ends before this minimum. Defaults to 5s with
-	 * the Kubernetes default delay, 0 otherwise.
+	 * With a quiet period, the delay never ends before this minimum. Set it to the
+	 * longest time the load balancer may still route here (on Kubernetes, endpoint
+	 * propagation).
 	 */
 	private @Nullable Duration minDelay;
 
 	/**
-	 * End the delay early once traffic has stopped: no application request (health and
-	 * other management requests do not count) for this long, and no connection accepted
-	 * during the delay still open. Defaults to 1s with the Kubernetes default delay, off
-	 * otherwise.
+	 * End the delay early, not before min-delay, once traffic has stopped: no application
+	 * request (health and other management requests do not count) for this long, and no
+	 * connection accepted during the delay still open. Off when not set.
 	 */
 	private @Nullable Duration quietPeriod;
 

@@ -49,8 +49,9 @@ class TomcatShutdownTests extends AbstractWebServerShutdownTests {
 	}
 
 	@Test
-	void kubernetesDefaultWithdrawEndsOneSecondAfterTrafficStops(CapturedOutput output) throws Exception {
-		start("spring.main.cloud-platform=kubernetes", "graceful.web-drain.timeout=1s");
+	void trafficAwareWithdrawOnKubernetesEndsOneSecondAfterTrafficStops(CapturedOutput output) throws Exception {
+		start("spring.main.cloud-platform=kubernetes", "graceful.withdraw.min-delay=5s",
+				"graceful.withdraw.quiet-period=1s", "graceful.web-drain.timeout=1s");
 		Prober prober = new Prober("/hello");
 		prober.start();
 		closeInBackground();
@@ -70,8 +71,9 @@ class TomcatShutdownTests extends AbstractWebServerShutdownTests {
 	}
 
 	@Test
-	void kubernetesDefaultWithdrawNeverEndsBeforeFiveSeconds() throws Exception {
-		start("spring.main.cloud-platform=kubernetes", "graceful.web-drain.timeout=1s");
+	void trafficAwareWithdrawOnKubernetesNeverEndsBeforeItsMinimum() throws Exception {
+		start("spring.main.cloud-platform=kubernetes", "graceful.withdraw.min-delay=5s",
+				"graceful.withdraw.quiet-period=1s", "graceful.web-drain.timeout=1s");
 		closeInBackground();
 		assertThat(this.moments.withdrawEnded.await(10, TimeUnit.SECONDS)).isTrue();
 		Duration withdraw = Duration.ofNanos(this.moments.withdrawEndedNanos - this.moments.refusingTrafficNanos);

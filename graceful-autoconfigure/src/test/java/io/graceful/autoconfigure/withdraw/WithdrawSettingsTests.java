@@ -15,21 +15,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WithdrawSettingsTests {
 
 	@Test
-	void kubernetesDefaultEndsWhenTrafficStopsBetweenFiveAndTenSeconds() {
+	void kubernetesDefaultIsAFixedTenSeconds() {
 		WithdrawSettings settings = resolve(new WithdrawProperties(), "kubernetes");
 		assertThat(settings.delay()).isEqualTo(Duration.ofSeconds(10));
-		assertThat(settings.minDelay()).isEqualTo(Duration.ofSeconds(5));
-		assertThat(settings.quietPeriod()).isEqualTo(Duration.ofSeconds(1));
+		assertThat(settings.minDelay()).isZero();
+		assertThat(settings.quietPeriod()).isNull();
 	}
 
 	@Test
-	void kubernetesDefaultsGiveWayToConfiguredValues() {
+	void aQuietPeriodWithTheKubernetesDelayEndsItEarlyNotBeforeTheMinimum() {
 		WithdrawProperties properties = new WithdrawProperties();
-		properties.setMinDelay(Duration.ofSeconds(2));
-		properties.setQuietPeriod(Duration.ofMillis(500));
+		properties.setMinDelay(Duration.ofSeconds(5));
+		properties.setQuietPeriod(Duration.ofSeconds(1));
 		WithdrawSettings settings = resolve(properties, "kubernetes");
-		assertThat(settings.minDelay()).isEqualTo(Duration.ofSeconds(2));
-		assertThat(settings.quietPeriod()).isEqualTo(Duration.ofMillis(500));
+		assertThat(settings.delay()).isEqualTo(Duration.ofSeconds(10));
+		assertThat(settings.minDelay()).isEqualTo(Duration.ofSeconds(5));
+		assertThat(settings.quietPeriod()).isEqualTo(Duration.ofSeconds(1));
 	}
 
 	@Test
