@@ -147,6 +147,9 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 			awaitDone();
 			return;
 		}
+		// before readiness turns: a connection a balancer opens from then on is one the
+		// withdraw waits for
+		Set<Object> openBefore = (this.settings.quietPeriod() != null) ? openConnections() : Set.of();
 		try {
 			this.report.closeStarted();
 			this.report.setState(ShutdownState.WITHDRAWING);
@@ -176,7 +179,7 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 						"Withdraw started: readiness is REFUSING_TRAFFIC; still serving requests for up to %s (%s)%s",
 						Durations.format(this.settings.delay()), this.settings.reason(), quietPeriodNote()));
 			}
-			DelayOutcome outcome = awaitDelay();
+			DelayOutcome outcome = awaitDelay(openBefore);
 			if (outcome.connectionsStillArriving() > 0) {
 				logger.warn(String.format(
 						"Withdraw reached its %s bound with %d connections accepted during it still open: the load "
@@ -226,9 +229,10 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 	 * quiet period, and no connection accepted during the withdraw still open (its
 	 * request may wait for a worker thread, unseen by the filters), never before the
 	 * minimum delay.
+	 * @param before the connections open when the withdraw began
 	 * @return how the wait ended
 	 */
-	private DelayOutcome awaitDelay() {
+	private DelayOutcome awaitDelay(Set<Object> before) {
 		long start = System.nanoTime();
 		long deadline = start + this.settings.delay().toNanos();
 		Duration quietPeriod = this.settings.quietPeriod();
@@ -237,7 +241,6 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 		}
 		long earliest = start + this.settings.minDelay().toNanos();
 		long poll = Math.max(MIN_POLL_NANOS, Math.min(MAX_POLL_NANOS, quietPeriod.toNanos() / 4));
-		Set<Object> before = openConnections();
 		while (true) {
 			long now = System.nanoTime();
 			Set<Object> arrived = openConnections();

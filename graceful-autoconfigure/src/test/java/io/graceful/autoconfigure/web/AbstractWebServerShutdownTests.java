@@ -291,7 +291,7 @@ abstract class AbstractWebServerShutdownTests {
 	void aConnectionAcceptedDuringWithdrawHoldsTheQuietPeriodUntilItsRequestIsServed(CapturedOutput output)
 			throws Exception {
 		start("graceful.withdraw.delay=6s", "graceful.withdraw.quiet-period=1s", "graceful.web-drain.timeout=1s");
-		closeInBackground();
+		CompletableFuture<Duration> closed = closeInBackground();
 		assertThat(this.moments.refusingTraffic.await(10, TimeUnit.SECONDS)).isTrue();
 		try (RawHttpConnection connection = RawHttpConnection.open(port())) {
 			// accepted, no request yet: the balancer is still routing here
@@ -305,6 +305,7 @@ abstract class AbstractWebServerShutdownTests {
 			assertThat(afterRequest).isGreaterThanOrEqualTo(Duration.ofSeconds(1))
 				.isLessThan(Duration.ofSeconds(1).plus(BOUNDARY).plus(BOUNDARY));
 		}
+		assertThat(closed).succeedsWithin(Duration.ofSeconds(30));
 		assertThat(output).contains("(quiet period reached)");
 	}
 
@@ -312,16 +313,18 @@ abstract class AbstractWebServerShutdownTests {
 	void aResponseThatBeganBeforeTheWithdrawAndIsWrittenDuringItClosesItsConnection() throws Exception {
 		start("graceful.withdraw.delay=3s", "graceful.web-drain.timeout=1s");
 		WorkerGate gate = this.context.getBean(WorkerGate.class);
+		CompletableFuture<Duration> closed;
 		try (RawHttpConnection connection = RawHttpConnection.open(port())) {
 			connection.send("/held", "*/*");
 			gate.awaitHeld(1, Duration.ofSeconds(10));
-			closeInBackground();
+			closed = closeInBackground();
 			assertThat(this.moments.refusingTraffic.await(10, TimeUnit.SECONDS)).isTrue();
 			gate.open();
 			RawHttpConnection.Response response = connection.readResponse();
 			assertThat(response.status()).isEqualTo(200);
 			assertThat(response.headers()).containsEntry("connection", "close");
 		}
+		assertThat(closed).succeedsWithin(Duration.ofSeconds(30));
 	}
 
 	@Test
@@ -329,9 +332,10 @@ abstract class AbstractWebServerShutdownTests {
 		start("graceful.withdraw.delay=4s", "graceful.withdraw.quiet-period=300ms", "graceful.web-drain.timeout=1s");
 		Prober prober = new Prober("/actuator/health/readiness");
 		prober.start();
-		closeInBackground();
+		CompletableFuture<Duration> closed = closeInBackground();
 		assertThat(this.moments.withdrawEnded.await(10, TimeUnit.SECONDS)).isTrue();
 		prober.stop();
+		assertThat(closed).succeedsWithin(Duration.ofSeconds(30));
 		Duration withdraw = Duration.ofNanos(this.moments.withdrawEndedNanos - this.moments.closeStartedNanos);
 		assertThat(withdraw).isGreaterThanOrEqualTo(Duration.ofMillis(300)).isLessThan(Duration.ofMillis(1500));
 		assertThat(prober.sentBefore(this.moments.withdrawEndedNanos))

@@ -2,6 +2,7 @@ package io.graceful.autoconfigure.web;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -54,7 +55,7 @@ class TomcatShutdownTests extends AbstractWebServerShutdownTests {
 				"graceful.withdraw.quiet-period=1s", "graceful.web-drain.timeout=1s");
 		Prober prober = new Prober("/hello");
 		prober.start();
-		closeInBackground();
+		CompletableFuture<Duration> closed = closeInBackground();
 		assertThat(this.moments.refusingTraffic.await(10, TimeUnit.SECONDS)).isTrue();
 		long trafficEnd = this.moments.refusingTrafficNanos + Duration.ofSeconds(6).toNanos();
 		await().atMost(Duration.ofSeconds(8)).until(() -> System.nanoTime() - trafficEnd >= 0);
@@ -68,16 +69,18 @@ class TomcatShutdownTests extends AbstractWebServerShutdownTests {
 		assertThat(output).contains(
 				"for up to 10s (Kubernetes detected); ends early after 1s without traffic, " + "not before 5s",
 				"(quiet period reached)");
+		assertThat(closed).succeedsWithin(Duration.ofSeconds(30));
 	}
 
 	@Test
 	void trafficAwareWithdrawOnKubernetesNeverEndsBeforeItsMinimum() throws Exception {
 		start("spring.main.cloud-platform=kubernetes", "graceful.withdraw.min-delay=5s",
 				"graceful.withdraw.quiet-period=1s", "graceful.web-drain.timeout=1s");
-		closeInBackground();
+		CompletableFuture<Duration> closed = closeInBackground();
 		assertThat(this.moments.withdrawEnded.await(10, TimeUnit.SECONDS)).isTrue();
 		Duration withdraw = Duration.ofNanos(this.moments.withdrawEndedNanos - this.moments.refusingTrafficNanos);
 		assertThat(withdraw).isGreaterThanOrEqualTo(Duration.ofSeconds(5)).isLessThan(Duration.ofMillis(5600));
+		assertThat(closed).succeedsWithin(Duration.ofSeconds(30));
 	}
 
 	@Test
@@ -88,9 +91,10 @@ class TomcatShutdownTests extends AbstractWebServerShutdownTests {
 		}
 		start("server.port=" + port, "graceful.handover.enabled=true", "graceful.handover.move-period=2s",
 				"graceful.web-drain.timeout=1s");
+		CompletableFuture<Duration> closed;
 		try (RawHttpConnection connection = RawHttpConnection.open(port)) {
 			assertThat(connection.get("/hello").status()).isEqualTo(200);
-			closeInBackground();
+			closed = closeInBackground();
 			assertThat(this.moments.refusingTraffic.await(10, TimeUnit.SECONDS)).isTrue();
 			long sendAt = this.moments.refusingTrafficNanos + Duration.ofMillis(700).toNanos();
 			await().atMost(Duration.ofSeconds(5)).until(() -> System.nanoTime() - sendAt >= 0);
@@ -99,6 +103,7 @@ class TomcatShutdownTests extends AbstractWebServerShutdownTests {
 			assertThat(response.status()).isEqualTo(200);
 			assertThat(response.headers()).containsEntry("connection", "close");
 		}
+		assertThat(closed).succeedsWithin(Duration.ofSeconds(30));
 	}
 
 	@Test
