@@ -292,7 +292,7 @@ abstract class AbstractWebServerShutdownTests {
 			throws Exception {
 		start("graceful.withdraw.delay=6s", "graceful.withdraw.quiet-period=1s", "graceful.web-drain.timeout=1s");
 		CompletableFuture<Duration> closed = closeInBackground();
-		assertThat(this.moments.refusingTraffic.await(10, TimeUnit.SECONDS)).isTrue();
+		awaitWithdrawing();
 		try (RawHttpConnection connection = RawHttpConnection.open(port())) {
 			// accepted, no request yet: the balancer is still routing here
 			assertThat(this.moments.withdrawEnded.await(2500, TimeUnit.MILLISECONDS)).isFalse();
@@ -318,7 +318,7 @@ abstract class AbstractWebServerShutdownTests {
 			connection.send("/held", "*/*");
 			gate.awaitHeld(1, Duration.ofSeconds(10));
 			closed = closeInBackground();
-			assertThat(this.moments.refusingTraffic.await(10, TimeUnit.SECONDS)).isTrue();
+			awaitWithdrawing();
 			gate.open();
 			RawHttpConnection.Response response = connection.readResponse();
 			assertThat(response.status()).isEqualTo(200);
@@ -343,6 +343,17 @@ abstract class AbstractWebServerShutdownTests {
 			.isNotEmpty()
 			.allSatisfy((probe) -> assertThat(probe.status).isEqualTo(503));
 		assertThat(output).contains("(quiet period reached)");
+	}
+
+	/**
+	 * Wait until the withdraw has begun: responses carry {@code Connection: close} from
+	 * then on. Spring Boot's web server context turns readiness to REFUSING_TRAFFIC
+	 * itself before the close event that starts the withdraw, so readiness alone does not
+	 * say the withdraw has begun.
+	 */
+	protected void awaitWithdrawing() {
+		InFlightRequests inFlightRequests = this.context.getBean(InFlightRequests.class);
+		await().atMost(Duration.ofSeconds(10)).until(inFlightRequests::isClosingConnections);
 	}
 
 	protected ConfigurableApplicationContext start(String... properties) {

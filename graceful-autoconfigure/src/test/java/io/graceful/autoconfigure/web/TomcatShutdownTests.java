@@ -84,29 +84,6 @@ class TomcatShutdownTests extends AbstractWebServerShutdownTests {
 	}
 
 	@Test
-	void inAHandOverAKeptAliveConnectionThatSendsDuringTheMovePeriodIsServed() throws Exception {
-		int port;
-		try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-			port = free.getLocalPort();
-		}
-		start("server.port=" + port, "graceful.handover.enabled=true", "graceful.handover.move-period=2s",
-				"graceful.web-drain.timeout=1s");
-		CompletableFuture<Duration> closed;
-		try (RawHttpConnection connection = RawHttpConnection.open(port)) {
-			assertThat(connection.get("/hello").status()).isEqualTo(200);
-			closed = closeInBackground();
-			assertThat(this.moments.refusingTraffic.await(10, TimeUnit.SECONDS)).isTrue();
-			long sendAt = this.moments.refusingTrafficNanos + Duration.ofMillis(700).toNanos();
-			await().atMost(Duration.ofSeconds(5)).until(() -> System.nanoTime() - sendAt >= 0);
-			assertThat(this.moments.withdrawEnded.getCount()).as("still in the move period").isEqualTo(1);
-			RawHttpConnection.Response response = connection.get("/hello");
-			assertThat(response.status()).isEqualTo(200);
-			assertThat(response.headers()).containsEntry("connection", "close");
-		}
-		assertThat(closed).succeedsWithin(Duration.ofSeconds(30));
-	}
-
-	@Test
 	void stragglerIgnoringInterruptsHoldsTheStopOnlyForTheCappedWaits(CapturedOutput output) throws Exception {
 		assertStragglerIgnoringInterruptsCostsAtMost(Duration.ofSeconds(2), output);
 	}
