@@ -42,15 +42,11 @@ class RequestTrackingFilter implements Filter {
 		HttpServletResponse response = (HttpServletResponse) servletResponse;
 		String path = request.getRequestURI();
 		InFlightRequest inFlight = this.inFlightRequests.begin(request.getMethod(), path, isTraffic(path));
-		if (!closesConnection(request)) {
-			chain.doFilter(request, response);
-			this.inFlightRequests.end(inFlight);
-			return;
-		}
-		if (this.inFlightRequests.isClosingConnections()) {
+		boolean closesConnection = closesConnection(request);
+		if (closesConnection && this.inFlightRequests.isClosingConnections()) {
 			response.setHeader("Connection", "close");
 		}
-		else {
+		else if (closesConnection) {
 			response = new ConnectionCloseOnCommit(response);
 		}
 		boolean async = false;
@@ -60,7 +56,7 @@ class RequestTrackingFilter implements Filter {
 				request.getAsyncContext().addListener(new EndOnAsyncCompletion(inFlight));
 				async = true;
 			}
-			else {
+			else if (closesConnection) {
 				markConnectionClose(response);
 			}
 		}
