@@ -11,10 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * One sample-app instance (a name and a port) across its restarts. Its output is copied
@@ -28,25 +28,37 @@ final class AppInstance {
 	}
 
 	/**
+	 * What the starter's shutdown summary said: its line, for people, and its
+	 * {@code graceful.shutdown.cut.<kind>} fields.
+	 */
+	record Summary(String line, Map<String, Long> cut) {
+
+		Summary {
+			cut = Map.copyOf(cut);
+		}
+
+	}
+
+	/**
 	 * One stop of one run of the instance (its pid): SIGTERM to exit, with what the
-	 * starter logged about it: the withdraw delay it used (NaN when it logged none), its
-	 * shutdown summary line (null when it wrote none, as plain Spring Boot or a killed
-	 * process) and the lines of steps that hit their bound (what a killed process
-	 * reported before the kill).
+	 * starter logged about it, read from its structured log fields: the withdraw delay it
+	 * used (NaN when it logged none), its shutdown summary (null when it wrote none, as
+	 * plain Spring Boot or a killed process) and what the steps that hit their bound cut,
+	 * by kind (what a killed process reported before the kill).
 	 */
 	record Stop(String instance, long pid, double sigtermAtMs, double exitAtMs, int exitCode, boolean killed,
-			double withdrawDelayMs, String summary, List<String> boundLines, double withdrawMinMs,
+			double withdrawDelayMs, Summary summary, Map<String, Long> boundCut, double withdrawMinMs,
 			double withdrawQuietMs) {
 
 		Stop(String instance, long pid, double sigtermAtMs, double exitAtMs, int exitCode, boolean killed,
-				double withdrawDelayMs, String summary, List<String> boundLines) {
-			this(instance, pid, sigtermAtMs, exitAtMs, exitCode, killed, withdrawDelayMs, summary, boundLines,
-					Double.NaN, Double.NaN);
+				double withdrawDelayMs, Summary summary, Map<String, Long> boundCut) {
+			this(instance, pid, sigtermAtMs, exitAtMs, exitCode, killed, withdrawDelayMs, summary, boundCut, Double.NaN,
+					Double.NaN);
 		}
 
 		Stop(String instance, long pid, double sigtermAtMs, double exitAtMs, int exitCode, boolean killed,
-				double withdrawDelayMs, String summary) {
-			this(instance, pid, sigtermAtMs, exitAtMs, exitCode, killed, withdrawDelayMs, summary, List.of());
+				double withdrawDelayMs, Summary summary) {
+			this(instance, pid, sigtermAtMs, exitAtMs, exitCode, killed, withdrawDelayMs, summary, Map.of());
 		}
 
 		/**
@@ -76,9 +88,9 @@ final class AppInstance {
 
 		volatile double withdrawQuietMs = Double.NaN;
 
-		volatile String summary;
+		volatile Summary summary;
 
-		final List<String> boundLines = new CopyOnWriteArrayList<>();
+		final Map<String, Long> boundCut = new ConcurrentHashMap<>();
 
 		Run(Process process, Thread pump) {
 			this.process = process;
@@ -87,17 +99,17 @@ final class AppInstance {
 
 	}
 
-	private static final Pattern WITHDRAW_DELAY = Pattern
-		.compile("still serving requests for up to ([0-9.]+(?:ms|s|m))");
+	/**
+	 * Spring Boot's structured console log; the lab reads the starter's fields from it.
+	 */
+	static final String STRUCTURED_LOGGING = "--logging.structured.format.console=logstash";
 
-	private static final Pattern WITHDRAW_QUIET = Pattern
-		.compile("ends early after ([0-9.]+(?:ms|s|m)) without traffic, not before ([0-9.]+(?:ms|s|m))");
+	/** The steps whose end the timeline marks, with the mark. */
+	private static final Map<String, String> STEP_END_MARKS = Map.of("withdraw", "withdraw end", "web-drain",
+			"drain end");
 
-	private static final String SUMMARY = "Graceful shutdown completed";
-
-	private static final List<String[]> MARKERS = List.of(new String[] { "Started SampleApplication", "started" },
-			new String[] { "Withdraw finished", "withdraw end" }, new String[] { "Withdraw skipped", "withdraw end" },
-			new String[] { "Web drain finished", "drain end" }, new String[] { "Web drain hit", "drain end" },
+	/** Lines of the sample app itself (not the starter's) the timeline marks. */
+	private static final List<String[]> MESSAGE_MARKS = List.of(new String[] { "Started SampleApplication", "started" },
 			new String[] { "increment interrupted", "increment lost" });
 
 	private final String name;
@@ -136,6 +148,7 @@ final class AppInstance {
 				"-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--server.port=" + port));
 		command.addAll(infraArguments);
 		command.add("--graceful.enabled=" + graceful);
+		command.add(STRUCTURED_LOGGING);
 		command.addAll(extraArguments);
 		return command;
 	}
@@ -168,40 +181,45 @@ final class AppInstance {
 				new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
 				Writer out = Files.newBufferedWriter(this.log, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
 						StandardOpenOption.APPEND)) {
-			String line;
-			while ((line = reader.readLine()) != null) {
+			String raw;
+			while ((raw = reader.readLine()) != null) {
 				double at = LabClock.now();
-				out.write(line);
+				LogLine line = LogLine.parse(raw);
+				out.write(line.human());
 				out.write('\n');
 				out.flush();
-				Matcher delay = WITHDRAW_DELAY.matcher(line);
-				if (delay.find()) {
-					run.withdrawDelayMs = Settings.duration(delay.group(1)).toMillis();
-				}
-				Matcher quiet = WITHDRAW_QUIET.matcher(line);
-				if (quiet.find()) {
-					run.withdrawQuietMs = Settings.duration(quiet.group(1)).toMillis();
-					run.withdrawMinMs = Settings.duration(quiet.group(2)).toMillis();
-				}
-				if (line.contains(" hit its ") || line.contains(" hit their ")) {
-					int message = line.indexOf(" : ");
-					run.boundLines.add((message >= 0) ? line.substring(message + 3) : line);
-				}
-				if (line.contains(SUMMARY)) {
-					run.summary = line.substring(line.indexOf(SUMMARY));
-					this.events.add(new Event(this.name, "summary", at, run.summary));
-				}
-				for (String[] marker : MARKERS) {
-					if (line.contains(marker[0])) {
-						int message = line.indexOf(" : ");
-						this.events.add(new Event(this.name, marker[1], at,
-								(message >= 0) ? line.substring(message + 3) : line));
-					}
-				}
+				read(line, at, run);
 			}
 		}
 		catch (IOException ex) {
 			// the process ended
+		}
+	}
+
+	private void read(LogLine line, double at, Run run) {
+		if (line.isStep("withdraw", "started")) {
+			run.withdrawDelayMs = line.number("graceful.step.bound_ms");
+			run.withdrawQuietMs = line.number("graceful.step.count.quiet-period-ms");
+			run.withdrawMinMs = line.number("graceful.step.count.min-delay-ms");
+		}
+		if ("finished".equals(line.text("graceful.step.event"))) {
+			if ("timed-out".equals(line.text("graceful.step.outcome"))) {
+				line.numbers("graceful.step.cut.")
+					.forEach((kind, number) -> run.boundCut.merge(kind, number, Long::sum));
+			}
+			String mark = STEP_END_MARKS.get(line.text("graceful.step.name"));
+			if (mark != null) {
+				this.events.add(new Event(this.name, mark, at, line.message()));
+			}
+		}
+		if (!Double.isNaN(line.number("graceful.shutdown.duration_ms"))) {
+			run.summary = new Summary(line.message(), line.numbers("graceful.shutdown.cut."));
+			this.events.add(new Event(this.name, "summary", at, line.message()));
+		}
+		for (String[] mark : MESSAGE_MARKS) {
+			if (line.message().contains(mark[0])) {
+				this.events.add(new Event(this.name, mark[1], at, line.message()));
+			}
 		}
 	}
 
@@ -258,7 +276,7 @@ final class AppInstance {
 			Thread.currentThread().interrupt();
 		}
 		return new Stop(this.name, this.process.pid(), sigterm, exit, exitCode(), killed, stopped.withdrawDelayMs,
-				stopped.summary, List.copyOf(stopped.boundLines), stopped.withdrawMinMs, stopped.withdrawQuietMs);
+				stopped.summary, Map.copyOf(stopped.boundCut), stopped.withdrawMinMs, stopped.withdrawQuietMs);
 	}
 
 	/**

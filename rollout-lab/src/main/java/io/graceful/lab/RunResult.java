@@ -2,13 +2,10 @@ package io.graceful.lab;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What one scenario run (one HAProxy mode, one balancer model, one application column)
@@ -119,18 +116,6 @@ record RunResult(String label, HaProxy.Mode mode, Column.Balancer balancer, Colu
 		}
 
 	}
-
-	private static final Pattern CUT = Pattern.compile("; cut ([^:;]*)");
-
-	private static final Pattern CUT_KIND = Pattern.compile("(\\d+) (\\w+)");
-
-	/**
-	 * What a step that hit its bound logs as cut (WebDrain, BackgroundWork, KafkaFlush).
-	 */
-	private static final List<Pattern> BOUND_LINES = List.of(Pattern.compile("bound; cut (\\d+) requests"),
-			Pattern.compile("bound; cut (\\d+) running tasks[^;]*?, (\\d+) queued tasks"),
-			Pattern.compile("bound; (\\d+) records not delivered"), Pattern.compile("bound; (\\d+) records failed"),
-			Pattern.compile("bound; cut (\\d+) calls"));
 
 	/** HTTP requests sent (gRPC calls apart: {@link #grpcSent()}). */
 	long sent() {
@@ -297,33 +282,17 @@ record RunResult(String label, HaProxy.Mode mode, Column.Balancer balancer, Colu
 		// the gRPC drain reports its cut calls apart ("cut 2 requests, 1 calls")
 		Map<String, Long> reported = reported(stop);
 		return new Losses(failed, reported.getOrDefault("requests", 0L) + reported.getOrDefault("calls", 0L),
-				stop.summary());
+				(stop.summary() != null) ? stop.summary().line() : null);
 	}
 
 	/**
-	 * What the instance reported as cut in this stop: its summary line, or, when it wrote
-	 * none (killed before the end), the lines of the steps that hit their bound before
-	 * the kill.
+	 * What the instance reported as cut in this stop, by kind: its summary's
+	 * {@code graceful.shutdown.cut.*} fields, or, when it wrote none (killed before the
+	 * end), the {@code graceful.step.cut.*} fields of the steps that hit their bound
+	 * before the kill.
 	 */
 	static Map<String, Long> reported(AppInstance.Stop stop) {
-		if (stop.summary() != null) {
-			return reportedCut(stop.summary());
-		}
-		Map<String, Long> cut = new LinkedHashMap<>();
-		for (String line : stop.boundLines()) {
-			for (Pattern pattern : BOUND_LINES) {
-				Matcher matcher = pattern.matcher(line);
-				if (matcher.find()) {
-					String kind = pattern.pattern().contains("records") ? "records"
-							: pattern.pattern().contains("requests") ? "requests"
-									: pattern.pattern().contains("calls") ? "calls" : "tasks";
-					for (int group = 1; group <= matcher.groupCount(); group++) {
-						cut.merge(kind, Long.parseLong(matcher.group(group)), Long::sum);
-					}
-				}
-			}
-		}
-		return cut;
+		return (stop.summary() != null) ? stop.summary().cut() : stop.boundCut();
 	}
 
 	/**
@@ -418,25 +387,6 @@ record RunResult(String label, HaProxy.Mode mode, Column.Balancer balancer, Colu
 	 */
 	long silentLosses() {
 		return graceful() ? accounting().silent() : 0;
-	}
-
-	/**
-	 * What a shutdown summary line says was cut, by kind ({@code requests},
-	 * {@code tasks}, ...).
-	 */
-	static Map<String, Long> reportedCut(String summary) {
-		Map<String, Long> cut = new LinkedHashMap<>();
-		if (summary == null) {
-			return cut;
-		}
-		Matcher matcher = CUT.matcher(summary);
-		if (matcher.find()) {
-			Matcher kind = CUT_KIND.matcher(matcher.group(1));
-			while (kind.find()) {
-				cut.merge(kind.group(2), Long.parseLong(kind.group(1)), Long::sum);
-			}
-		}
-		return cut;
 	}
 
 	private static double max(double a, double b) {

@@ -2,6 +2,7 @@ package io.graceful.lab;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -13,8 +14,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HandoverTests {
 
-	private static final String CLEAN = "Graceful shutdown completed in 2.1s: withdraw 1.0s (12 requests served, 4 idle "
-			+ "connections closed), web-drain 1.1s (3 requests in flight, 0 cut); nothing was cut";
+	private static final AppInstance.Summary CLEAN = new AppInstance.Summary(
+			"Graceful shutdown completed in 2.1s: withdraw 1.0s (12 requests served, 4 idle "
+					+ "connections closed), web-drain 1.1s (3 requests in flight, 0 cut); nothing was cut",
+			Map.of());
 
 	@Test
 	void onlyAConnectionNobodyAcceptedIsRefused() {
@@ -85,7 +88,7 @@ class HandoverTests {
 	}
 
 	private static RunResult.Restart restart(String instance, double startMs, double sigtermMs, double exitMs,
-			double readyMs, String summary) {
+			double readyMs, AppInstance.Summary summary) {
 		AppInstance.Stop stop = new AppInstance.Stop(instance, 10, sigtermMs, exitMs, 0, false, Double.NaN, summary);
 		return new RunResult.Restart(stop, startMs, Double.NaN, readyMs, null);
 	}

@@ -3,6 +3,7 @@ package io.graceful.lab;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -16,22 +17,28 @@ import static org.assertj.core.api.Assertions.within;
  */
 class RunResultTests {
 
-	private static final String CLEAN = "Graceful shutdown completed in 5.6s: withdraw 3.0s (5 requests served, 55 idle "
-			+ "connections closed), web-drain 2.3s (16 requests in flight, 0 cut), background-work 6ms (0 tasks "
-			+ "completed, 0 cut, 0 scheduled tasks cancelled); nothing was cut";
+	private static final AppInstance.Summary CLEAN = summary(
+			"Graceful shutdown completed in 5.6s: withdraw 3.0s (5 requests served, 55 idle "
+					+ "connections closed), web-drain 2.3s (16 requests in flight, 0 cut), background-work 6ms (0 tasks "
+					+ "completed, 0 cut, 0 scheduled tasks cancelled); nothing was cut",
+			Map.of());
 
-	private static final String CUT = "Graceful shutdown completed in 9.1s: withdraw 3.0s, web-drain 7.0s timed out "
-			+ "(2 requests in flight, 2 cut); cut 2 requests, 1 tasks: POST /orders (7.2s), GET /export (7.0s), "
-			+ "CounterIncrements.incrementLater; timed out: web-drain";
+	private static final AppInstance.Summary CUT = summary(
+			"Graceful shutdown completed in 9.1s: withdraw 3.0s, web-drain 7.0s timed out "
+					+ "(2 requests in flight, 2 cut); cut 2 requests, 1 tasks: POST /orders (7.2s), GET /export (7.0s), "
+					+ "CounterIncrements.incrementLater; timed out: web-drain",
+			Map.of("requests", 2L, "tasks", 1L));
 
 	@Test
 	void aCleanSummaryReportsNothingCut() {
-		assertThat(RunResult.reportedCut(CLEAN)).isEmpty();
+		assertThat(RunResult.reported(restart(CLEAN).stop())).isEmpty();
 	}
 
 	@Test
-	void aSummaryThatCutsIsReadByKindAndNotConfusedByTheStepDetails() {
-		assertThat(RunResult.reportedCut(CUT)).containsEntry("requests", 2L).containsEntry("tasks", 1L).hasSize(2);
+	void aSummaryThatCutsIsReadByKindFromItsFields() {
+		assertThat(RunResult.reported(restart(CUT).stop())).containsEntry("requests", 2L)
+			.containsEntry("tasks", 1L)
+			.hasSize(2);
 	}
 
 	@Test
@@ -68,8 +75,10 @@ class RunResultTests {
 
 	@Test
 	void missingEventsAndIncrementsAreReportedOnlyAsFarAsTheSummariesCutRecordsAndTasks() {
-		String flushFailed = "Graceful shutdown completed in 6.1s: withdraw 3.0s, kafka-flush 2.0s timed-out (0 records "
-				+ "flushed, 3 failed); cut 3 records: orders; timed out: kafka-flush";
+		AppInstance.Summary flushFailed = summary(
+				"Graceful shutdown completed in 6.1s: withdraw 3.0s, kafka-flush 2.0s "
+						+ "timed-out (3 records not delivered); cut 3 records: orders; timed out: kafka-flush",
+				Map.of("records", 3L));
 		RunResult.Verification verification = new RunResult.Verification(100, 100, 0, 95, 5, 20, 18, true, "caught up");
 		RunResult run = new RunResult("test", HaProxy.Mode.L4, Column.Balancer.HEALTH_CHECK, Column.App.GRACEFUL,
 				Path.of("."), List.of(), List.of(), List.of(restart(flushFailed)), verification, 0, 30_000, 3000, 1000,
@@ -84,17 +93,15 @@ class RunResultTests {
 
 	@Test
 	void aKilledInstanceCountsWhatItsStepsReportedBeforeTheKill() {
+		// the graceful.step.cut.* fields of the web drain, background work and Kafka
+		// flush
+		// that hit their bound, summed by kind
 		AppInstance.Stop killed = new AppInstance.Stop("app-1", 10, 1000, 11_000, 137, true, 3000, null,
-				List.of("Web drain hit its 7s bound; cut 2 requests: POST /orders (7.1s), 1 queued, not yet read",
-						"Background work hit its 3s bound; cut 1 running tasks (interrupted when their executors "
-								+ "are destroyed), 4 queued tasks (cancelled then) and 0 tracked work: x; 3 tasks "
-								+ "completed, 0 scheduled tasks cancelled; shutdown continues",
-						"Kafka flush hit its 2s bound; 6 records not delivered: 0 flushed, 6 failed; x"));
+				Map.of("requests", 2L, "tasks", 5L, "records", 6L));
 		assertThat(RunResult.reported(killed)).containsEntry("requests", 2L)
 			.containsEntry("tasks", 5L)
 			.containsEntry("records", 6L);
-		AppInstance.Stop killedEarly = new AppInstance.Stop("app-1", 10, 1000, 11_000, 137, true, 3000, null,
-				List.of());
+		AppInstance.Stop killedEarly = new AppInstance.Stop("app-1", 10, 1000, 11_000, 137, true, 3000, null, Map.of());
 		List<LoadGenerator.Request> requests = List.of(request(1, "order-saturation", 900, 11_000, 0, ""));
 		RunResult run = run(Column.App.GRACEFUL, requests,
 				new RunResult.Restart(killedEarly, 1000, Double.NaN, 20_000, null));
@@ -142,7 +149,11 @@ class RunResultTests {
 	 * app-1 (pid 10): SIGTERM at 1000, exit at 4000; withdraw delay 10 s when it logged
 	 * one.
 	 */
-	private static RunResult.Restart restart(String summary) {
+	private static AppInstance.Summary summary(String line, Map<String, Long> cut) {
+		return new AppInstance.Summary(line, cut);
+	}
+
+	private static RunResult.Restart restart(AppInstance.Summary summary) {
 		return new RunResult.Restart(new AppInstance.Stop("app-1", 10, 1000, 4000, 0, false, 10_000, summary), 1000,
 				Double.NaN, 20_000, null);
 	}

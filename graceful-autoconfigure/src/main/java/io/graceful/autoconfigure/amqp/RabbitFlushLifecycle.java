@@ -3,13 +3,12 @@ package io.graceful.autoconfigure.amqp;
 import java.time.Duration;
 import java.util.List;
 
-import io.graceful.autoconfigure.core.Durations;
 import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.GracefulStep;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.StepRecorder;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -34,7 +33,7 @@ class RabbitFlushLifecycle implements SmartLifecycle {
 
 	private static final Duration ABORT_TIMEOUT = Duration.ofMillis(200);
 
-	private static final Log logger = LogFactory.getLog(RabbitFlushLifecycle.class);
+	private static final Logger logger = LoggerFactory.getLogger(RabbitFlushLifecycle.class);
 
 	private final RabbitConfirmTracker tracker;
 
@@ -63,16 +62,15 @@ class RabbitFlushLifecycle implements SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
-		StepRecorder recorder = this.report.begin(STEP, this.timeout);
+		StepRecorder recorder = this.report.begin(GracefulStep.RABBITMQ_FLUSH, this.timeout, logger);
 		long confirmedBefore = this.tracker.confirmed();
 		long nackedBefore = this.tracker.nacked();
 		long unknownBefore = this.tracker.unknown();
 		long rejectedBefore = this.tracker.rejected();
 		this.tracker.reject();
 		long inFlight = this.tracker.pending();
-		logger.info(String
-			.format("RabbitMQ flush started: %d publisher confirms pending; new sends are rejected from now on; "
-					+ "waiting up to %s", inFlight, recorder.describeAllowance()));
+		recorder.count("confirms-pending", inFlight)
+			.started(inFlight + " publisher confirms pending; new sends are rejected from now on");
 		boolean settled = this.tracker.awaitSettled(recorder.deadlineNanos());
 		List<String> stillPending = this.tracker.stillPending();
 		if (!settled) {
@@ -84,28 +82,20 @@ class RabbitFlushLifecycle implements SmartLifecycle {
 		long unknown = this.tracker.unknown() - unknownBefore;
 		long rejected = this.tracker.rejected() - rejectedBefore;
 		this.tracker.flushEnded();
-		recorder.count("confirms-pending", inFlight)
-			.count("confirmed", confirmed)
+		recorder.count("confirmed", confirmed)
 			.count("nacked", nacked)
 			.count("unknown", unknown)
 			.count("sends-rejected", rejected);
-		String elapsed = Durations.format(Duration.ofMillis(recorder.elapsed().toMillis()));
 		if (settled && unknown == 0) {
-			logger.info(String.format(
-					"RabbitMQ flush finished in %s: %d confirmed, %d nacked by the broker, "
-							+ "0 unknown, %d sends rejected; connections closed",
-					elapsed, confirmed, nacked, rejected));
-			recorder.completed(confirmed + " confirmed, " + nacked + " nacked, 0 unknown");
+			recorder.completed(String.format(
+					"%d confirmed, %d nacked by the broker, 0 unknown, %d sends rejected; connections closed",
+					confirmed, nacked, rejected));
 			return;
 		}
-		logger.warn(String.format(
-				"RabbitMQ flush %s; %d sends unknown (no confirm before their channel closed; the broker may or "
-						+ "may not have them, Spring AMQP reports them as nacked): %d confirmed, %d nacked by the "
-						+ "broker, %d sends rejected; still pending: %s",
-				settled ? "finished in " + elapsed : "hit its " + recorder.describeAllowance() + " bound", unknown,
-				confirmed, nacked, rejected, stillPending.isEmpty() ? "none" : String.join(", ", stillPending)));
 		recorder.cut("messages", unknown, stillPending);
-		String summary = confirmed + " confirmed, " + nacked + " nacked, " + unknown + " unknown";
+		String summary = String.format("%d sends unknown (no confirm before their channel closed; the broker may or "
+				+ "may not have them, Spring AMQP reports them as nacked): %d confirmed, %d nacked by the broker, "
+				+ "%d sends rejected", unknown, confirmed, nacked, rejected);
 		if (settled) {
 			recorder.failed(summary);
 		}

@@ -10,15 +10,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import io.graceful.autoconfigure.core.Durations;
 import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.GracefulStep;
 import io.graceful.autoconfigure.core.LifecyclePhaseTimeout;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.StepRecorder;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.rabbit.listener.AbstractMessageListenerContainer;
@@ -46,7 +45,7 @@ class RabbitListenerShutdown {
 
 	static final String STEP = GracefulStep.RABBITMQ_LISTENERS.id();
 
-	private static final Log logger = LogFactory.getLog(RabbitListenerShutdown.class);
+	private static final Logger logger = LoggerFactory.getLogger(RabbitListenerShutdown.class);
 
 	private final ListableBeanFactory beanFactory;
 
@@ -142,12 +141,12 @@ class RabbitListenerShutdown {
 			}
 		});
 		long inHand = this.inFlight.inFlight();
-		StepRecorder recorder = this.report.begin(STEP, this.timeout);
+		StepRecorder recorder = this.report.begin(GracefulStep.RABBITMQ_LISTENERS, this.timeout, logger);
 		this.recorder = recorder;
 		recorder.count("containers", containers.size()).count("messages-in-processing", inHand);
-		logger.info(String.format(
-				"RabbitMQ listeners stopping: %d containers (%s), %d messages in processing; "
-						+ "they finish and ack them, prefetched messages return to the queue%s%s; waiting up to %s",
+		recorder.started(String.format(
+				"%d containers (%s), %d messages in processing; "
+						+ "they finish and ack them, prefetched messages return to the queue%s%s",
 				containers.size(),
 				String.join(", ", containers.stream().map(RabbitListenerShutdown::describe).toList()), inHand,
 				none.isEmpty() ? ""
@@ -155,8 +154,7 @@ class RabbitListenerShutdown {
 								+ " containers: their prefetched messages are processed first)",
 				notDrained.isEmpty() ? ""
 						: "; not drained, so their prefetched messages are lost (acknowledge mode NONE, not a "
-								+ "SimpleMessageListenerContainer): " + String.join(", ", notDrained),
-				recorder.describeAllowance()));
+								+ "SimpleMessageListenerContainer): " + String.join(", ", notDrained)));
 		long deadline = recorder.deadlineNanos();
 		for (SimpleMessageListenerContainer container : none) {
 			drain(container, deadline);
@@ -210,21 +208,15 @@ class RabbitListenerShutdown {
 			cutMessages += this.lostBuffered;
 		}
 		recorder.count("messages-processed", processed);
-		String elapsed = Durations.format(Duration.ofMillis(recorder.elapsed().toMillis()));
 		if (cut.isEmpty()) {
-			logger.info(String.format("RabbitMQ listeners stopped in %s: %d containers, %d messages processed and "
-					+ "acked while stopping, 0 cut", elapsed, this.stopping.size(), processed));
-			recorder.completed(this.stopping.size() + " containers stopped, " + processed + " messages processed");
+			recorder.completed(this.stopping.size() + " containers, " + processed
+					+ " messages processed and acked while stopping, 0 cut");
 			return;
 		}
-		logger
-			.warn(String.format(
-					"RabbitMQ listeners hit their %s bound; %d messages still in processing were "
-							+ "interrupted: %s; %s",
-					recorder.describeAllowance(), cutMessages, String.join(", ", cut),
+		recorder.cut("messages", cutMessages, cut)
+			.timedOut(cutMessages + " messages still in processing were interrupted",
 					noneCut ? "with acknowledge mode NONE they and any prefetched messages are lost"
-							: "the broker delivers them again"));
-		recorder.cut("messages", cutMessages, cut).timedOut(processed + " messages processed, " + cutMessages + " cut");
+							: "the broker delivers them again");
 	}
 
 	private List<AbstractMessageListenerContainer> containers() {

@@ -15,70 +15,76 @@ public enum GracefulStep {
 	 * Readiness refuses traffic while requests are still served, until load balancers
 	 * have caught up.
 	 */
-	WITHDRAW("withdraw", "graceful.withdraw.delay"),
+	WITHDRAW("withdraw", "graceful.withdraw.delay", "Withdraw", false),
 
 	/**
 	 * Kafka listener containers finish their current poll and commit.
 	 */
-	KAFKA_LISTENERS("kafka-listeners"),
+	KAFKA_LISTENERS("kafka-listeners", "Kafka listeners", true),
 
 	/**
 	 * RabbitMQ listener containers finish the messages in hand and stop.
 	 */
-	RABBITMQ_LISTENERS("rabbitmq-listeners"),
+	RABBITMQ_LISTENERS("rabbitmq-listeners", "RabbitMQ listeners", true),
 
 	/**
 	 * The web server stops accepting and in-flight requests finish.
 	 */
-	WEB_DRAIN("web-drain"),
+	WEB_DRAIN("web-drain", "Web drain", false),
 
 	/**
 	 * Spring Boot's gRPC server refuses new calls, ends streaming calls and lets calls in
 	 * flight finish, alongside the web drain.
 	 */
-	GRPC_DRAIN("grpc-drain"),
+	GRPC_DRAIN("grpc-drain", "gRPC drain", false),
 
 	/**
 	 * Executors' queued and running tasks and tracked work finish.
 	 */
-	BACKGROUND_WORK("background-work"),
+	BACKGROUND_WORK("background-work", "Background work", false),
 
 	/**
 	 * Connection pools wait until no connection is in use.
 	 */
-	DATASOURCE_DRAIN("datasource-drain"),
+	DATASOURCE_DRAIN("datasource-drain", "DataSource drain", false),
 
 	/**
 	 * R2DBC connection pools wait until no connection is acquired.
 	 */
-	R2DBC_DRAIN("r2dbc-drain"),
+	R2DBC_DRAIN("r2dbc-drain", "R2DBC drain", false),
 
 	/**
 	 * Kafka producers deliver what they buffer.
 	 */
-	KAFKA_FLUSH("kafka-flush"),
+	KAFKA_FLUSH("kafka-flush", "Kafka flush", false),
 
 	/**
 	 * RabbitMQ publisher confirms still pending are awaited.
 	 */
-	RABBITMQ_FLUSH("rabbitmq-flush"),
+	RABBITMQ_FLUSH("rabbitmq-flush", "RabbitMQ flush", false),
 
 	/**
 	 * Kafka producers close.
 	 */
-	KAFKA_PRODUCERS_CLOSE("kafka-producers-close");
+	KAFKA_PRODUCERS_CLOSE("kafka-producers-close", "Kafka producers close", false);
 
 	private final String id;
 
 	private final String property;
 
-	GracefulStep(String id) {
-		this(id, "graceful." + id + ".timeout");
+	private final String title;
+
+	private final boolean plural;
+
+	GracefulStep(String id, String title, boolean plural) {
+		this(id, "graceful." + id + ".timeout", title, plural);
 	}
 
-	GracefulStep(String id, String property) {
+	GracefulStep(String id, String property, String title, boolean plural) {
 		this.id = id;
 		this.property = property;
+		this.title = title;
+		this.plural = plural;
 	}
 
 	/**
@@ -95,6 +101,22 @@ public enum GracefulStep {
 	 */
 	public String property() {
 		return this.property;
+	}
+
+	/**
+	 * How the step's log lines name it.
+	 * @return the title, for example {@code Web drain}
+	 */
+	public String title() {
+		return this.title;
+	}
+
+	/**
+	 * Whether the title is plural ("Kafka listeners hit their bound").
+	 * @return {@code true} when it is
+	 */
+	boolean plural() {
+		return this.plural;
 	}
 
 	@Override

@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
 
 /**
  * The one place that knows where a shutdown is: its state, the step running and every
@@ -74,9 +75,40 @@ public final class ShutdownReport {
 	 * @return the recorder to finish the step with
 	 */
 	public StepRecorder begin(String step, @Nullable Duration bound) {
+		return begin(step, bound, null);
+	}
+
+	/**
+	 * Start recording one of the starter's steps, with its start and end lines written to
+	 * the given logger (see {@link StepRecorder#started} and
+	 * {@link StepRecorder#completed}).
+	 * @param step the step
+	 * @param bound its bound, or {@code null}
+	 * @param logger where its lines go
+	 * @return the recorder to finish the step with
+	 */
+	public StepRecorder begin(GracefulStep step, @Nullable Duration bound, Logger logger) {
+		return begin(step.id(), bound, new StepLog(logger, step.title(), step.plural()));
+	}
+
+	/**
+	 * Start recording a step whose start and end lines go to the given logger under the
+	 * given title.
+	 * @param step the step name
+	 * @param title how its lines name it, for example
+	 * {@code Shutdown step pricing-client}
+	 * @param bound its bound, or {@code null}
+	 * @param logger where its lines go
+	 * @return the recorder to finish the step with
+	 */
+	public StepRecorder begin(String step, String title, @Nullable Duration bound, Logger logger) {
+		return begin(step, bound, new StepLog(logger, title, false));
+	}
+
+	private StepRecorder begin(String step, @Nullable Duration bound, @Nullable StepLog log) {
 		this.currentStep = step;
 		Duration carried = (bound != null) ? carriedOver() : Duration.ZERO;
-		StepRecorder recorder = new StepRecorder(this, step, bound, carried, this.clock.instant(), nanoTime());
+		StepRecorder recorder = new StepRecorder(this, step, bound, carried, this.clock.instant(), nanoTime(), log);
 		this.running.put(recorder, Boolean.TRUE);
 		return recorder;
 	}

@@ -30,6 +30,8 @@ public final class StepRecorder {
 
 	private final long startNanos;
 
+	private final @Nullable StepLog log;
+
 	private final Map<String, Long> counts = new LinkedHashMap<>();
 
 	private final Map<String, Long> cut = new LinkedHashMap<>();
@@ -39,8 +41,9 @@ public final class StepRecorder {
 	private boolean finished;
 
 	StepRecorder(ShutdownReport report, String step, @Nullable Duration bound, Duration carriedOver, Instant started,
-			long startNanos) {
+			long startNanos, @Nullable StepLog log) {
 		this.report = report;
+		this.log = log;
 		this.step = step;
 		this.bound = bound;
 		this.carriedOver = carriedOver;
@@ -141,23 +144,98 @@ public final class StepRecorder {
 		return this;
 	}
 
-	public StepResult completed(String summary) {
-		return finish(StepOutcome.COMPLETED, summary);
+	/**
+	 * Log the step's start line, for example {@code Web drain started: 3 requests in
+	 * flight; waiting up to 7s}, with the counts recorded so far as fields. Does nothing
+	 * for a recorder that does not log.
+	 * @param facts what the step faces, for example {@code 3 requests in flight}; empty
+	 * for none
+	 * @return this recorder
+	 */
+	public StepRecorder started(String facts) {
+		if (this.log != null) {
+			this.log.started(this, facts, countsSoFar());
+		}
+		return this;
 	}
 
+	/**
+	 * Log a warning about the running step, for example {@code Kafka flush: 2
+	 * transactions are still open}, with the step's fields.
+	 * @param sentence what the operator should know
+	 * @return this recorder
+	 */
+	public StepRecorder warn(String sentence) {
+		if (this.log != null) {
+			this.log.warning(this, sentence);
+		}
+		return this;
+	}
+
+	/**
+	 * Finish the step as done within its bound.
+	 * @param summary what it did, for example {@code 3 requests were in flight, 0 cut};
+	 * the end line reads {@code <Step> finished in <time>: <summary>}
+	 * @return the result
+	 */
+	public StepResult completed(String summary) {
+		return finish(StepOutcome.COMPLETED, summary, null, null);
+	}
+
+	/**
+	 * Finish the step as cut at its bound.
+	 * @param summary what was cut, for example {@code cut 2 requests}; the end line reads
+	 * {@code <Step> hit its <bound> bound; <summary>: <names cut>; shutdown
+	 * continues}
+	 * @return the result
+	 */
 	public StepResult timedOut(String summary) {
-		return finish(StepOutcome.TIMED_OUT, summary);
+		return finish(StepOutcome.TIMED_OUT, summary, null, null);
+	}
+
+	/**
+	 * Finish the step as cut at its bound, with what that means for the cut work.
+	 * @param summary what was cut
+	 * @param consequence what happens to it, for example {@code they are delivered again
+	 * after the restart}; in the log line only
+	 * @return the result
+	 */
+	public StepResult timedOut(String summary, String consequence) {
+		return finish(StepOutcome.TIMED_OUT, summary, consequence, null);
 	}
 
 	public StepResult failed(String summary) {
-		return finish(StepOutcome.FAILED, summary);
+		return finish(StepOutcome.FAILED, summary, null, null);
+	}
+
+	/**
+	 * Finish the step as failed.
+	 * @param summary what failed
+	 * @param cause the exception, logged with the end line
+	 * @return the result
+	 */
+	public StepResult failed(String summary, @Nullable Throwable cause) {
+		return finish(StepOutcome.FAILED, summary, null, cause);
 	}
 
 	public StepResult skipped(String summary) {
-		return finish(StepOutcome.SKIPPED, summary);
+		return finish(StepOutcome.SKIPPED, summary, null, null);
 	}
 
-	private synchronized StepResult finish(StepOutcome outcome, String summary) {
+	private synchronized Map<String, Long> countsSoFar() {
+		return new LinkedHashMap<>(this.counts);
+	}
+
+	private StepResult finish(StepOutcome outcome, String summary, @Nullable String consequence,
+			@Nullable Throwable cause) {
+		StepResult result = record(outcome, summary);
+		if (this.log != null) {
+			this.log.finished(this, result, consequence, cause);
+		}
+		return result;
+	}
+
+	private synchronized StepResult record(StepOutcome outcome, String summary) {
 		if (this.finished) {
 			throw new IllegalStateException("Step '" + this.step + "' was already finished");
 		}

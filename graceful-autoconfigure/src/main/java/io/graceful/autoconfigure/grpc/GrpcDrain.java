@@ -4,16 +4,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.graceful.autoconfigure.core.Durations;
 import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.GracefulStep;
 import io.graceful.autoconfigure.core.LifecyclePhaseTimeout;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.StepRecorder;
 import io.grpc.Server;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gRPC drain, alongside the web drain: when it starts, new calls are refused and
@@ -24,7 +23,7 @@ final class GrpcDrain {
 
 	static final String STEP = GracefulStep.GRPC_DRAIN.id();
 
-	private static final Log logger = LogFactory.getLog(GrpcDrain.class);
+	private static final Logger logger = LoggerFactory.getLogger(GrpcDrain.class);
 
 	private final GrpcServerHolder server;
 
@@ -62,15 +61,15 @@ final class GrpcDrain {
 		if (running == null || running.isShutdown()) {
 			return;
 		}
-		StepRecorder recorder = this.report.begin(STEP, this.timeout);
+		StepRecorder recorder = this.report.begin(GracefulStep.GRPC_DRAIN, this.timeout, logger);
 		this.inFlightAtStart = this.calls.count();
 		running.shutdown();
 		int streams = this.calls.endStreams();
-		logger.info(String.format(
-				"gRPC drain started: %d calls in flight, %d streaming calls ended with UNAVAILABLE; "
-						+ "new calls are refused; waiting up to %s",
-				this.inFlightAtStart, streams, recorder.describeAllowance()));
-		recorder.count("calls-in-flight", this.inFlightAtStart).count("streams-ended", streams);
+		recorder.count("calls-in-flight", this.inFlightAtStart)
+			.count("streams-ended", streams)
+			.started(String.format(
+					"%d calls in flight, %d streaming calls ended with UNAVAILABLE; " + "new calls are refused",
+					this.inFlightAtStart, streams));
 		this.phaseTimeout.set(GracefulPhases.WEB_DRAIN, STEP,
 				Duration.ofNanos(recorder.deadlineNanos() - System.nanoTime()));
 		this.recorder = recorder;
@@ -93,16 +92,11 @@ final class GrpcDrain {
 	private void awaitCalls(StepRecorder recorder, Server running) {
 		int inFlight = this.inFlightAtStart;
 		if (awaitTermination(running, recorder.deadlineNanos() - System.nanoTime())) {
-			String elapsed = Durations.format(Duration.ofMillis(recorder.elapsed().toMillis()));
-			logger.info(String.format("gRPC drain finished in %s: %d calls were in flight, 0 cut", elapsed, inFlight));
-			recorder.completed(inFlight + " calls in flight, 0 cut");
+			recorder.completed(inFlight + " calls were in flight, 0 cut");
 			return;
 		}
 		List<String> stragglers = this.calls.describe();
-		logger.warn(String.format("gRPC drain hit its %s bound; cut %d calls: %s", recorder.describeAllowance(),
-				stragglers.size(), String.join(", ", stragglers)));
-		recorder.cut("calls", stragglers.size(), stragglers)
-			.timedOut(inFlight + " calls in flight, " + stragglers.size() + " cut");
+		recorder.cut("calls", stragglers.size(), stragglers).timedOut("cut " + stragglers.size() + " calls");
 	}
 
 	private static boolean awaitTermination(Server server, long nanos) {

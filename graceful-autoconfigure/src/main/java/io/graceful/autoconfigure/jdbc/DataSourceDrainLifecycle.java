@@ -7,14 +7,13 @@ import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 
-import io.graceful.autoconfigure.core.Durations;
 import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.GracefulStep;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.StepForecast;
 import io.graceful.autoconfigure.core.StepRecorder;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.context.ApplicationEvent;
@@ -38,7 +37,7 @@ class DataSourceDrainLifecycle implements SmartLifecycle, SmartApplicationListen
 
 	static final String STEP = GracefulStep.DATASOURCE_DRAIN.id();
 
-	private static final Log logger = LogFactory.getLog(DataSourceDrainLifecycle.class);
+	private static final Logger logger = LoggerFactory.getLogger(DataSourceDrainLifecycle.class);
 
 	private final ConfigurableApplicationContext context;
 
@@ -96,7 +95,7 @@ class DataSourceDrainLifecycle implements SmartLifecycle, SmartApplicationListen
 	}
 
 	private void drain() {
-		StepRecorder recorder = this.report.begin(STEP, this.timeout);
+		StepRecorder recorder = this.report.begin(GracefulStep.DATASOURCE_DRAIN, this.timeout, logger);
 		long deadline = recorder.deadlineNanos();
 		List<HikariPoolDrain> pools = new ArrayList<>();
 		List<String> undrainable = new ArrayList<>();
@@ -106,18 +105,17 @@ class DataSourceDrainLifecycle implements SmartLifecycle, SmartApplicationListen
 						"; no drain possible for %d DataSource(s) that are not HikariCP pools, "
 								+ "Spring closes them as usual: %s",
 						undrainable.size(), String.join(", ", undrainable));
+		recorder.count("datasources-not-drainable", undrainable.size());
 		if (pools.isEmpty()) {
-			logger.info("DataSource drain skipped: no open HikariCP pool" + undrainableNote);
-			recorder.count("datasources-not-drainable", undrainable.size());
-			recorder.skipped("no open HikariCP pool, " + undrainable.size() + " DataSource(s) not drainable");
+			recorder.skipped("no open HikariCP pool" + undrainableNote);
 			return;
 		}
 		pools.forEach((pool) -> pool.start(deadline));
 		int inUse = pools.stream().mapToInt(HikariPoolDrain::inUseAtStart).sum();
-		logger.info(String.format(
-				"DataSource drain started: %d HikariCP pools, %d connections in use; waiting up "
-						+ "to %s for them to be returned%s",
-				pools.size(), inUse, recorder.describeAllowance(), undrainableNote));
+		recorder.count("pools", pools.size())
+			.count("connections-in-use", inUse)
+			.started(String.format("%d HikariCP pools, %d connections in use, to be returned%s", pools.size(), inUse,
+					undrainableNote));
 		List<String> aborted = new ArrayList<>();
 		int abortedConnections = 0;
 		for (HikariPoolDrain pool : pools) {
@@ -127,22 +125,13 @@ class DataSourceDrainLifecycle implements SmartLifecycle, SmartApplicationListen
 				aborted.add(pool.describe(cut));
 			}
 		}
-		recorder.count("pools", pools.size())
-			.count("connections-in-use", inUse)
-			.count("datasources-not-drainable", undrainable.size());
-		String elapsed = Durations.format(Duration.ofMillis(recorder.elapsed().toMillis()));
 		if (aborted.isEmpty()) {
-			logger.info(String.format("DataSource drain finished in %s: %d pools closed, %d connections were in use "
-					+ "and returned, 0 aborted", elapsed, pools.size(), inUse));
-			recorder.completed(pools.size() + " pools closed, " + inUse + " connections returned, 0 aborted");
+			recorder.completed(
+					pools.size() + " pools closed, " + inUse + " connections were in use and returned, 0 aborted");
 			return;
 		}
-		logger.warn(String.format(
-				"DataSource drain hit its %s bound; %d connections still in use will be aborted "
-						+ "(their statements fail): %s; shutdown continues",
-				Durations.format(this.timeout), abortedConnections, String.join(", ", aborted)));
 		recorder.cut("connections", abortedConnections, aborted)
-			.timedOut(pools.size() + " pools, " + inUse + " connections in use, " + abortedConnections + " aborted");
+			.timedOut(abortedConnections + " connections still in use will be aborted (their statements fail)");
 	}
 
 	/**

@@ -13,8 +13,8 @@ import io.graceful.autoconfigure.core.GracefulStep;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.StepForecast;
 import io.graceful.autoconfigure.core.StepRecorder;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
@@ -33,7 +33,7 @@ class KafkaFlushLifecycle implements SmartLifecycle, DisposableBean {
 
 	static final String CLOSE_STEP = GracefulStep.KAFKA_PRODUCERS_CLOSE.id();
 
-	private static final Log logger = LogFactory.getLog(KafkaFlushLifecycle.class);
+	private static final Logger logger = LoggerFactory.getLogger(KafkaFlushLifecycle.class);
 
 	private final KafkaProducerTracker tracker;
 
@@ -76,29 +76,30 @@ class KafkaFlushLifecycle implements SmartLifecycle, DisposableBean {
 		}
 		flush();
 		this.failedBeforeClose = this.tracker.failed();
-		this.closeRecorder = this.report.begin(CLOSE_STEP, this.closeTimeout);
+		this.closeRecorder = this.report.begin(GracefulStep.KAFKA_PRODUCERS_CLOSE, this.closeTimeout, logger);
 	}
 
 	private void flush() {
 		List<TrackedProducer<?, ?>> producers = this.tracker.openProducers();
-		StepRecorder recorder = this.report.begin(FLUSH_STEP, this.flushTimeout);
+		StepRecorder recorder = this.report.begin(GracefulStep.KAFKA_FLUSH, this.flushTimeout, logger);
 		this.tracker.shutdown(this.closeTimeout);
 		if (producers.isEmpty()) {
-			logger.debug("Kafka flush skipped: no Kafka producer is open; new sends are rejected from now on");
-			recorder.count("producers", 0).skipped("no Kafka producer open");
+			recorder.count("producers", 0).skipped("no Kafka producer open; new sends are rejected from now on");
 			return;
 		}
 		long acknowledgedBefore = this.tracker.acknowledged();
 		long failedBefore = this.tracker.failed();
 		long inFlight = producers.stream().mapToLong(TrackedProducer::pending).sum();
 		List<TrackedProducer<?, ?>> inTransaction = producers.stream().filter(TrackedProducer::inTransaction).toList();
-		logger.info(String.format(
-				"Kafka flush started: %d records in flight on %d producers; "
-						+ "new sends are rejected from now on; waiting up to %s",
-				inFlight, producers.size(), recorder.describeAllowance()));
+		recorder.count("producers", producers.size())
+			.count("records-in-flight", inFlight)
+			.count("transactions-open", inTransaction.size())
+			.started(String.format("%d records in flight on %d producers; new sends are rejected from now on", inFlight,
+					producers.size()));
 		if (!inTransaction.isEmpty()) {
-			logger.warn(String.format("Kafka flush: %d transactions are still open (%d records); Kafka aborts an "
-					+ "open transaction when its producer closes, so read-committed consumers will not see them",
+			recorder.warn(String.format(
+					"%d transactions are still open (%d records); Kafka aborts an open "
+							+ "transaction when its producer closes, so read-committed consumers will not see them",
 					inTransaction.size(), inTransaction.stream().mapToLong(TrackedProducer::transactionRecords).sum()));
 		}
 		CountDownLatch flushed = new CountDownLatch(producers.size());
@@ -110,29 +111,22 @@ class KafkaFlushLifecycle implements SmartLifecycle, DisposableBean {
 		boolean finished = await(flushed, recorder.deadlineNanos());
 		long delivered = this.tracker.acknowledged() - acknowledgedBefore;
 		long failed = this.tracker.failed() - failedBefore;
-		recorder.count("producers", producers.size())
-			.count("records-in-flight", inFlight)
-			.count("records-flushed", delivered)
-			.count("records-failed", failed)
-			.count("transactions-open", inTransaction.size());
-		String elapsed = Durations.format(Duration.ofMillis(recorder.elapsed().toMillis()));
+		recorder.count("records-flushed", delivered).count("records-failed", failed);
 		List<TrackedProducer<?, ?>> stuck = producers.stream().filter((producer) -> producer.pending() > 0).toList();
 		long notDelivered = stuck.stream().mapToLong(TrackedProducer::pending).sum();
 		if (finished && notDelivered == 0) {
-			logger.info(String.format("Kafka flush finished in %s: %d records flushed, %d failed, from %d producers",
-					elapsed, delivered, failed, producers.size()));
-			recorder.completed(delivered + " records flushed, " + failed + " failed");
+			recorder.completed(
+					delivered + " records flushed, " + failed + " failed, from " + producers.size() + " producers");
 			return;
 		}
 		List<String> names = new ArrayList<>();
 		stuck.forEach((producer) -> names.add(producer.clientId() + " (" + producer.pending() + " records)"));
-		logger.warn(String.format(
-				"Kafka flush hit its %s bound; %d records not delivered: %d flushed, %d failed; "
-						+ "still flushing: %s; they fail unless delivered while the producers close (up to %s)",
-				Durations.format(this.flushTimeout), notDelivered, delivered, failed, String.join(", ", names),
-				Durations.format(this.closeTimeout)));
 		recorder.cut("records", notDelivered, names)
-			.timedOut(delivered + " records flushed, " + failed + " failed, " + notDelivered + " not delivered");
+			.timedOut(notDelivered + " records not delivered",
+					String.format(
+							"%d flushed, %d failed; the records still flushing fail unless delivered while "
+									+ "the producers close (up to %s)",
+							delivered, failed, Durations.format(this.closeTimeout)));
 	}
 
 	private static void flush(TrackedProducer<?, ?> producer, CountDownLatch flushed) {
@@ -192,23 +186,18 @@ class KafkaFlushLifecycle implements SmartLifecycle, DisposableBean {
 			recorder.skipped("no Kafka producer to close");
 			return;
 		}
-		String elapsed = Durations.format(Duration.ofMillis(recorder.elapsed().toMillis()));
 		String transactions = (aborted > 0)
 				? String.format("; %d open transactions aborted by Kafka on close " + "(%d records not committed)",
 						aborted, abortedRecords)
 				: "";
 		if (failed == 0) {
-			logger.info(String.format("Kafka producers closed in %s: %d producers, 0 records failed, "
-					+ "%d sends rejected after the flush%s", elapsed, closed, rejected, transactions));
-			recorder.completed(closed + " producers closed, " + rejected + " sends rejected");
+			recorder.completed(closed + " producers closed, 0 records failed, " + rejected
+					+ " sends rejected after the flush" + transactions);
 			return;
 		}
-		logger.warn(String.format(
-				"Kafka producers close hit its %s bound; %d records failed: %d producers closed, "
-						+ "%d sends rejected after the flush%s",
-				Durations.format(this.closeTimeout), failed, closed, rejected, transactions));
 		recorder.cut("records", failed, List.of())
-			.timedOut(closed + " producers closed, " + failed + " records failed, " + rejected + " sends rejected");
+			.timedOut(failed + " records failed",
+					closed + " producers closed, " + rejected + " sends rejected after the flush" + transactions);
 	}
 
 	@Override

@@ -6,14 +6,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.graceful.autoconfigure.core.Durations;
 import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.GracefulStep;
 import io.graceful.autoconfigure.core.LifecyclePhaseTimeout;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.StepRecorder;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.context.ApplicationListener;
 import org.springframework.kafka.event.ConsumerStartedEvent;
@@ -36,7 +35,7 @@ class KafkaListenerShutdown implements ApplicationListener<KafkaEvent> {
 
 	static final String STEP = GracefulStep.KAFKA_LISTENERS.id();
 
-	private static final Log logger = LogFactory.getLog(KafkaListenerShutdown.class);
+	private static final Logger logger = LoggerFactory.getLogger(KafkaListenerShutdown.class);
 
 	private final Map<Object, String> running = new ConcurrentHashMap<>();
 
@@ -84,14 +83,13 @@ class KafkaListenerShutdown implements ApplicationListener<KafkaEvent> {
 			return;
 		}
 		this.stopping = consumers;
-		StepRecorder recorder = this.report.begin(STEP, this.listenerTimeout);
+		StepRecorder recorder = this.report.begin(GracefulStep.KAFKA_LISTENERS, this.listenerTimeout, logger);
 		this.recorder = recorder;
-		recorder.count("consumers", consumers.size());
 		this.phaseTimeout.set(GracefulPhases.KAFKA_LISTENERS, STEP, recorder.allowance());
-		logger.info(String.format(
-				"Kafka listeners stopping: %d consumers (%s) finish the records of their "
-						+ "current poll and commit their offsets; waiting up to %s",
-				consumers.size(), String.join(", ", consumers.values()), recorder.describeAllowance()));
+		recorder.count("consumers", consumers.size())
+			.started(String.format(
+					"%d consumers (%s) finish the records of their current poll and commit their " + "offsets",
+					consumers.size(), String.join(", ", consumers.values())));
 	}
 
 	void stopped() {
@@ -106,22 +104,15 @@ class KafkaListenerShutdown implements ApplicationListener<KafkaEvent> {
 			.filter(this.running::containsKey)
 			.map(consumers::get)
 			.toList();
-		String elapsed = Durations.format(Duration.ofMillis(recorder.elapsed().toMillis()));
 		int stopped = consumers.size() - stillRunning.size();
 		recorder.count("consumers-stopped", stopped);
 		if (stillRunning.isEmpty()) {
-			logger.info(String.format("Kafka listeners stopped in %s: %d consumers finished their poll and committed",
-					elapsed, stopped));
-			recorder.completed(stopped + " consumers stopped");
+			recorder.completed(stopped + " consumers finished their poll and committed");
 			return;
 		}
-		logger.warn(String.format(
-				"Kafka listeners hit their %s bound; %d of %d consumers still running: %s; "
-						+ "records they processed without committing are delivered again after the restart",
-				Durations.format(this.listenerTimeout), stillRunning.size(), consumers.size(),
-				String.join(", ", stillRunning)));
 		recorder.cut("consumers", stillRunning.size(), stillRunning)
-			.timedOut(stopped + " consumers stopped, " + stillRunning.size() + " still running");
+			.timedOut(stillRunning.size() + " of " + consumers.size() + " consumers still running",
+					"records they processed without committing are delivered again after the restart");
 	}
 
 }

@@ -7,15 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
 
-import io.graceful.autoconfigure.core.Durations;
 import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.GracefulStep;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.StepRecorder;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.PoolMetrics;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -40,7 +39,7 @@ class R2dbcDrainLifecycle implements SmartLifecycle, SmartApplicationListener {
 
 	private static final long POLL_NANOS = Duration.ofMillis(10).toNanos();
 
-	private static final Log logger = LogFactory.getLog(R2dbcDrainLifecycle.class);
+	private static final Logger logger = LoggerFactory.getLogger(R2dbcDrainLifecycle.class);
 
 	private final ConfigurableApplicationContext context;
 
@@ -95,17 +94,16 @@ class R2dbcDrainLifecycle implements SmartLifecycle, SmartApplicationListener {
 				open.put(name, pool);
 			}
 		});
-		StepRecorder recorder = this.report.begin(STEP, this.timeout);
+		StepRecorder recorder = this.report.begin(GracefulStep.R2DBC_DRAIN, this.timeout, logger);
 		if (open.isEmpty()) {
-			logger.debug("R2DBC drain skipped: no open R2DBC connection pool");
 			recorder.count("pools", 0).skipped("no open R2DBC connection pool");
 			return;
 		}
 		long deadline = recorder.deadlineNanos();
 		long acquired = open.values().stream().mapToLong(R2dbcDrainLifecycle::acquired).sum();
-		logger.info(String.format(
-				"R2DBC drain started: %d pools, %d connections acquired; waiting up to %s for " + "them to be released",
-				open.size(), acquired, recorder.describeAllowance()));
+		recorder.count("pools", open.size())
+			.count("connections-acquired", acquired)
+			.started(open.size() + " pools, " + acquired + " connections acquired, to be released");
 		while (open.values().stream().mapToLong(R2dbcDrainLifecycle::acquired).sum() > 0 && System.nanoTime() < deadline
 				&& !Thread.currentThread().isInterrupted()) {
 			LockSupport.parkNanos(POLL_NANOS);
@@ -121,21 +119,14 @@ class R2dbcDrainLifecycle implements SmartLifecycle, SmartApplicationListener {
 			this.pools.closed(entry.getKey());
 			close(entry.getKey(), entry.getValue(), deadline);
 		}
-		recorder.count("pools", open.size()).count("connections-acquired", acquired);
-		String elapsed = Durations.format(Duration.ofMillis(recorder.elapsed().toMillis()));
 		if (cut.isEmpty()) {
-			logger.info(String.format("R2DBC drain finished in %s: %d pools closed, %d connections were acquired "
-					+ "and released, 0 cut", elapsed, open.size(), acquired));
-			recorder.completed(open.size() + " pools closed, " + acquired + " connections released, 0 cut");
+			recorder.completed(
+					open.size() + " pools closed, " + acquired + " connections were acquired and released, 0 cut");
 			return;
 		}
-		logger.warn(String.format(
-				"R2DBC drain hit its %s bound; %d connections still acquired: %s; the pools are closed, those "
-						+ "connections close when released and new requests for a connection fail",
-				recorder.describeAllowance(), cutConnections, String.join(", ", cut)));
 		recorder.cut("connections", cutConnections, cut)
-			.timedOut(open.size() + " pools, " + acquired + " connections acquired, " + cutConnections
-					+ " still acquired at the bound");
+			.timedOut(cutConnections + " connections still acquired", "the pools are closed, those connections "
+					+ "close when released and new requests for a connection fail");
 	}
 
 	private static void close(String name, ConnectionPool pool, long deadline) {

@@ -6,11 +6,10 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.graceful.autoconfigure.core.Durations;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.StepRecorder;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
 
@@ -21,7 +20,7 @@ import org.springframework.context.SmartLifecycle;
  */
 class ShutdownStepLifecycle implements SmartLifecycle {
 
-	private static final Log logger = LogFactory.getLog(ShutdownStepLifecycle.class);
+	private static final Logger logger = LoggerFactory.getLogger(ShutdownStepLifecycle.class);
 
 	private final ShutdownStep step;
 
@@ -46,10 +45,9 @@ class ShutdownStepLifecycle implements SmartLifecycle {
 		}
 		this.running = false;
 		String name = this.step.name();
-		Duration timeout = this.step.timeout();
-		StepRecorder recorder = this.report.begin(name, timeout);
+		StepRecorder recorder = this.report.begin(name, "Shutdown step " + name, this.step.timeout(), logger);
 		Duration allowance = recorder.allowance();
-		logger.info(String.format("Shutdown step %s started: waiting up to %s", name, recorder.describeAllowance()));
+		recorder.started("");
 		FutureTask<Void> task = new FutureTask<>(() -> {
 			this.step.run();
 			return null;
@@ -59,27 +57,21 @@ class ShutdownStepLifecycle implements SmartLifecycle {
 		thread.start();
 		try {
 			task.get(allowance.toNanos(), TimeUnit.NANOSECONDS);
-			String elapsed = format(recorder.elapsed());
-			logger.info(String.format("Shutdown step %s finished in %s", name, elapsed));
 			recorder.completed("");
 		}
 		catch (TimeoutException ex) {
 			task.cancel(true);
-			logger.warn(String.format("Shutdown step %s hit its %s bound; interrupted it and went on", name,
-					recorder.describeAllowance()));
-			recorder.timedOut("interrupted at its " + recorder.describeAllowance() + " bound");
+			recorder.timedOut("its thread was interrupted");
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
-			String elapsed = format(recorder.elapsed());
-			logger.warn(String.format("Shutdown step %s failed after %s: %s", name, elapsed,
-					cause.getClass().getSimpleName()), cause);
-			recorder.failed(cause.getClass().getSimpleName() + " after " + elapsed);
+			recorder.failed(
+					cause.getClass().getSimpleName() + ((cause.getMessage() != null) ? ": " + cause.getMessage() : ""),
+					cause);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			task.cancel(true);
-			logger.warn(String.format("Shutdown step %s was interrupted while waiting; went on", name));
 			recorder.failed("interrupted while waiting");
 		}
 	}
@@ -92,10 +84,6 @@ class ShutdownStepLifecycle implements SmartLifecycle {
 	@Override
 	public int getPhase() {
 		return this.step.phase();
-	}
-
-	private static String format(Duration duration) {
-		return Durations.format(Duration.ofMillis(duration.toMillis()));
 	}
 
 }

@@ -16,9 +16,9 @@ import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.ShutdownState;
 import io.graceful.autoconfigure.core.StepForecast;
 import io.graceful.autoconfigure.core.StepRecorder;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEvent;
@@ -52,7 +52,7 @@ class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListene
 
 	static final String STEP = GracefulStep.BACKGROUND_WORK.id();
 
-	private static final Log logger = LogFactory.getLog(BackgroundWorkLifecycle.class);
+	private static final Logger logger = LoggerFactory.getLogger(BackgroundWorkLifecycle.class);
 
 	private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -178,7 +178,7 @@ class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListene
 
 	private void drain() {
 		this.report.setState(ShutdownState.STOPPING);
-		StepRecorder recorder = this.report.begin(STEP, this.timeout);
+		StepRecorder recorder = this.report.begin(GracefulStep.BACKGROUND_WORK, this.timeout, logger);
 		long deadline = recorder.deadlineNanos();
 		TaskAdmission admission = this.admission;
 		if (admission != null) {
@@ -190,9 +190,14 @@ class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListene
 		int tracked = this.trackedWork.inProgress();
 		long finishedBefore = finished(trackers);
 		List<String> cancelled = cancelledScheduledTasks();
-		logger.info(String.format("Background work started: %d tasks queued and %d running on %d executors, "
-				+ "%d tracked work in progress, %d scheduled tasks cancelled (no further runs); waiting up to %s",
-				queued, running, trackers.size(), tracked, cancelled.size(), recorder.describeAllowance()));
+		recorder.count("tasks-queued", queued)
+			.count("tasks-running", running)
+			.count("tracked-work-in-progress", tracked)
+			.count("scheduled-tasks-cancelled", cancelled.size())
+			.started(String.format(
+					"%d tasks queued and %d running on %d executors, %d tracked work in progress, "
+							+ "%d scheduled tasks cancelled (no further runs)",
+					queued, running, trackers.size(), tracked, cancelled.size()));
 		boolean idle = this.tracking.signal().await(() -> idle(trackers), deadline, RECHECK_NANOS);
 		String reason = "the background-work step of the graceful shutdown has ended and the resources tasks use "
 				+ "(DataSource, Kafka producers) are about to close; submit work before shutdown or track it "
@@ -205,23 +210,13 @@ class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListene
 		}
 		long completed = finished(trackers) - finishedBefore;
 		long rejected = rejectedUnsafe(trackers) - this.rejectedBeforeClose;
-		recorder.count("tasks-rejected", rejected);
-		recorder.count("tasks-queued", queued)
-			.count("tasks-running", running)
-			.count("tracked-work-in-progress", tracked)
-			.count("tasks-completed", completed)
-			.count("scheduled-tasks-cancelled", cancelled.size());
-		String cancelledNote = (cancelled.isEmpty() ? "" : ": " + String.join(", ", cancelled)) + ((rejected > 0) ? "; "
-				+ rejected + " tasks were refused at submission during the shutdown (they could not have finished "
-				+ "in time)" : "");
-		String elapsed = Durations.format(Duration.ofMillis(recorder.elapsed().toMillis()));
+		recorder.count("tasks-rejected", rejected).count("tasks-completed", completed);
+		String rejectedNote = (rejected > 0) ? "; " + rejected + " tasks were refused at submission during the "
+				+ "shutdown (they could not have finished in time)" : "";
+		String cancelledNames = cancelled.isEmpty() ? "" : ": " + String.join(", ", cancelled);
 		if (idle) {
-			logger.info(String.format(
-					"Background work finished in %s: %d tasks and tracked work completed, "
-							+ "0 cut, %d scheduled tasks cancelled%s",
-					elapsed, completed, cancelled.size(), cancelledNote));
-			recorder
-				.completed(completed + " tasks completed, 0 cut, " + cancelled.size() + " scheduled tasks cancelled");
+			recorder.completed(completed + " tasks and tracked work completed, 0 cut, " + cancelled.size()
+					+ " scheduled tasks cancelled" + cancelledNames + rejectedNote);
 			return;
 		}
 		int stillQueued = trackers.stream().mapToInt(TaskTracker::queued).sum();
@@ -235,17 +230,15 @@ class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListene
 			}
 		}
 		List<String> trackedNames = this.trackedWork.describeInProgress();
-		names.addAll(trackedNames);
-		logger.warn(String.format(
-				"Background work hit its %s bound; cut %d running tasks (interrupted when their "
-						+ "executors are destroyed), %d queued tasks (cancelled then) and %d tracked work: %s; "
-						+ "%d tasks completed, %d scheduled tasks cancelled%s; shutdown continues",
-				Durations.format(this.timeout), stillRunning, stillQueued, trackedNames.size(),
-				String.join(", ", names), completed, cancelled.size(), cancelledNote));
-		recorder.cut("tasks", stillRunning + stillQueued, names.subList(0, names.size() - trackedNames.size()))
+		recorder.cut("tasks", stillRunning + stillQueued, names)
 			.cut("tracked-work", trackedNames.size(), trackedNames)
-			.timedOut(completed + " tasks completed, " + (stillRunning + stillQueued + trackedNames.size()) + " cut, "
-					+ cancelled.size() + " scheduled tasks cancelled");
+			.timedOut(
+					String.format("cut %d running tasks, %d queued tasks and %d tracked work", stillRunning,
+							stillQueued, trackedNames.size()),
+					String.format(
+							"running tasks are interrupted and queued ones cancelled when their executors "
+									+ "are destroyed; %d tasks completed, %d scheduled tasks cancelled%s%s",
+							completed, cancelled.size(), cancelledNames, rejectedNote));
 	}
 
 	private synchronized List<String> cancelledScheduledTasks() {

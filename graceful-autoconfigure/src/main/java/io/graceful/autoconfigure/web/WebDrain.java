@@ -23,9 +23,9 @@ import io.graceful.autoconfigure.requests.InFlightRequest;
 import io.graceful.autoconfigure.requests.InFlightRequests;
 import io.graceful.autoconfigure.requests.OpenStreams;
 import io.graceful.autoconfigure.requests.OpenWebSockets;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The web drain as graceful sees it. It starts just before Spring Boot's graceful web
@@ -39,7 +39,7 @@ class WebDrain {
 
 	static final String STEP = GracefulStep.WEB_DRAIN.id();
 
-	private static final Log logger = LogFactory.getLog(WebDrain.class);
+	private static final Logger logger = LoggerFactory.getLogger(WebDrain.class);
 
 	private static final long QUEUE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -119,7 +119,7 @@ class WebDrain {
 
 	void started() {
 		this.report.setState(ShutdownState.DRAINING);
-		StepRecorder recorder = this.report.begin(STEP, this.drainTimeout);
+		StepRecorder recorder = this.report.begin(GracefulStep.WEB_DRAIN, this.drainTimeout, logger);
 		this.recorder = recorder;
 		this.queuedRequests.forEach(QueuedRequests::stopAccepting);
 		this.inFlightAtStart = this.inFlightRequests.count();
@@ -130,15 +130,13 @@ class WebDrain {
 		int webSockets = closeWebSockets(recorder);
 		String queued = (this.queuedAtStart > 0) ? String.format(", %d queued for a worker thread", this.queuedAtStart)
 				: "";
-		logger.info(String.format(
-				"Web drain started: %d requests in flight%s, %s%s; no new connections are accepted; waiting up to %s",
-				this.inFlightAtStart, queued, streamsDone,
-				(this.openWebSockets != null) ? String.format(", %d WebSocket sessions sent 1001", webSockets) : "",
-				recorder.describeAllowance()));
 		recorder.count("requests-in-flight", this.inFlightAtStart)
 			.count("requests-queued", this.queuedAtStart)
 			.count("streams-completed", streams)
-			.count("web-sockets-closed", webSockets);
+			.count("web-sockets-closed", webSockets)
+			.started(String.format("%d requests in flight%s, %s%s; no new connections are accepted",
+					this.inFlightAtStart, queued, streamsDone, (this.openWebSockets != null)
+							? String.format(", %d WebSocket sessions sent 1001", webSockets) : ""));
 		if (this.queuedAtStart > 0) {
 			awaitQueued(recorder);
 		}
@@ -167,10 +165,9 @@ class WebDrain {
 		}
 		List<String> open = this.openWebSockets.abortOpen();
 		if (!open.isEmpty()) {
-			logger.warn(String.format(
-					"Web drain: %d WebSocket sessions did not close within %s of being sent 1001; " + "aborted: %s",
-					open.size(), Durations.format(this.webSocketCloseTimeout), String.join(", ", open)));
-			recorder.cut("web-sockets", open.size(), open);
+			recorder.cut("web-sockets", open.size(), open)
+				.warn(String.format("%d WebSocket sessions did not close within %s of being sent 1001; aborted: %s",
+						open.size(), Durations.format(this.webSocketCloseTimeout), String.join(", ", open)));
 		}
 	}
 
@@ -199,12 +196,9 @@ class WebDrain {
 		// (Jetty's
 		// shortened idle timeout does): better counted twice than missed
 		int queued = Math.max(queued(), this.queuedWhenWaitEnded);
-		String elapsed = Durations.format(Duration.ofMillis(recorder.elapsed().toMillis()));
 		int received = this.inFlightAtStart + this.queuedAtStart;
 		if (stragglers.isEmpty() && queued == 0) {
-			logger
-				.info(String.format("Web drain finished in %s: %d requests were in flight, 0 cut", elapsed, received));
-			recorder.completed(received + " requests in flight, 0 cut");
+			recorder.completed(received + " requests were in flight, 0 cut");
 			return;
 		}
 		List<String> names = new ArrayList<>(stragglers.stream().map(InFlightRequest::describe).toList());
@@ -212,15 +206,14 @@ class WebDrain {
 			names.add(queued + " queued, not yet read");
 		}
 		int cut = stragglers.size() + queued;
-		if (stragglers.isEmpty()) {
-			logger.warn(String.format("Web drain finished in %s, but the server still holds %d requests queued for a "
-					+ "worker thread, not yet read; stopping the server cuts them", elapsed, queued));
+		recorder.cut("requests", cut, names);
+		if (queued > 0) {
+			recorder.timedOut("cut " + cut + " requests", "requests still queued for a worker thread were never read "
+					+ "by the application; stopping the server cuts them");
 		}
 		else {
-			logger.warn(String.format("Web drain hit its %s bound; cut %d requests: %s", recorder.describeAllowance(),
-					cut, String.join(", ", names)));
+			recorder.timedOut("cut " + cut + " requests");
 		}
-		recorder.cut("requests", cut, names).timedOut(received + " requests in flight, " + cut + " cut");
 	}
 
 	/**

@@ -16,8 +16,8 @@ import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.ShutdownState;
 import io.graceful.autoconfigure.core.StepRecorder;
 import io.graceful.autoconfigure.requests.InFlightRequests;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
@@ -51,7 +51,7 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 
 	private static final long MAX_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
-	private static final Log logger = LogFactory.getLog(WithdrawLifecycle.class);
+	private static final Logger logger = LoggerFactory.getLogger(WithdrawLifecycle.class);
 
 	private final ApplicationContext context;
 
@@ -154,10 +154,11 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 			this.report.closeStarted();
 			this.report.setState(ShutdownState.WITHDRAWING);
 			AvailabilityChangeEvent.publish(this.context, ReadinessState.REFUSING_TRAFFIC);
-			StepRecorder recorder = this.report.begin(STEP, this.settings.delay());
+			StepRecorder recorder = this.settings.handover()
+					? this.report.begin(STEP, "Hand-over", this.settings.delay(), logger)
+					: this.report.begin(GracefulStep.WITHDRAW, this.settings.delay(), logger);
 			if (!this.everReady) {
-				logger.info("Withdraw skipped: the application never became ready, so no load balancer routes to it");
-				recorder.skipped("never ready");
+				recorder.skipped("the application never became ready, so no load balancer routes to it");
 				return;
 			}
 			if (this.inFlightRequests != null && this.settings.connectionClose()) {
@@ -167,24 +168,25 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 				closeListeningSockets();
 			}
 			int goAway = sendGoAway();
+			Duration quietPeriod = this.settings.quietPeriod();
+			if (quietPeriod != null && !this.settings.delay().isZero()) {
+				recorder.count("quiet-period-ms", quietPeriod.toMillis())
+					.count("min-delay-ms", this.settings.minDelay().toMillis());
+			}
 			if (this.settings.handover()) {
-				logger.info(String.format(
-						"Hand-over started: listening socket closed, new connections go to the "
-								+ "successor on the same port; moving kept-alive connections for up to %s "
-								+ "(Connection: close on their next response, idle ones closed at the end)",
-						Durations.format(this.settings.delay())));
+				recorder.started("listening socket closed, new connections go to the successor on the same port; "
+						+ "moving kept-alive connections (Connection: close on their next response, idle ones "
+						+ "closed at the end)");
 			}
 			else {
-				logger.info(String.format(
-						"Withdraw started: readiness is REFUSING_TRAFFIC; still serving requests for up to %s (%s)%s",
-						Durations.format(this.settings.delay()), this.settings.reason(), quietPeriodNote()));
+				recorder.started(String.format("readiness is REFUSING_TRAFFIC; still serving requests (%s)%s",
+						this.settings.reason(), quietPeriodNote()));
 			}
 			DelayOutcome outcome = awaitDelay(openBefore);
 			if (outcome.connectionsStillArriving() > 0) {
-				logger.warn(String.format(
-						"Withdraw reached its %s bound with %d connections accepted during it still open: the load "
-								+ "balancer may still route here; raise graceful.withdraw.delay if requests fail "
-								+ "at the drain",
+				recorder.warn(String.format(
+						"reached its %s bound with %d connections accepted during it still open: the load balancer "
+								+ "may still route here; raise graceful.withdraw.delay if requests fail at the drain",
 						Durations.format(this.settings.delay()), outcome.connectionsStillArriving()));
 			}
 			int closed = closeIdleConnections();
@@ -198,18 +200,15 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 			// new connection while this server still listens and answers it.
 			goAway += sendGoAway();
 			long served = (this.inFlightRequests != null) ? this.inFlightRequests.servedWhileClosing() : 0;
-			String elapsed = Durations.format(Duration.ofMillis(recorder.elapsed().toMillis()));
 			String goAwayNote = (goAway > 0) ? ", " + goAway + " HTTP/2 connections sent GOAWAY" : "";
-			logger.info(String.format(
-					"Withdraw finished in %s%s: %d requests served during withdraw, " + "%d idle connections closed%s",
-					elapsed, outcome.quiet() ? " (quiet period reached)" : "", served, closed, goAwayNote));
 			recorder.count("requests-served", served)
 				.count("idle-connections-closed", closed)
 				.count("http2-connections-sent-goaway", goAway);
 			if (outcome.connectionsStillArriving() > 0) {
 				recorder.count("connections-still-arriving", outcome.connectionsStillArriving());
 			}
-			recorder.completed(served + " requests served, " + closed + " idle connections closed" + goAwayNote);
+			recorder.completed(served + " requests served during withdraw, " + closed + " idle connections closed"
+					+ goAwayNote + (outcome.quiet() ? " (quiet period reached)" : ""));
 		}
 		finally {
 			this.done.countDown();

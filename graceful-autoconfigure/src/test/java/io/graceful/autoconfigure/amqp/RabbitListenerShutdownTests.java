@@ -71,9 +71,9 @@ class RabbitListenerShutdownTests {
 		assertThat(step.outcome()).isEqualTo(StepOutcome.COMPLETED);
 		assertThat(step.counts()).containsEntry("containers", 1L).containsEntry("messages-in-processing", 1L);
 		assertThat(output)
-			.contains("RabbitMQ listeners stopping: 1 containers (orders (queues " + queue + ")), "
+			.contains("RabbitMQ listeners started: 1 containers (orders (queues " + queue + ")), "
 					+ "1 messages in processing")
-			.contains("RabbitMQ listeners stopped in");
+			.contains("RabbitMQ listeners finished in");
 	}
 
 	@Test

@@ -101,7 +101,7 @@ class KafkaFlushTests {
 		assertThat(TestKafka.values(this.bootstrapServers, topic, false)).containsExactly("warm-up");
 		StepResult close = KafkaTestApplication.step(report, KafkaFlushLifecycle.CLOSE_STEP);
 		assertThat(close.counts()).containsEntry("sends-rejected", 1L).containsEntry("producers-closed", 1L);
-		assertThat(output).contains("Kafka producers closed in").contains("1 sends rejected after the flush");
+		assertThat(output).contains("Kafka producers close finished in").contains("1 sends rejected after the flush");
 	}
 
 	@Test

@@ -58,8 +58,8 @@ class KafkaListenerShutdownTests {
 		StepResult step = KafkaTestApplication.step(report, KafkaListenerShutdown.STEP);
 		assertThat(step.outcome()).isEqualTo(StepOutcome.COMPLETED);
 		assertThat(step.counts()).containsEntry("consumers", 1L).containsEntry("consumers-stopped", 1L);
-		assertThat(output).contains("Kafka listeners stopping: 1 consumers (orders-0 (group " + group + "))")
-			.contains("Kafka listeners stopped in");
+		assertThat(output).contains("Kafka listeners started: 1 consumers (orders-0 (group " + group + "))")
+			.contains("Kafka listeners finished in");
 	}
 
 	@Test

@@ -103,6 +103,43 @@ class StructuredSummaryLoggingTests {
 				"sample-flush");
 	}
 
+	@Test
+	void logstashStepLinesCarryTheStepsFactsAsFlatFields(CapturedOutput output) {
+		runAndClose("logstash", CuttingApp.class);
+		DocumentContext cut = lineJson(output, "Sample flush hit its 2s bound");
+		assertThat(cut.read("$.message", String.class)).isEqualTo(
+				"Sample flush hit its 2s bound; 3 records not acknowledged: orders-0, orders-1, orders-2; shutdown "
+						+ "continues");
+		assertThat(cut.read("$.level", String.class)).isEqualTo("WARN");
+		assertThat(cut.read("$['graceful.step.name']", String.class)).isEqualTo("sample-flush");
+		assertThat(cut.read("$['graceful.step.event']", String.class)).isEqualTo("finished");
+		assertThat(cut.read("$['graceful.step.outcome']", String.class)).isEqualTo("timed-out");
+		assertThat(cut.read("$['graceful.step.bound_ms']", Long.class)).isEqualTo(2000L);
+		assertThat(cut.read("$['graceful.step.duration_ms']", Long.class)).isNotNegative();
+		assertThat(cut.read("$['graceful.step.cut.records']", Long.class)).isEqualTo(3L);
+		DocumentContext withdraw = lineJson(output, "Withdraw started: ");
+		assertThat(withdraw.read("$['graceful.step.name']", String.class)).isEqualTo("withdraw");
+		assertThat(withdraw.read("$['graceful.step.event']", String.class)).isEqualTo("started");
+		assertThat(withdraw.read("$['graceful.step.bound_ms']", Long.class)).isNotNull();
+	}
+
+	@Test
+	void ecsStepLinesCarryTheStepsFactsAsNestedFields(CapturedOutput output) {
+		runAndClose("ecs", CleanApp.class);
+		DocumentContext flushed = lineJson(output, "Sample flush finished in ");
+		assertThat(flushed.read("$.message", String.class)).endsWith(": 12 records flushed");
+		assertThat(flushed.read("$.graceful.step.name", String.class)).isEqualTo("sample-flush");
+		assertThat(flushed.read("$.graceful.step.outcome", String.class)).isEqualTo("completed");
+		assertThat(flushed.read("$.graceful.step.count.records-flushed", Long.class)).isEqualTo(12L);
+	}
+
+	private static DocumentContext lineJson(CapturedOutput output, String message) {
+		List<String> lines = output.getOut().lines().filter((line) -> line.contains(message)).toList();
+		assertThat(lines).hasSize(1);
+		assertThat(lines.get(0)).startsWith("{");
+		return JsonPath.parse(lines.get(0));
+	}
+
 	private static void runAndClose(String format, Class<?> app) {
 		new SpringApplicationBuilder(app).web(WebApplicationType.NONE)
 			.properties("logging.structured.format.console=" + format, "spring.main.register-shutdown-hook=false")
@@ -145,7 +182,8 @@ class StructuredSummaryLoggingTests {
 		@Override
 		public void stop() {
 			this.running = false;
-			StepRecorder recorder = this.report.begin("sample-flush", Duration.ofSeconds(2));
+			StepRecorder recorder = this.report.begin("sample-flush", "Sample flush", Duration.ofSeconds(2),
+					LoggerFactory.getLogger(SampleFlush.class));
 			if (this.cut) {
 				recorder.cut("records", 3, List.of("orders-0", "orders-1", "orders-2"))
 					.timedOut("3 records not acknowledged");

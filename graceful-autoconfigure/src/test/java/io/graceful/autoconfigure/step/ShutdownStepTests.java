@@ -123,7 +123,7 @@ class ShutdownStepTests {
 			ILoggingEvent summary = onlySummary();
 			assertThat(summary.getLevel().toString()).isEqualTo("WARN");
 			assertThat(summary.getFormattedMessage()).contains("hanging-client ")
-				.contains(" timed-out (interrupted at its 1s bound)")
+				.contains(" timed-out (its thread was interrupted)")
 				.endsWith("; timed out: hanging-client");
 		});
 	}
@@ -138,7 +138,7 @@ class ShutdownStepTests {
 			assertThat(later.ran).as("a later step still runs").isTrue();
 			StepResult result = shutdown.result("broken-client");
 			assertThat(result.outcome()).isEqualTo(StepOutcome.FAILED);
-			assertThat(result.summary()).startsWith("IllegalStateException after ");
+			assertThat(result.summary()).startsWith("IllegalStateException");
 			DocumentContext json = shutdown.endpointJson();
 			assertThat(json.read("$.steps[?(@.step == 'broken-client')].outcome", List.class))
 				.containsExactly("failed");
