@@ -67,7 +67,8 @@ class TomcatShutdownTests extends AbstractWebServerShutdownTests {
 		Duration afterTraffic = Duration.ofNanos(this.moments.withdrawEndedNanos - lastSent);
 		assertThat(afterTraffic).isGreaterThanOrEqualTo(Duration.ofSeconds(1)).isLessThan(Duration.ofMillis(1600));
 		assertThat(output).contains(
-				"for up to 10s (Kubernetes detected); ends early after 1s without traffic, " + "not before 5s",
+				"still serving requests (Kubernetes detected); ends early after 1s without traffic, not before 5s; "
+						+ "waiting up to 10s",
 				"(quiet period reached)");
 		assertThat(closed).succeedsWithin(Duration.ofSeconds(30));
 	}
