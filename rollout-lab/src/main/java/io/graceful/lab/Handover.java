@@ -14,6 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import io.graceful.testsupport.ChildJvm;
+import io.graceful.testsupport.Ports;
+
 /**
  * {@code ./lab handover [--baseline]}: one host, no balancer, the port handed from one
  * instance to its successor under load ({@link HandoverRun}). The lab runs in a network
@@ -62,7 +65,7 @@ final class Handover {
 			return 2;
 		}
 		List<String> command = new ArrayList<>(
-				List.of("unshare", "-n", "sh", "-c", SETUP + " && exec \"$0\" \"$@\"", ChildProcesses.java()));
+				List.of("unshare", "-n", "sh", "-c", SETUP + " && exec \"$0\" \"$@\"", ChildJvm.java()));
 		command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
 		command.addAll(List.of("-cp", System.getProperty("java.class.path"), Lab.class.getName(), "handover"));
 		command.addAll(args);

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.graceful.testsupport.Ports;
+
 /**
  * One column of {@code ./lab handover}: no balancer, the load goes straight to one port.
  * Graceful: two sample-app instances alternate on that port with the starter's hand-over

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.graceful.testsupport.Ports;
+
 /**
  * One scenario: HAProxy in one mode and balancer model, fresh tables, {@code instances}
  * sample-app instances of one column (graceful, plain Boot, plain Boot with preStop),

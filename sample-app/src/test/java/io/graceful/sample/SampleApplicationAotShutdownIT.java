@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,7 +25,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.graceful.testsupport.ChildJvm;
+import io.graceful.testsupport.Ports;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -36,8 +36,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
-
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -66,26 +64,19 @@ class SampleApplicationAotShutdownIT {
 
 	private static final Duration STARTUP = Duration.ofSeconds(120);
 
-	private static EmbeddedPostgres postgres;
-
-	private static EmbeddedKafkaKraftBroker kafka;
+	private static SampleInfrastructure infrastructure;
 
 	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
 	@BeforeAll
-	static void startInfrastructure() throws IOException {
-		postgres = EmbeddedPostgres.builder().start();
-		kafka = new EmbeddedKafkaKraftBroker(1, 2, "orders");
-		kafka.afterPropertiesSet();
+	static void startInfrastructure() {
+		infrastructure = SampleInfrastructure.withKafka();
 	}
 
 	@AfterAll
-	static void stopInfrastructure() throws IOException {
-		if (kafka != null) {
-			kafka.destroy();
-		}
-		if (postgres != null) {
-			postgres.close();
+	static void stopInfrastructure() {
+		if (infrastructure != null) {
+			infrastructure.close();
 		}
 	}
 
@@ -94,19 +85,15 @@ class SampleApplicationAotShutdownIT {
 		Path jar = Path.of("target", "sample-app.jar");
 		assertThat(jar).as("built by the package phase").exists();
 		assertThat(aotGeneratedClasses()).as("process-aot generated the bean factory initializers").isNotEmpty();
-		int port = freePort();
-		Path log = Files.createTempFile(Files.createDirectories(Path.of("target", "process-tests")), "sample-aot",
-				".log");
-		List<String> command = new ArrayList<>(
-				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dspring.aot.enabled=true",
-						"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-jar", jar.toString(),
-						"--server.port=" + port, "--server.address=127.0.0.1", "--spring.main.cloud-platform=none",
-						"--spring.main.banner-mode=off",
-						"--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres",
-						"--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
-						"--graceful.withdraw.delay=" + DELAY.toSeconds() + "s",
-						"--graceful.web-drain.timeout=" + DRAIN_TIMEOUT.toSeconds() + "s"));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+		int port = Ports.free();
+		List<String> arguments = new ArrayList<>(List.of("--server.port=" + port, "--server.address=127.0.0.1",
+				"--spring.main.cloud-platform=none", "--spring.main.banner-mode=off"));
+		arguments.addAll(infrastructure.arguments());
+		arguments.addAll(List.of("--graceful.withdraw.delay=" + DELAY.toSeconds() + "s",
+				"--graceful.web-drain.timeout=" + DRAIN_TIMEOUT.toSeconds() + "s"));
+		ChildJvm app = aotJvm(jar).arguments(arguments).start();
+		Process process = app.process();
+		Path log = app.log();
 		try {
 			String base = "http://127.0.0.1:" + port;
 			await().atMost(STARTUP).pollInterval(Duration.ofMillis(200)).until(() -> {
@@ -186,16 +173,12 @@ class SampleApplicationAotShutdownIT {
 
 	@Test
 	void aotProcessedAppRefusesToStartWhenGracefulIsSwitchedOffAtRunTime() throws Exception {
-		Path log = Files.createTempFile(Files.createDirectories(Path.of("target", "process-tests")), "sample-aot-off",
-				".log");
-		Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Dspring.aot.enabled=true", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-jar",
-				Path.of("target", "sample-app.jar").toString(), "--server.port=" + freePort(),
-				"--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres",
-				"--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(), "--graceful.enabled=false")
-			.redirectErrorStream(true)
-			.redirectOutput(log.toFile())
-			.start();
+		List<String> arguments = new ArrayList<>(List.of("--server.port=" + Ports.free()));
+		arguments.addAll(infrastructure.arguments());
+		arguments.add("--graceful.enabled=false");
+		ChildJvm app = aotJvm(Path.of("target", "sample-app.jar")).arguments(arguments).start();
+		Process process = app.process();
+		Path log = app.log();
 		try {
 			assertThat(process.waitFor(STARTUP.toSeconds(), TimeUnit.SECONDS)).as("startup fails").isTrue();
 			assertThat(process.exitValue()).isNotZero();
@@ -207,6 +190,15 @@ class SampleApplicationAotShutdownIT {
 			process.destroyForcibly();
 			System.out.println("---- AOT sample app output, graceful.enabled=false (" + log + ") ----\n" + read(log));
 		}
+	}
+
+	/**
+	 * The packaged jar in a JVM of its own, started from the AOT-generated initializers.
+	 */
+	private static ChildJvm.Builder aotJvm(Path jar) {
+		return ChildJvm.ofJar(jar)
+			.directory(Path.of("target", "process-tests"))
+			.jvmOptions("-Dspring.aot.enabled=true", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m");
 	}
 
 	private static List<Path> aotGeneratedClasses() throws IOException {
@@ -283,7 +275,7 @@ class SampleApplicationAotShutdownIT {
 	}
 
 	private static long query(String sql) throws SQLException {
-		try (Connection connection = postgres.getPostgresDatabase().getConnection();
+		try (Connection connection = infrastructure.connect();
 				ResultSet result = connection.createStatement().executeQuery(sql)) {
 			result.next();
 			return result.getLong(1);
@@ -291,7 +283,7 @@ class SampleApplicationAotShutdownIT {
 	}
 
 	private static List<String> recordKeys() {
-		Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+		Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.bootstrapServers(),
 				ConsumerConfig.GROUP_ID_CONFIG, "aot-shutdown-check", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
 				"earliest");
 		List<String> keys = new ArrayList<>();
@@ -306,12 +298,6 @@ class SampleApplicationAotShutdownIT {
 			}
 		}
 		return keys;
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 	private static long count(String output, String text) {
