@@ -139,7 +139,7 @@ public final class ChildJvm implements AutoCloseable {
 				throw new IllegalStateException(this.name + " did not print " + pattern + " within " + timeout
 						+ " (log: " + this.log + "):\n" + output());
 			}
-			sleep(20); // a file has no way to signal a new line
+			ChildProcesses.pause(20); // a file has no way to signal a new line
 		}
 	}
 
@@ -209,16 +209,6 @@ public final class ChildJvm implements AutoCloseable {
 		if (this.echoOnClose) {
 			System.out.println("---- " + this.name + " (pid " + this.process.pid() + ", output in " + this.log
 					+ ") ----\n" + output());
-		}
-	}
-
-	private static void sleep(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted", ex);
 		}
 	}
 

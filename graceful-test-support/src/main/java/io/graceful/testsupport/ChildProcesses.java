@@ -168,4 +168,18 @@ public final class ChildProcesses {
 		}
 	}
 
+	/**
+	 * Wait between two polls of something that cannot signal.
+	 * @param millis how long
+	 */
+	static void pause(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted", ex);
+		}
+	}
+
 }

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -155,11 +154,19 @@ public final class KafkaProcess implements AutoCloseable {
 	}
 
 	private void launch(Duration timeout, long start) {
-		List<String> command = new ArrayList<>();
-		command.add(ChildJvm.java());
-		command.addAll(this.jvmOptions);
-		command.addAll(List.of("-cp", this.classpath, "kafka.Kafka", config().toString()));
-		this.process = ChildProcesses.start(command, log());
+		try {
+			this.process = ChildJvm.of("kafka.Kafka")
+				.classpath(this.classpath)
+				.jvmOptions(this.jvmOptions)
+				.arguments(List.of(config().toString()))
+				.directory(this.directory)
+				.log(log())
+				.start()
+				.process();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot start kafka.Kafka", ex);
+		}
 		awaitReady(this.process, timeout);
 		this.startedIn = Duration.ofNanos(System.nanoTime() - start);
 	}
@@ -172,7 +179,7 @@ public final class KafkaProcess implements AutoCloseable {
 				throw new IllegalStateException(
 						"Kafka not listening within " + timeout.toSeconds() + "s; see " + log());
 			}
-			sleep(200); // nothing signals that the listener is open
+			ChildProcesses.pause(200); // nothing signals that the listener is open
 		}
 		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
 				AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
@@ -195,7 +202,7 @@ public final class KafkaProcess implements AutoCloseable {
 					throw new IllegalStateException(
 							"Kafka not ready within " + timeout.toSeconds() + "s; see " + log());
 				}
-				sleep(200);
+				ChildProcesses.pause(200);
 			}
 		}
 	}
@@ -203,16 +210,6 @@ public final class KafkaProcess implements AutoCloseable {
 	private void checkAlive(Process process) {
 		if (!process.isAlive()) {
 			throw new IllegalStateException("Kafka exited with " + process.exitValue() + "; see " + log());
-		}
-	}
-
-	private static void sleep(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted", ex);
 		}
 	}
 

@@ -144,13 +144,7 @@ public final class RabbitProcess implements AutoCloseable {
 				throw new IllegalStateException("rabbitmq-server accepted no AMQP connection within "
 						+ timeout.toSeconds() + "s; see " + log());
 			}
-			try {
-				Thread.sleep(200); // nothing signals that the listener is open
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException("Interrupted", ex);
-			}
+			ChildProcesses.pause(200); // nothing signals that the listener is open
 		}
 	}
 
