@@ -1,10 +1,15 @@
 package io.graceful.testsupport;
 
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,6 +90,25 @@ class ChildJvmTests {
 		ChildJvm.of(Echo.class).directory(this.directory).log(log).runToEnd(Duration.ofSeconds(60));
 		assertThat(Files.readAllLines(log)).first().isEqualTo("before");
 		assertThat(Files.readAllLines(log)).anyMatch((line) -> line.startsWith("ARGS="));
+	}
+
+	@Test
+	void anExecutableJarRunsWithItsOwnManifest() throws Exception {
+		Path jar = this.directory.resolve("echo.jar");
+		Manifest manifest = new Manifest();
+		manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+		manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, Echo.class.getName());
+		String entry = Echo.class.getName().replace('.', '/') + ".class";
+		try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest);
+				InputStream in = Echo.class.getClassLoader().getResourceAsStream(entry)) {
+			out.putNextEntry(new JarEntry(entry));
+			in.transferTo(out);
+		}
+		assertThat(ChildJvm.ofJar(jar)
+			.directory(this.directory)
+			.jvmOptions("-Dchild.greeting=from-jar")
+			.arguments(List.of("j"))
+			.runToEnd(Duration.ofSeconds(60))).contains("ARGS=j", "GREETING=from-jar");
 	}
 
 	static final class Echo {
