@@ -1,10 +1,8 @@
 package io.graceful.lab;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,13 +82,7 @@ final class HandoverRun {
 	}
 
 	RunResult run() {
-		this.progress.start();
-		try {
-			Files.createDirectories(this.dir);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		this.progress.start(this.dir);
 		List<AppInstance.Event> events = AppInstance.newEventList();
 		List<Slot> slots = new ArrayList<>();
 		try {

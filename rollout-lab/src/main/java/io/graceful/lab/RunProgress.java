@@ -1,5 +1,9 @@
 package io.graceful.lab;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -43,9 +47,15 @@ final class RunProgress {
 				load.failed.get(), load.inFlight()) : "";
 	}
 
-	/** Starts the clock and the printer. */
-	void start() {
+	/** Starts the clock and the printer, and creates the run's folder. */
+	void start(Path dir) {
 		this.startedAt = LabClock.now();
+		try {
+			Files.createDirectories(dir);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 		this.printer = new Thread(this::print, "lab-progress");
 		this.printer.setDaemon(true);
 		this.printer.start();

@@ -1,8 +1,5 @@
 package io.graceful.lab;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -158,13 +155,7 @@ final class ScenarioRun {
 	}
 
 	RunResult run() {
-		this.progress.start();
-		try {
-			Files.createDirectories(this.dir);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		this.progress.start(this.dir);
 		List<AppInstance.Event> events = AppInstance.newEventList();
 		List<AppInstance> instances = new ArrayList<>();
 		HaProxy balancer = new HaProxy(this.dir, this.mode, this.settings.healthCheck());

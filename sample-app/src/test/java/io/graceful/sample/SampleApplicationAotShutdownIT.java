@@ -31,14 +31,12 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The sample app as Spring AOT built it ({@code process-aot} in the {@code aot} profile,
@@ -64,21 +62,10 @@ class SampleApplicationAotShutdownIT {
 
 	private static final Duration STARTUP = Duration.ofSeconds(120);
 
-	private static SampleInfrastructure infrastructure;
+	@RegisterExtension
+	static final SampleInfrastructure infrastructure = SampleInfrastructure.perTestClass();
 
 	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-	@BeforeAll
-	static void startInfrastructure() {
-		infrastructure = SampleInfrastructure.withKafka();
-	}
-
-	@AfterAll
-	static void stopInfrastructure() {
-		if (infrastructure != null) {
-			infrastructure.close();
-		}
-	}
 
 	@Test
 	void aotProcessedAppWithdrawsDrainsAndLosesNothingOnSigterm() throws Exception {
@@ -91,15 +78,12 @@ class SampleApplicationAotShutdownIT {
 		arguments.addAll(infrastructure.arguments());
 		arguments.addAll(List.of("--graceful.withdraw.delay=" + DELAY.toSeconds() + "s",
 				"--graceful.web-drain.timeout=" + DRAIN_TIMEOUT.toSeconds() + "s"));
-		ChildJvm app = aotJvm(jar).arguments(arguments).start();
+		ChildJvm app = PackagedSampleApp.jvm("-Dspring.aot.enabled=true").arguments(arguments).start();
 		Process process = app.process();
 		Path log = app.log();
 		try {
 			String base = "http://127.0.0.1:" + port;
-			await().atMost(STARTUP).pollInterval(Duration.ofMillis(200)).until(() -> {
-				assertThat(process.isAlive()).as("the app exited during startup:\n%s", read(log)).isTrue();
-				return Integer.valueOf(200).equals(statusOrNull(base + "/actuator/health/readiness"));
-			});
+			PackagedSampleApp.awaitReady(this.client, app, base, STARTUP);
 			assertThat(read(log)).as("started from the AOT-generated initializers")
 				.contains("Starting AOT-processed SampleApplication");
 			long counterBefore = stat(base, "counter");
@@ -124,7 +108,7 @@ class SampleApplicationAotShutdownIT {
 
 				Duration first503 = null;
 				while (process.isAlive() && first503 == null) {
-					Integer status = statusOrNull(base + "/actuator/health/readiness");
+					Integer status = PackagedSampleApp.statusOrNull(this.client, base + "/actuator/health/readiness");
 					if (status != null && status == 503) {
 						first503 = Duration.ofNanos(System.nanoTime() - signalled);
 					}
@@ -176,7 +160,7 @@ class SampleApplicationAotShutdownIT {
 		List<String> arguments = new ArrayList<>(List.of("--server.port=" + Ports.free()));
 		arguments.addAll(infrastructure.arguments());
 		arguments.add("--graceful.enabled=false");
-		ChildJvm app = aotJvm(Path.of("target", "sample-app.jar")).arguments(arguments).start();
+		ChildJvm app = PackagedSampleApp.jvm("-Dspring.aot.enabled=true").arguments(arguments).start();
 		Process process = app.process();
 		Path log = app.log();
 		try {
@@ -190,15 +174,6 @@ class SampleApplicationAotShutdownIT {
 			process.destroyForcibly();
 			System.out.println("---- AOT sample app output, graceful.enabled=false (" + log + ") ----\n" + read(log));
 		}
-	}
-
-	/**
-	 * The packaged jar in a JVM of its own, started from the AOT-generated initializers.
-	 */
-	private static ChildJvm.Builder aotJvm(Path jar) {
-		return ChildJvm.ofJar(jar)
-			.directory(Path.of("target", "process-tests"))
-			.jvmOptions("-Dspring.aot.enabled=true", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m");
 	}
 
 	private static List<Path> aotGeneratedClasses() throws IOException {
@@ -226,18 +201,6 @@ class SampleApplicationAotShutdownIT {
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString(json))
 			.build();
-	}
-
-	private Integer statusOrNull(String url) throws InterruptedException {
-		try {
-			return this.client
-				.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
-						HttpResponse.BodyHandlers.discarding())
-				.statusCode();
-		}
-		catch (IOException ex) {
-			return null;
-		}
 	}
 
 	/**

@@ -18,11 +18,10 @@ import java.util.concurrent.TimeUnit;
 
 import io.graceful.testsupport.ChildJvm;
 import io.graceful.testsupport.Ports;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -43,21 +42,10 @@ class SampleApplicationIncrementsShutdownIT {
 
 	private static final Duration STARTUP = Duration.ofSeconds(120);
 
-	private static SampleInfrastructure infrastructure;
+	@RegisterExtension
+	static final SampleInfrastructure infrastructure = SampleInfrastructure.perTestClass();
 
 	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-	@BeforeAll
-	static void startInfrastructure() {
-		infrastructure = SampleInfrastructure.withKafka();
-	}
-
-	@AfterAll
-	static void stopInfrastructure() {
-		if (infrastructure != null) {
-			infrastructure.close();
-		}
-	}
 
 	@Test
 	void withCarryOverEveryAcknowledgedIncrementIsInPostgresAndWithoutItSomeAreCut() throws Exception {
@@ -98,19 +86,12 @@ class SampleApplicationIncrementsShutdownIT {
 				"--spring.main.cloud-platform=none", "--spring.main.banner-mode=off"));
 		appArguments.addAll(infrastructure.arguments());
 		appArguments.addAll(List.of(arguments));
-		ChildJvm app = ChildJvm.ofJar(Path.of("target", "sample-app.jar"))
-			.directory(Path.of("target", "process-tests"))
-			.jvmOptions("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m")
-			.arguments(appArguments)
-			.start();
+		ChildJvm app = PackagedSampleApp.jvm().arguments(appArguments).start();
 		Process process = app.process();
 		Path log = app.log();
 		try {
 			String base = "http://127.0.0.1:" + port;
-			await().atMost(STARTUP).pollInterval(Duration.ofMillis(200)).until(() -> {
-				assertThat(process.isAlive()).as("the app exited during startup:\n%s", read(log)).isTrue();
-				return Integer.valueOf(200).equals(statusOrNull(base + "/actuator/health/readiness"));
-			});
+			PackagedSampleApp.awaitReady(this.client, app, base, STARTUP);
 			if (warmUp) {
 				long before = counter();
 				for (int i = 0; i < 8; i++) {
@@ -149,18 +130,6 @@ class SampleApplicationIncrementsShutdownIT {
 			.timeout(Duration.ofSeconds(30))
 			.POST(HttpRequest.BodyPublishers.noBody())
 			.build(), HttpResponse.BodyHandlers.ofString());
-	}
-
-	private Integer statusOrNull(String url) throws InterruptedException {
-		try {
-			return this.client
-				.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
-						HttpResponse.BodyHandlers.discarding())
-				.statusCode();
-		}
-		catch (IOException ex) {
-			return null;
-		}
 	}
 
 	private static long counter() throws SQLException {

@@ -9,6 +9,9 @@ import java.util.List;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -22,17 +25,19 @@ import org.springframework.test.context.DynamicPropertyRegistry;
  * broker, one node, the {@code orders} topic with 2 partitions). A
  * {@code @SpringBootTest} imports {@link WithKafka} or {@link PostgresOnly}, which start
  * it with the application context and stop it with the context; a test that runs the
- * packaged app in a JVM of its own starts it itself and passes {@link #arguments()}.
+ * packaged app in a JVM of its own registers {@link #perTestClass()} and passes
+ * {@link #arguments()}.
  */
-final class SampleInfrastructure implements AutoCloseable {
+final class SampleInfrastructure implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
-	private final EmbeddedPostgres postgres;
+	private final boolean withKafka;
 
-	private final @Nullable EmbeddedKafkaKraftBroker kafka;
+	private @Nullable EmbeddedPostgres postgres;
 
-	private SampleInfrastructure(EmbeddedPostgres postgres, @Nullable EmbeddedKafkaKraftBroker kafka) {
-		this.postgres = postgres;
-		this.kafka = kafka;
+	private @Nullable EmbeddedKafkaKraftBroker kafka;
+
+	private SampleInfrastructure(boolean withKafka) {
+		this.withKafka = withKafka;
 	}
 
 	/**
@@ -40,16 +45,7 @@ final class SampleInfrastructure implements AutoCloseable {
 	 * @return the running infrastructure
 	 */
 	static SampleInfrastructure withKafka() {
-		EmbeddedPostgres postgres = startPostgres();
-		try {
-			EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 2, "orders");
-			kafka.afterPropertiesSet();
-			return new SampleInfrastructure(postgres, kafka);
-		}
-		catch (RuntimeException ex) {
-			closeQuietly(postgres);
-			throw ex;
-		}
+		return new SampleInfrastructure(true).start();
 	}
 
 	/**
@@ -57,31 +53,70 @@ final class SampleInfrastructure implements AutoCloseable {
 	 * @return the running infrastructure
 	 */
 	static SampleInfrastructure postgresOnly() {
-		return new SampleInfrastructure(startPostgres(), null);
+		return new SampleInfrastructure(false).start();
 	}
 
-	private static EmbeddedPostgres startPostgres() {
+	/**
+	 * PostgreSQL and Kafka for the tests of one class, as a JUnit extension
+	 * ({@code @RegisterExtension static}): started before the first, stopped after the
+	 * last.
+	 * @return the extension
+	 */
+	static SampleInfrastructure perTestClass() {
+		return new SampleInfrastructure(true);
+	}
+
+	@Override
+	public void beforeAll(ExtensionContext context) {
+		start();
+	}
+
+	@Override
+	public void afterAll(ExtensionContext context) {
+		close();
+	}
+
+	private SampleInfrastructure start() {
 		try {
-			return EmbeddedPostgres.builder().start();
+			this.postgres = EmbeddedPostgres.builder().start();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+		if (this.withKafka) {
+			try {
+				this.kafka = new EmbeddedKafkaKraftBroker(1, 2, "orders");
+				this.kafka.afterPropertiesSet();
+			}
+			catch (RuntimeException ex) {
+				close();
+				throw ex;
+			}
+		}
+		return this;
+	}
+
+	private EmbeddedPostgres postgres() {
+		if (this.postgres == null) {
+			throw new IllegalStateException("PostgreSQL is not started");
+		}
+		return this.postgres;
 	}
 
 	String jdbcUrl() {
-		return "jdbc:postgresql://127.0.0.1:" + this.postgres.getPort() + "/postgres";
+		return "jdbc:postgresql://127.0.0.1:" + postgres().getPort() + "/postgres";
 	}
 
 	String bootstrapServers() {
-		if (this.kafka == null) {
+		EmbeddedKafkaKraftBroker kafka = this.kafka;
+		if (kafka == null) {
 			throw new IllegalStateException("This infrastructure runs no Kafka broker");
 		}
-		return this.kafka.getBrokersAsString();
+		return kafka.getBrokersAsString();
 	}
 
 	Connection connect() throws SQLException {
-		return this.postgres.getPostgresDatabase().getConnection();
+		return postgres().getPostgresDatabase().getConnection();
 	}
 
 	/**
@@ -108,16 +143,16 @@ final class SampleInfrastructure implements AutoCloseable {
 	public void close() {
 		if (this.kafka != null) {
 			this.kafka.destroy();
+			this.kafka = null;
 		}
-		closeQuietly(this.postgres);
-	}
-
-	private static void closeQuietly(EmbeddedPostgres postgres) {
-		try {
-			postgres.close();
-		}
-		catch (IOException ex) {
-			// best effort at the end of a test
+		if (this.postgres != null) {
+			try {
+				this.postgres.close();
+			}
+			catch (IOException ex) {
+				// best effort at the end of a test
+			}
+			this.postgres = null;
 		}
 	}
 
