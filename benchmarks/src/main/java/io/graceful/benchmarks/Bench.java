@@ -15,7 +15,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.ToDoubleFunction;
 
-import io.graceful.benchmarks.Child.Variant;
+import io.graceful.benchmarks.BenchJvm.Variant;
 
 /**
  * What the starter costs, measured with and without it in one run, alternating so that
@@ -102,7 +102,7 @@ public final class Bench {
 			List<String> args = new ArrayList<>(APP);
 			args.add("--bench.footprint=true");
 			args.add("--bench.close-when-ready=true");
-			List<String> output = Child.runToEnd(variant, BenchApplication.class, jvm, args, Duration.ofMinutes(3));
+			List<String> output = BenchJvm.runToEnd(variant, BenchApplication.class, jvm, args, Duration.ofMinutes(3));
 			String marker = output.stream()
 				.filter((line) -> line.startsWith("BENCH-BEANS="))
 				.findFirst()
@@ -177,10 +177,10 @@ public final class Bench {
 			System.out.println("'without starter' has a no-op filter first in its chain");
 			withoutArgs.add("--bench.noop-filter=true");
 		}
-		try (Child without = Child.start(control ? Variant.WITH : Variant.WITHOUT, JVM, withoutArgs);
-				Child with = Child.start(Variant.WITH, JVM, APP)) {
+		try (BenchJvm without = BenchJvm.start(control ? Variant.WITH : Variant.WITHOUT, JVM, withoutArgs);
+				BenchJvm with = BenchJvm.start(Variant.WITH, JVM, APP)) {
 			Map<Variant, Integer> ports = new EnumMap<>(Variant.class);
-			for (Child child : List.of(with, without)) {
+			for (BenchJvm child : List.of(with, without)) {
 				child.verifyVariant();
 			}
 			ports.put(Variant.WITH, Integer.parseInt(with.await("PORT", Duration.ofSeconds(5))));
@@ -254,7 +254,7 @@ public final class Bench {
 			Variant[] order = (run % 2 == 0) ? new Variant[] { Variant.WITH, Variant.WITHOUT }
 					: new Variant[] { Variant.WITHOUT, Variant.WITH };
 			for (Variant variant : order) {
-				try (Child child = Child.start(variant, JVM, argsOf(variant, args))) {
+				try (BenchJvm child = BenchJvm.start(variant, JVM, argsOf(variant, args))) {
 					child.verifyVariant();
 					Run result = new Run(Long.parseLong(child.await("READY-NANOS", Duration.ofSeconds(5))) / 1e6,
 							Long.parseLong(child.await("READY-SINCE-JVM-START-MILLIS", Duration.ofSeconds(5))),
@@ -382,7 +382,7 @@ public final class Bench {
 		List<String> jvm = List.of("-Xms1g", "-Xmx1g", "-XX:+UseSerialGC", "-Dbench.warm.warmups=" + warmups,
 				"-Dbench.warm.runs=" + runs);
 		Map<Variant, List<double[]>> results = new EnumMap<>(Variant.class);
-		for (String line : Child.runToEnd(WarmStartup.class, jvm, APP, Duration.ofMinutes(30))) {
+		for (String line : BenchJvm.runToEnd(WarmStartup.class, jvm, APP, Duration.ofMinutes(30))) {
 			if (line.startsWith("WARM ")) {
 				String[] fields = line.split(" ");
 				Variant variant = fields[1].equals("with") ? Variant.WITH : Variant.WITHOUT;

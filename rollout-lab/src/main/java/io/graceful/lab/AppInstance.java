@@ -16,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import io.graceful.testsupport.ChildJvm;
+
 /**
  * One sample-app instance (a name and a port) across its restarts. Its output is copied
  * to a log file while the lab watches for the starter's step lines, stamping them on the
@@ -144,8 +146,8 @@ final class AppInstance {
 
 	static List<String> command(Path jar, int port, List<String> infraArguments, boolean graceful,
 			List<String> extraArguments) {
-		List<String> command = new ArrayList<>(List.of(ChildProcesses.java(), "-Xms128m", "-Xmx384m",
-				"-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--server.port=" + port));
+		List<String> command = new ArrayList<>(List.of(ChildJvm.java(), "-Xms128m", "-Xmx384m", "-XX:+UseSerialGC",
+				"-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "--server.port=" + port));
 		command.addAll(infraArguments);
 		command.add("--graceful.enabled=" + graceful);
 		command.add(STRUCTURED_LOGGING);

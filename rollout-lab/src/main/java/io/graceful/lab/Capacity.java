@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.graceful.testsupport.Ports;
+
 /**
  * {@code ./lab capacity}: the highest rate one sample-app instance sustains on this
  * machine with the lab's mix. The rate steps up (x1.25 from {@link #START_RATE}), each

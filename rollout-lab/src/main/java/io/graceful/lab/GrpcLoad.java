@@ -1,10 +1,5 @@
 package io.graceful.lab;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
+import io.graceful.testsupport.GrpcText;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
@@ -43,32 +39,10 @@ final class GrpcLoad {
 
 	static final int WORK_MAX_MS = 200;
 
-	static final MethodDescriptor.Marshaller<String> TEXT = new MethodDescriptor.Marshaller<>() {
-
-		@Override
-		public InputStream stream(String value) {
-			return new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_8));
-		}
-
-		@Override
-		public String parse(InputStream stream) {
-			try {
-				return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
-		}
-
-	};
-
 	/**
 	 * The sample app's method (its GrpcOrders): {@code "<id> <workMs>"} in, instance out.
 	 */
-	static final MethodDescriptor<String, String> PLACE = MethodDescriptor.newBuilder(TEXT, TEXT)
-		.setType(MethodDescriptor.MethodType.UNARY)
-		.setFullMethodName(MethodDescriptor.generateFullMethodName("sample.Orders", "Place"))
-		.build();
+	static final MethodDescriptor<String, String> PLACE = GrpcText.unary("sample.Orders", "Place");
 
 	private final double rate;
 

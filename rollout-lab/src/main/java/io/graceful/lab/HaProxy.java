@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.graceful.testsupport.ChildProcesses;
+import io.graceful.testsupport.Ports;
+
 /**
  * HAProxy as the load balancer, run in the foreground from a generated configuration:
  * {@code mode tcp} (L4, like kube-proxy: a connection stays on its instance) or

@@ -11,8 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.stream.Collectors;
+
+import io.graceful.testsupport.ChildJvm;
+import io.graceful.testsupport.Ports;
 
 /**
  * {@code ./lab handover [--baseline]}: one host, no balancer, the port handed from one
@@ -62,7 +63,7 @@ final class Handover {
 			return 2;
 		}
 		List<String> command = new ArrayList<>(
-				List.of("unshare", "-n", "sh", "-c", SETUP + " && exec \"$0\" \"$@\"", ChildProcesses.java()));
+				List.of("unshare", "-n", "sh", "-c", SETUP + " && exec \"$0\" \"$@\"", ChildJvm.java()));
 		command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
 		command.addAll(List.of("-cp", System.getProperty("java.class.path"), Lab.class.getName(), "handover"));
 		command.addAll(args);
@@ -190,63 +191,25 @@ final class Handover {
 	/** The summary table, one column per run. */
 	static String table(List<RunResult> runs) {
 		List<String[]> rows = new ArrayList<>();
-		rows.add(row("", runs, RunResult::label));
-		rows.add(row("requests sent", runs, (r) -> String.valueOf(r.sent())));
-		rows.add(row("  ok (2xx)", runs, (r) -> String.valueOf(r.ok())));
-		rows.add(row("  failed", runs, (r) -> String.valueOf(r.failed())));
-		rows.add(row("    refused (port closed)", runs, (r) -> String.valueOf(refused(r.requests()))));
-		rows.add(row("    orders / increments", runs,
-				(r) -> r.failed("order") + " / " + (r.failed() - r.failed("order"))));
-		rows.add(row("    why", runs,
-				(r) -> r.failureReasons().isEmpty() ? "-"
-						: r.failureReasons()
-							.entrySet()
-							.stream()
-							.map((e) -> e.getKey() + " x" + e.getValue())
-							.collect(Collectors.joining(", "))));
-		rows.add(row("    silent (summary said 0 cut)", runs,
-				(r) -> r.graceful() ? String.valueOf(r.silentRequests()) : "n/a: no summary"));
-		rows.add(row("orders acknowledged (201)", runs, (r) -> String.valueOf(r.verification().ordersAcknowledged())));
-		rows.add(row("  rows in PostgreSQL", runs, (r) -> String.valueOf(r.verification().orderRows())));
-		rows.add(row("  missing rows", runs, (r) -> String.valueOf(r.verification().missingOrders())));
-		rows.add(row("  consumed events", runs, (r) -> String.valueOf(r.verification().eventRows())));
-		rows.add(row("  missing events", runs, (r) -> String.valueOf(r.verification().missingEvents())));
-		rows.add(row("increments acknowledged (202)", runs,
-				(r) -> String.valueOf(r.verification().incrementsAcknowledged())));
-		rows.add(row("  counter", runs, (r) -> String.valueOf(r.verification().counter())));
-		rows.add(row("  missing increments", runs, (r) -> String.valueOf(r.verification().missingIncrements())));
-		rows.add(row("catch-up", runs, (r) -> r.verification().catchUp()));
+		rows.add(Table.row("", runs, RunResult::label));
+		rows.add(Table.row("requests sent", runs, (r) -> String.valueOf(r.sent())));
+		rows.add(Table.row("  ok (2xx)", runs, (r) -> String.valueOf(r.ok())));
+		rows.add(Table.row("  failed", runs, (r) -> String.valueOf(r.failed())));
+		rows.add(Table.row("    refused (port closed)", runs, (r) -> String.valueOf(refused(r.requests()))));
+		rows.add(Table.failedOrdersAndIncrements(runs));
+		rows.add(Table.why(runs));
+		rows.add(Table.silent(runs));
+		rows.addAll(Table.orders(runs));
+		rows.addAll(Table.increments(runs));
 		int restarts = runs.stream().mapToInt((r) -> r.restarts().size()).max().orElse(0);
 		for (int i = 0; i < restarts; i++) {
 			int index = i;
-			rows.add(row(restartLabel(runs) + " " + (i + 1), runs,
+			rows.add(Table.row(restartLabel(runs) + " " + (i + 1), runs,
 					(r) -> (index < r.restarts().size()) ? describe(r, r.restarts().get(index)) : "-"));
 		}
-		rows.add(row("verdict", runs,
-				(r) -> (r.lostNothing() ? "LOST NOTHING"
-						: "LOST " + r.lost() + (r.verification().caughtUp() ? "" : " (catch-up incomplete)"))
-						+ ((r.silentLosses() > 0) ? ", " + r.silentLosses() + " SILENT" : "")));
-		int[] widths = new int[runs.size() + 1];
-		for (String[] row : rows) {
-			for (int i = 0; i < row.length; i++) {
-				widths[i] = Math.max(widths[i], row[i].length());
-			}
-		}
-		StringBuilder text = new StringBuilder();
-		for (int r = 0; r < rows.size(); r++) {
-			String[] row = rows.get(r);
-			for (int i = 0; i < row.length; i++) {
-				text.append((i == 0) ? "" : " | ").append(String.format("%-" + widths[i] + "s", row[i]));
-			}
-			text.append('\n');
-			if (r == 0) {
-				for (int i = 0; i < widths.length; i++) {
-					text.append((i == 0) ? "" : "-+-").append("-".repeat(widths[i]));
-				}
-				text.append('\n');
-			}
-		}
-		return text.toString();
+		rows.add(Table.row("verdict", runs,
+				(r) -> Table.lost(r) + ((r.silentLosses() > 0) ? ", " + r.silentLosses() + " SILENT" : "")));
+		return Table.render(rows);
 	}
 
 	private static String restartLabel(List<RunResult> runs) {
@@ -283,15 +246,6 @@ final class Handover {
 			.map(AppInstance.Event::instance)
 			.findFirst()
 			.orElse("successor");
-	}
-
-	private static String[] row(String name, List<RunResult> runs, Function<RunResult, String> value) {
-		String[] row = new String[runs.size() + 1];
-		row[0] = name;
-		for (int i = 0; i < runs.size(); i++) {
-			row[i + 1] = value.apply(runs.get(i));
-		}
-		return row;
 	}
 
 	private static void writeSummary(Path runDir, String header, String table, List<RunResult> runs)

@@ -1,15 +1,15 @@
 package io.graceful.lab;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import io.graceful.testsupport.Ports;
 
 /**
  * One column of {@code ./lab handover}: no balancer, the load goes straight to one port.
@@ -34,15 +34,13 @@ final class HandoverRun {
 
 	private final String label;
 
+	private final RunProgress progress;
+
 	private final String idPrefix;
 
 	private final Path dir;
 
-	private volatile String phase = "starting";
-
 	private volatile LoadGenerator load;
-
-	private volatile double startedAt;
 
 	/** One app instance and the management port its readiness is asked on. */
 	private record Slot(AppInstance instance, int managementPort) {
@@ -54,6 +52,7 @@ final class HandoverRun {
 		this.app = app;
 		this.port = port;
 		this.label = label(app);
+		this.progress = new RunProgress(this.label, settings.quiet, this::loadCounts);
 		this.idPrefix = "ho" + app.code;
 		this.dir = runDir.resolve((app == Column.App.GRACEFUL) ? "handover-graceful" : "restart-plain");
 	}
@@ -83,14 +82,7 @@ final class HandoverRun {
 	}
 
 	RunResult run() {
-		this.startedAt = LabClock.now();
-		try {
-			Files.createDirectories(this.dir);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		Thread progress = progressPrinter();
+		this.progress.start(this.dir);
 		List<AppInstance.Event> events = AppInstance.newEventList();
 		List<Slot> slots = new ArrayList<>();
 		try {
@@ -103,15 +95,15 @@ final class HandoverRun {
 						this.dir.resolve(name + ".log"), events), management));
 			}
 			Slot current = slots.get(0);
-			this.phase = "starting " + current.instance().name() + " on port " + this.port;
+			this.progress.phase("starting " + current.instance().name() + " on port " + this.port);
 			current.instance().start();
 			awaitReady(current);
 			prewarm();
-			this.load = new LoadGenerator(this.port, this.settings.rate, mix(), this.settings.seed, this.idPrefix,
-					this.settings.clients, this.settings.requestTimeout);
+			this.load = new LoadGenerator(this.port, this.settings.rate, this.settings.mix(), this.settings.seed,
+					this.idPrefix, this.settings.clients, this.settings.requestTimeout);
 			double loadStart = LabClock.now();
 			this.load.start();
-			pause("warm-up", this.settings.warmup);
+			this.progress.pause("warm-up", this.settings.warmup);
 			List<RunResult.Restart> restarts = new ArrayList<>();
 			int total = restarts(this.settings);
 			for (int n = 1; n <= total; n++) {
@@ -121,19 +113,19 @@ final class HandoverRun {
 							+ successor.instance().name();
 					restarts.add(handOver(step, current, successor));
 					current = successor;
-					pause(step + ": settle", this.settings.settle);
+					this.progress.pause(step + ": settle", this.settings.settle);
 				}
 				else {
 					String step = "restart " + n + "/" + total + " " + current.instance().name();
 					restarts.add(restartInPlace(step, current));
-					pause(step + ": settle", this.settings.settle);
+					this.progress.pause(step + ": settle", this.settings.settle);
 				}
 			}
-			pause("tail", this.settings.tail);
-			this.phase = "waiting for the last responses";
+			this.progress.pause("tail", this.settings.tail);
+			this.progress.phase("waiting for the last responses");
 			List<LoadGenerator.Request> requests = this.load.stop();
 			double loadEnd = LabClock.now();
-			this.phase = "waiting for the consumer and background increments to catch up";
+			this.progress.phase("waiting for the consumer and background increments to catch up");
 			RunResult.Verification verification = Tables.verify(this.infra, this.settings, this.idPrefix, requests);
 			return new RunResult(this.label, null, null, this.app, this.dir, requests, events, restarts, verification,
 					loadStart, loadEnd, (this.app == Column.App.GRACEFUL) ? MOVE_PERIOD_MS : 0, 0,
@@ -141,14 +133,13 @@ final class HandoverRun {
 					this.settings.incrementDelayMs);
 		}
 		finally {
-			this.phase = "stopping instances";
+			this.progress.phase("stopping instances");
 			for (Slot slot : slots) {
 				if (slot.instance().isAlive()) {
 					slot.instance().stop(this.settings.gracePeriod.toMillis());
 				}
 			}
-			this.phase = null;
-			progress.interrupt();
+			this.progress.end();
 		}
 	}
 
@@ -161,10 +152,10 @@ final class HandoverRun {
 	private RunResult.Restart handOver(String step, Slot old, Slot successor) {
 		burst(step, old);
 		double start = LabClock.now();
-		this.phase = step + ": starting the successor on the same port, waiting for its readiness";
+		this.progress.phase(step + ": starting the successor on the same port, waiting for its readiness");
 		successor.instance().start();
 		double ready = awaitReady(successor);
-		this.phase = step + ": successor ready; SIGTERM to the old instance, waiting for its exit";
+		this.progress.phase(step + ": successor ready; SIGTERM to the old instance, waiting for its exit");
 		double sigterm = old.instance().sigterm();
 		AppInstance.Stop stop = old.instance().awaitExit(sigterm, this.settings.gracePeriod.toMillis());
 		return new RunResult.Restart(stop, start, Double.NaN, ready, null);
@@ -176,10 +167,10 @@ final class HandoverRun {
 	 */
 	private RunResult.Restart restartInPlace(String step, Slot slot) {
 		burst(step, slot);
-		this.phase = step + ": SIGTERM, waiting for exit";
+		this.progress.phase(step + ": SIGTERM, waiting for exit");
 		double sigterm = slot.instance().sigterm();
 		AppInstance.Stop stop = slot.instance().awaitExit(sigterm, this.settings.gracePeriod.toMillis());
-		this.phase = step + ": exited; starting it again, waiting for its readiness";
+		this.progress.phase(step + ": exited; starting it again, waiting for its readiness");
 		slot.instance().start();
 		double ready = awaitReady(slot);
 		return new RunResult.Restart(stop, sigterm, Double.NaN, ready, null);
@@ -187,8 +178,8 @@ final class HandoverRun {
 
 	private void burst(String step, Slot slot) {
 		if (this.settings.burst > 0) {
-			this.phase = step + ": queueing " + this.settings.burst + " background increments on "
-					+ slot.instance().name();
+			this.progress.phase(
+					step + ": queueing " + this.settings.burst + " background increments on " + slot.instance().name());
 			// only this instance listens on the port now
 			this.load.burst(this.port, this.settings.burst, this.settings.incrementDelayMs);
 		}
@@ -210,7 +201,7 @@ final class HandoverRun {
 						slot.instance().name() + " did not report readiness UP within 120s; see "
 								+ this.dir.resolve(slot.instance().name() + ".log"));
 			}
-			pause(this.phase, Duration.ofMillis(100));
+			this.progress.pause(Duration.ofMillis(100));
 		}
 		return LabClock.now();
 	}
@@ -243,55 +234,17 @@ final class HandoverRun {
 		if (this.settings.prewarm.isZero()) {
 			return;
 		}
-		this.phase = "pre-warming the first instance for " + this.settings.prewarm.toSeconds() + "s (not measured)";
-		LoadGenerator.Mix ordersOnly = new LoadGenerator.Mix(0, this.settings.longShare, this.settings.shortMaxMs,
-				this.settings.longMinMs, this.settings.longMaxMs, this.settings.incrementDelayMs);
-		LoadGenerator warm = new LoadGenerator(this.port, this.settings.rate, ordersOnly, this.settings.seed,
-				"warm-" + this.idPrefix, this.settings.clients, this.settings.requestTimeout);
+		this.progress
+			.phase("pre-warming the first instance for " + this.settings.prewarm.toSeconds() + "s (not measured)");
+		LoadGenerator warm = new LoadGenerator(this.port, this.settings.rate, this.settings.ordersOnlyMix(),
+				this.settings.seed, "warm-" + this.idPrefix, this.settings.clients, this.settings.requestTimeout);
 		warm.start();
-		pause(this.phase, this.settings.prewarm);
+		this.progress.pause(this.settings.prewarm);
 		warm.stop();
 	}
 
-	private LoadGenerator.Mix mix() {
-		return new LoadGenerator.Mix(this.settings.incrementShare, this.settings.longShare, this.settings.shortMaxMs,
-				this.settings.longMinMs, this.settings.longMaxMs, this.settings.incrementDelayMs);
-	}
-
-	private void pause(String phase, Duration duration) {
-		this.phase = phase;
-		try {
-			Thread.sleep(duration.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted", ex);
-		}
-	}
-
-	private Thread progressPrinter() {
-		Thread thread = new Thread(() -> {
-			while (this.phase != null && !Thread.currentThread().isInterrupted()) {
-				try {
-					Thread.sleep(2000);
-				}
-				catch (InterruptedException ex) {
-					return;
-				}
-				String phase = this.phase;
-				if (phase == null || this.settings.quiet) {
-					continue;
-				}
-				LoadGenerator load = this.load;
-				String counts = (load != null) ? String.format(" | sent %d ok %d failed %d in flight %d",
-						load.sent.get(), load.ok.get(), load.failed.get(), load.inFlight()) : "";
-				System.out.printf("[%s %6.1fs] %s%s%n", this.label, (LabClock.now() - this.startedAt) / 1000, phase,
-						counts);
-			}
-		}, "lab-progress");
-		thread.setDaemon(true);
-		thread.start();
-		return thread;
+	private String loadCounts() {
+		return RunProgress.counts(this.load);
 	}
 
 }

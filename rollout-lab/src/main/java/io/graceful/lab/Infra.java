@@ -9,6 +9,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 
+import io.graceful.testsupport.KafkaProcess;
+import io.graceful.testsupport.Ports;
+import io.graceful.testsupport.RabbitProcess;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -19,13 +22,13 @@ final class Infra implements AutoCloseable {
 
 	private final EmbeddedPostgres postgres;
 
-	private final KafkaBroker kafka;
+	private final KafkaProcess kafka;
 
-	private final RabbitBroker rabbit;
+	private final RabbitProcess rabbit;
 
 	private final Path postgresData;
 
-	private Infra(EmbeddedPostgres postgres, KafkaBroker kafka, RabbitBroker rabbit, Path postgresData) {
+	private Infra(EmbeddedPostgres postgres, KafkaProcess kafka, RabbitProcess rabbit, Path postgresData) {
 		this.postgres = postgres;
 		this.kafka = kafka;
 		this.rabbit = rabbit;
@@ -78,8 +81,8 @@ final class Infra implements AutoCloseable {
 
 	static Infra start(Path dir, Settings.Broker broker) {
 		EmbeddedPostgres postgres = null;
-		KafkaBroker kafka = null;
-		RabbitBroker rabbit = null;
+		KafkaProcess kafka = null;
+		RabbitProcess rabbit = null;
 		try {
 			Files.createDirectories(dir);
 			postgres = EmbeddedPostgres.builder()
@@ -92,12 +95,22 @@ final class Infra implements AutoCloseable {
 				.setErrorRedirector(ProcessBuilder.Redirect.appendTo(dir.resolve("postgres.log").toFile()))
 				.start();
 			if (broker == Settings.Broker.RABBITMQ) {
-				rabbit = new RabbitBroker(dir.resolve("rabbitmq"));
-				rabbit.start(Duration.ofSeconds(90));
+				if (!RabbitProcess.isInstalled()) {
+					throw new IllegalStateException("rabbitmq-server is not installed: apt-get install -y "
+							+ "rabbitmq-server (./test installs it when missing), or run the lab with --broker kafka");
+				}
+				rabbit = RabbitProcess.start(dir.resolve("rabbitmq"), Duration.ofSeconds(90));
 			}
 			else {
-				kafka = new KafkaBroker(dir.resolve("kafka"));
-				kafka.start(Duration.ofSeconds(90));
+				// a broker outlives the instances the lab restarts; 2 partitions, as the
+				// sample app's topic has
+				kafka = KafkaProcess.builder()
+					.directory(dir.resolve("kafka"))
+					.classpath(labClasspath())
+					.jvmOptions(List.of("-Xms128m", "-Xmx512m", "-XX:+UseSerialGC",
+							"-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"))
+					.partitions(2)
+					.start(Duration.ofSeconds(90));
 			}
 			return new Infra(postgres, kafka, rabbit, dir.resolve("postgres"));
 		}
@@ -110,6 +123,26 @@ final class Infra implements AutoCloseable {
 			}
 			closeQuietly(postgres);
 			throw (ex instanceof IOException io) ? new UncheckedIOException(io) : (RuntimeException) ex;
+		}
+	}
+
+	/**
+	 * The classpath holding the lab's dependencies (Kafka's jars among them): the lab
+	 * JVM's own classpath when it was started by {@code ./lab}, otherwise the file Maven
+	 * wrote ({@code lab.classpathFile}).
+	 */
+	private static String labClasspath() {
+		String own = System.getProperty("java.class.path", "");
+		if (own.contains("kafka_2.13")) {
+			return own;
+		}
+		String file = System.getProperty("lab.classpathFile", "rollout-lab/target/classpath.txt");
+		try {
+			return Files.readString(Path.of(file)).trim();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(
+					"Cannot find the lab's classpath (" + file + "); build it with ./mvnw first", ex);
 		}
 	}
 
@@ -126,7 +159,10 @@ final class Infra implements AutoCloseable {
 		if (this.rabbit != null) {
 			List<String> arguments = new java.util.ArrayList<>(List.of("--spring.datasource.url=" + jdbcUrl(),
 					"--spring.datasource.username=postgres", "--spring.datasource.password=postgres"));
-			arguments.addAll(this.rabbit.appArguments());
+			arguments.add("--spring.profiles.active=rabbitmq");
+			for (String property : this.rabbit.springProperties()) {
+				arguments.add("--" + property);
+			}
 			return arguments;
 		}
 		return List.of("--spring.datasource.url=" + jdbcUrl(), "--spring.datasource.username=postgres",

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -50,60 +49,44 @@ final class Report {
 	/** The summary table, one column per run. */
 	static String table(List<RunResult> runs) {
 		List<String[]> rows = new ArrayList<>();
-		rows.add(row("", runs, RunResult::label));
-		rows.add(row("removal", runs, (r) -> (r.balancer() == Column.Balancer.ENDPOINTS)
+		rows.add(Table.row("", runs, RunResult::label));
+		rows.add(Table.row("removal", runs, (r) -> (r.balancer() == Column.Balancer.ENDPOINTS)
 				? "endpoints, after " + r.propagationMs() + "ms" : "health check, ~" + r.detectionMs() + "ms"));
-		rows.add(row("application", runs, (r) -> switch (r.app()) {
+		rows.add(Table.row("application", runs, (r) -> switch (r.app()) {
 			case GRACEFUL -> (r.restarts().stream().anyMatch((restart) -> restart.stop().trafficAwareWithdraw())
 					? "withdraw until traffic stops, <= " : "withdraw ") + r.withdrawDelayMs() + "ms"
 					+ ((r.balancer() == Column.Balancer.ENDPOINTS) ? " (k8s default)" : "");
 			case PLAIN -> "plain Boot";
 			case PRESTOP -> "preStop sleep " + r.prestopMs() + "ms";
 		}));
-		rows.add(row("requests sent", runs, (r) -> String.valueOf(r.sent())));
-		rows.add(row("  ok (2xx)", runs, (r) -> String.valueOf(r.ok())));
-		rows.add(row("  rejected (503)", runs, (r) -> String.valueOf(r.rejected())));
+		rows.add(Table.row("requests sent", runs, (r) -> String.valueOf(r.sent())));
+		rows.add(Table.row("  ok (2xx)", runs, (r) -> String.valueOf(r.ok())));
+		rows.add(Table.row("  rejected (503)", runs, (r) -> String.valueOf(r.rejected())));
 		if (runs.stream().anyMatch((r) -> r.rejected() > 0)) {
-			rows.add(row("    increments offered / capacity", runs,
+			rows.add(Table.row("    increments offered / capacity", runs,
 					(r) -> r.incrementsOffered() + " / " + (2 * r.incrementCapacityPerInstance())
 							+ " (executor threads / delay x load time x 2 instances)"));
 		}
-		rows.add(row("  failed", runs, (r) -> String.valueOf(r.failed())));
-		rows.add(row("    orders / increments", runs,
-				(r) -> r.failed("order") + " / " + (r.failed() - r.failed("order"))));
-		rows.add(row("    why", runs,
-				(r) -> r.failureReasons().isEmpty() ? "-"
-						: r.failureReasons()
-							.entrySet()
-							.stream()
-							.map((e) -> e.getKey() + " x" + e.getValue())
-							.collect(Collectors.joining(", "))));
-		rows.add(row("    outside any shutdown", runs, (r) -> String.valueOf(r.failedOutsideShutdowns())));
-		rows.add(row("    silent (summary said 0 cut)", runs,
-				(r) -> r.graceful() ? String.valueOf(r.silentRequests()) : "n/a: no summary"));
+		rows.add(Table.row("  failed", runs, (r) -> String.valueOf(r.failed())));
+		rows.add(Table.failedOrdersAndIncrements(runs));
+		rows.add(Table.why(runs));
+		rows.add(Table.row("    outside any shutdown", runs, (r) -> String.valueOf(r.failedOutsideShutdowns())));
+		rows.add(Table.silent(runs));
 		if (runs.stream().anyMatch((r) -> r.grpcSent() > 0)) {
 			rows.addAll(grpcRows(runs));
 		}
-		rows.add(row("orders acknowledged (201)", runs, (r) -> String.valueOf(r.verification().ordersAcknowledged())));
-		rows.add(row("  rows in PostgreSQL", runs, (r) -> String.valueOf(r.verification().orderRows())));
-		rows.add(row("  missing rows", runs, (r) -> String.valueOf(r.verification().missingOrders())));
-		rows.add(row("  consumed events", runs, (r) -> String.valueOf(r.verification().eventRows())));
-		rows.add(row("  missing events", runs, (r) -> String.valueOf(r.verification().missingEvents())));
+		rows.addAll(Table.orders(runs));
 		if (runs.stream().anyMatch((r) -> r.verification().duplicatesCounted())) {
-			rows.add(row("  duplicate deliveries", runs, (r) -> r.verification().duplicatesCounted()
+			rows.add(Table.row("  duplicate deliveries", runs, (r) -> r.verification().duplicatesCounted()
 					? String.valueOf(r.verification().duplicateDeliveries()) : "not counted"));
 		}
-		rows.add(row("increments acknowledged (202)", runs,
-				(r) -> String.valueOf(r.verification().incrementsAcknowledged())));
-		rows.add(row("  counter", runs, (r) -> String.valueOf(r.verification().counter())));
-		rows.add(row("  missing increments", runs, (r) -> String.valueOf(r.verification().missingIncrements())));
-		rows.add(row("catch-up", runs, (r) -> r.verification().catchUp()));
-		rows.add(row("losses reported / silent", runs,
+		rows.addAll(Table.increments(runs));
+		rows.add(Table.row("losses reported / silent", runs,
 				(r) -> r.graceful() ? r.accounting().describe() : "n/a: plain Boot names nothing"));
 		int restarts = runs.stream().mapToInt((r) -> r.restarts().size()).max().orElse(0);
 		for (int i = 0; i < restarts; i++) {
 			int index = i;
-			rows.add(row("restart " + (i + 1) + ": exit / limit", runs, (r) -> {
+			rows.add(Table.row("restart " + (i + 1) + ": exit / limit", runs, (r) -> {
 				if (index >= r.restarts().size()) {
 					return "-";
 				}
@@ -114,7 +97,7 @@ final class Report {
 						Double.isNaN(t.exitToLimit()) ? "" : String.format(Locale.ROOT, " = %.2f", t.exitToLimit()),
 						restart.killed() ? " KILLED" : "");
 			}));
-			rows.add(row("  routed until / failed / cut", runs, (r) -> {
+			rows.add(Table.row("  routed until / failed / cut", runs, (r) -> {
 				if (index >= r.restarts().size()) {
 					return "-";
 				}
@@ -127,37 +110,15 @@ final class Report {
 								: Boolean.FALSE.equals(restart.saturated()) ? " NOT sat" : "");
 			}));
 		}
-		rows.add(row("exit within 1.1 x limit + 0.5s", runs,
+		rows.add(Table.row("exit within 1.1 x limit + 0.5s", runs,
 				(r) -> r.restarts().stream().filter((restart) -> r.timing(restart).withinGoal()).count() + " of "
 						+ r.restarts().size()));
-		rows.add(row("shutdown bound (grace period)", runs, (r) -> (r.gracePeriodMs() / 1000) + "s"));
-		rows.add(row("verdict", runs,
-				(r) -> (r.lostNothing() ? "LOST NOTHING"
-						: "LOST " + r.lost() + (r.verification().caughtUp() ? "" : " (catch-up incomplete)"))
-						+ ((r.silentLosses() > 0) ? ", " + r.silentLosses() + " SILENT"
-								: (r.graceful() && r.lost() > 0 && r.accounting().reported() >= r.lost())
-										? ", all reported by the starter" : "")));
-		int[] widths = new int[runs.size() + 1];
-		for (String[] row : rows) {
-			for (int i = 0; i < row.length; i++) {
-				widths[i] = Math.max(widths[i], row[i].length());
-			}
-		}
-		StringBuilder text = new StringBuilder();
-		for (int r = 0; r < rows.size(); r++) {
-			String[] row = rows.get(r);
-			for (int i = 0; i < row.length; i++) {
-				text.append((i == 0) ? "" : " | ").append(String.format("%-" + widths[i] + "s", row[i]));
-			}
-			text.append('\n');
-			if (r == 0) {
-				for (int i = 0; i < widths.length; i++) {
-					text.append((i == 0) ? "" : "-+-").append("-".repeat(widths[i]));
-				}
-				text.append('\n');
-			}
-		}
-		return text.toString();
+		rows.add(Table.row("shutdown bound (grace period)", runs, (r) -> (r.gracePeriodMs() / 1000) + "s"));
+		rows.add(Table.row("verdict", runs,
+				(r) -> Table.lost(r) + ((r.silentLosses() > 0) ? ", " + r.silentLosses() + " SILENT"
+						: (r.graceful() && r.lost() > 0 && r.accounting().reported() >= r.lost())
+								? ", all reported by the starter" : "")));
+		return Table.render(rows);
 	}
 
 	/**
@@ -166,16 +127,10 @@ final class Report {
 	 */
 	static List<String[]> grpcRows(List<RunResult> runs) {
 		List<String[]> rows = new ArrayList<>();
-		rows.add(row("gRPC calls (L4, mode tcp)", runs, (r) -> String.valueOf(r.grpcSent())));
-		rows.add(row("  ok (OK)", runs, (r) -> String.valueOf(r.grpcSent() - r.grpcFailed())));
-		rows.add(row("  failed", runs, (r) -> String.valueOf(r.grpcFailed())));
-		rows.add(row("    by status", runs,
-				(r) -> r.grpcFailureReasons().isEmpty() ? "-"
-						: r.grpcFailureReasons()
-							.entrySet()
-							.stream()
-							.map((e) -> e.getKey() + " x" + e.getValue())
-							.collect(Collectors.joining(", "))));
+		rows.add(Table.row("gRPC calls (L4, mode tcp)", runs, (r) -> String.valueOf(r.grpcSent())));
+		rows.add(Table.row("  ok (OK)", runs, (r) -> String.valueOf(r.grpcSent() - r.grpcFailed())));
+		rows.add(Table.row("  failed", runs, (r) -> String.valueOf(r.grpcFailed())));
+		rows.add(Table.row("    by status", runs, (r) -> Table.reasons(r.grpcFailureReasons())));
 		return rows;
 	}
 
@@ -185,15 +140,6 @@ final class Report {
 
 	private static String number(double value) {
 		return Double.isNaN(value) ? "null" : String.format(Locale.ROOT, "%.0f", value);
-	}
-
-	private static String[] row(String name, List<RunResult> runs, Function<RunResult, String> value) {
-		String[] row = new String[runs.size() + 1];
-		row[0] = name;
-		for (int i = 0; i < runs.size(); i++) {
-			row[i + 1] = value.apply(runs.get(i));
-		}
-		return row;
 	}
 
 	static String json(Settings settings, List<RunResult> runs) {

@@ -1,8 +1,5 @@
 package io.graceful.lab;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+
+import io.graceful.testsupport.Ports;
 
 /**
  * One scenario: HAProxy in one mode and balancer model, fresh tables, {@code instances}
@@ -68,11 +67,11 @@ final class ScenarioRun {
 
 	private final String label;
 
+	private final RunProgress progress;
+
 	private final Path dir;
 
 	private final String idPrefix;
-
-	private volatile String phase = "starting";
 
 	private volatile LoadGenerator load;
 
@@ -80,8 +79,6 @@ final class ScenarioRun {
 
 	/** Each instance's gRPC port (gRPC mix only). */
 	private final Map<String, Integer> grpcPorts = new LinkedHashMap<>();
-
-	private volatile double startedAt;
 
 	ScenarioRun(Infra infra, String haproxy, Settings settings, HaProxy.Mode mode, Column.Balancer balancer,
 			Column.App app, Path runDir) {
@@ -92,6 +89,7 @@ final class ScenarioRun {
 		this.balancer = balancer;
 		this.app = app;
 		this.label = label(mode, balancer, app);
+		this.progress = new RunProgress(this.label, settings.quiet, this::loadCounts);
 		String m = mode.name().toLowerCase(Locale.ROOT);
 		this.idPrefix = m + balancer.label.charAt(0) + app.code;
 		this.dir = runDir.resolve(m + "-" + balancer.label + "-" + app.name().toLowerCase(Locale.ROOT));
@@ -157,14 +155,7 @@ final class ScenarioRun {
 	}
 
 	RunResult run() {
-		this.startedAt = LabClock.now();
-		try {
-			Files.createDirectories(this.dir);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		Thread progress = progressPrinter();
+		this.progress.start(this.dir);
 		List<AppInstance.Event> events = AppInstance.newEventList();
 		List<AppInstance> instances = new ArrayList<>();
 		HaProxy balancer = new HaProxy(this.dir, this.mode, this.settings.healthCheck());
@@ -183,14 +174,14 @@ final class ScenarioRun {
 			balancer.start(this.haproxy, servers);
 			servers.forEach((name, port) -> instances
 				.add(new AppInstance(name, port, appCommand(name, port), this.dir.resolve(name + ".log"), events)));
-			this.phase = "starting " + instances.size() + " instances";
+			this.progress.phase("starting " + instances.size() + " instances");
 			instances.forEach(AppInstance::start);
 			for (AppInstance instance : instances) {
 				awaitUp(balancer, instance);
 			}
 			prewarm(balancer);
-			this.load = new LoadGenerator(balancer.port(), this.settings.httpRate(), mix(), this.settings.seed,
-					this.idPrefix, this.settings.clients, this.settings.requestTimeout);
+			this.load = new LoadGenerator(balancer.port(), this.settings.httpRate(), this.settings.mix(),
+					this.settings.seed, this.idPrefix, this.settings.clients, this.settings.requestTimeout);
 			if (this.settings.grpc()) {
 				this.grpcLoad = grpcLoad(balancer, this.idPrefix, this.load);
 			}
@@ -199,21 +190,21 @@ final class ScenarioRun {
 			if (this.grpcLoad != null) {
 				this.grpcLoad.start();
 			}
-			pause("warm-up", this.settings.warmup);
+			this.progress.pause("warm-up", this.settings.warmup);
 			List<RunResult.Restart> restarts = new ArrayList<>();
 			for (int round = 1; round <= this.settings.rounds; round++) {
 				for (AppInstance instance : instances) {
 					String roll = "roll " + (restarts.size() + 1) + "/" + (this.settings.rounds * instances.size())
 							+ " " + instance.name();
 					restarts.add(roll(roll, balancer, instance, events));
-					pause(roll + ": settle", this.settings.settle);
+					this.progress.pause(roll + ": settle", this.settings.settle);
 				}
 			}
-			pause("tail", this.settings.tail);
-			this.phase = "waiting for the last responses";
+			this.progress.pause("tail", this.settings.tail);
+			this.progress.phase("waiting for the last responses");
 			List<LoadGenerator.Request> requests = stopLoad();
 			double loadEnd = LabClock.now();
-			this.phase = "waiting for the consumer and background increments to catch up";
+			this.progress.phase("waiting for the consumer and background increments to catch up");
 			RunResult.Verification verification = Tables.verify(this.infra, this.settings, this.idPrefix, requests);
 			return new RunResult(this.label, this.mode, this.balancer, this.app, this.dir, requests, events, restarts,
 					verification, loadStart, loadEnd, (this.app == Column.App.GRACEFUL) ? withdrawDelayMs() : 0,
@@ -223,15 +214,14 @@ final class ScenarioRun {
 					this.settings.executorThreads, this.settings.incrementDelayMs);
 		}
 		finally {
-			this.phase = "stopping instances";
+			this.progress.phase("stopping instances");
 			CompletableFuture.allOf(instances.stream().map((instance) -> CompletableFuture.runAsync(() -> {
 				if (instance.isAlive()) {
 					instance.stop(this.settings.gracePeriod.toMillis());
 				}
 			})).toArray(CompletableFuture[]::new)).join();
 			balancer.close();
-			this.phase = null;
-			progress.interrupt();
+			this.progress.end();
 		}
 	}
 
@@ -264,7 +254,7 @@ final class ScenarioRun {
 	private RunResult.Restart roll(String roll, HaProxy balancer, AppInstance instance,
 			List<AppInstance.Event> events) {
 		if (this.settings.burst > 0) {
-			this.phase = roll + ": queueing " + this.settings.burst + " background increments on it";
+			this.progress.phase(roll + ": queueing " + this.settings.burst + " background increments on it");
 			this.load.burst(instance.port(), this.settings.burst, this.settings.incrementDelayMs);
 		}
 		double rollStart = LabClock.now();
@@ -284,7 +274,8 @@ final class ScenarioRun {
 			removal.setDaemon(true);
 			removal.start();
 			if (this.app == Column.App.PRESTOP) {
-				pause(roll + ": preStop sleep " + this.settings.prestop.toMillis() + "ms", this.settings.prestop);
+				this.progress.pause(roll + ": preStop sleep " + this.settings.prestop.toMillis() + "ms",
+						this.settings.prestop);
 			}
 		}
 		Boolean saturated = null;
@@ -300,8 +291,8 @@ final class ScenarioRun {
 		else if (fault == Settings.Fault.SLOW_CLIENT) {
 			this.load.slowDownloads(SLOW_CLIENTS, SLOW_KB, SLOW_BYTES_PER_SECOND);
 		}
-		this.phase = roll + ": SIGTERM, waiting for exit"
-				+ ((fault != Settings.Fault.NONE) ? " (" + fault.label + ")" : "");
+		this.progress.phase(roll + ": SIGTERM, waiting for exit"
+				+ ((fault != Settings.Fault.NONE) ? " (" + fault.label + ")" : ""));
 		double sigterm = instance.sigterm();
 		Thread injector = inject(fault, instance, events, sigterm);
 		long boundMs = (long) (gracePeriodMs() - (sigterm - rollStart));
@@ -310,15 +301,15 @@ final class ScenarioRun {
 			join(injector);
 		}
 		if (fault == Settings.Fault.BROKER_DOWN) {
-			this.phase = roll + ": exited; starting the Kafka broker again";
+			this.progress.phase(roll + ": exited; starting the Kafka broker again");
 			this.infra.startKafkaAgain();
 			events.add(new AppInstance.Event(instance.name(), "broker up", LabClock.now(), "Kafka started again"));
 		}
 		if (removal != null) {
-			this.phase = roll + ": exited; waiting for the balancer to drop it before the restart";
+			this.progress.phase(roll + ": exited; waiting for the balancer to drop it before the restart");
 			join(removal);
 		}
-		this.phase = roll + ": restarting, waiting for HAProxy to report it UP";
+		this.progress.phase(roll + ": restarting, waiting for HAProxy to report it UP");
 		instance.start();
 		if (this.balancer == Column.Balancer.ENDPOINTS) {
 			awaitReady(instance);
@@ -383,8 +374,8 @@ final class ScenarioRun {
 		// past the fixed withdraw (the traffic-aware one lasts as long as routing does)
 		long holdMs = ((this.balancer == Column.Balancer.ENDPOINTS) ? 10_000 : this.settings.withdrawDelay.toMillis())
 				+ SATURATION_PAST_WITHDRAW_MS;
-		this.phase = roll + ": holding its " + this.settings.workerThreads() + " worker threads with " + count
-				+ " orders of " + holdMs + "ms";
+		this.progress.phase(roll + ": holding its " + this.settings.workerThreads() + " worker threads with " + count
+				+ " orders of " + holdMs + "ms");
 		this.load.saturate(instance.port(), count, (int) holdMs);
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
 		while (System.nanoTime() < deadline) {
@@ -439,26 +430,19 @@ final class ScenarioRun {
 		if (this.settings.prewarm.isZero()) {
 			return;
 		}
-		this.phase = "pre-warming the instances for " + this.settings.prewarm.toSeconds() + "s (not measured)";
-		LoadGenerator.Mix ordersOnly = new LoadGenerator.Mix(0, this.settings.longShare, this.settings.shortMaxMs,
-				this.settings.longMinMs, this.settings.longMaxMs, this.settings.incrementDelayMs);
-		LoadGenerator warm = new LoadGenerator(balancer.port(), this.settings.httpRate(), ordersOnly,
+		this.progress.phase("pre-warming the instances for " + this.settings.prewarm.toSeconds() + "s (not measured)");
+		LoadGenerator warm = new LoadGenerator(balancer.port(), this.settings.httpRate(), this.settings.ordersOnlyMix(),
 				this.settings.seed, "warm-" + this.idPrefix, this.settings.clients, this.settings.requestTimeout);
 		GrpcLoad warmGrpc = this.settings.grpc() ? grpcLoad(balancer, "warm-" + this.idPrefix, warm) : null;
 		warm.start();
 		if (warmGrpc != null) {
 			warmGrpc.start();
 		}
-		pause(this.phase, this.settings.prewarm);
+		this.progress.pause(this.settings.prewarm);
 		if (warmGrpc != null) {
 			warmGrpc.stop();
 		}
 		warm.stop();
-	}
-
-	private LoadGenerator.Mix mix() {
-		return new LoadGenerator.Mix(this.settings.incrementShare, this.settings.longShare, this.settings.shortMaxMs,
-				this.settings.longMinMs, this.settings.longMaxMs, this.settings.incrementDelayMs);
 	}
 
 	private double awaitUp(HaProxy balancer, AppInstance instance) {
@@ -469,45 +453,14 @@ final class ScenarioRun {
 		return LabClock.now();
 	}
 
-	private void pause(String phase, Duration duration) {
-		this.phase = phase;
-		try {
-			Thread.sleep(duration.toMillis());
+	private String loadCounts() {
+		String counts = RunProgress.counts(this.load);
+		GrpcLoad grpc = this.grpcLoad;
+		if (grpc != null) {
+			counts += String.format(" | gRPC sent %d ok %d failed %d", grpc.sent.get(), grpc.ok.get(),
+					grpc.failed.get());
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted", ex);
-		}
-	}
-
-	private Thread progressPrinter() {
-		Thread thread = new Thread(() -> {
-			while (this.phase != null && !Thread.currentThread().isInterrupted()) {
-				try {
-					Thread.sleep(2000);
-				}
-				catch (InterruptedException ex) {
-					return;
-				}
-				String phase = this.phase;
-				if (phase == null || this.settings.quiet) {
-					continue;
-				}
-				LoadGenerator load = this.load;
-				String counts = (load != null) ? String.format(" | sent %d ok %d failed %d in flight %d",
-						load.sent.get(), load.ok.get(), load.failed.get(), load.inFlight()) : "";
-				GrpcLoad grpc = this.grpcLoad;
-				if (grpc != null) {
-					counts += String.format(" | gRPC sent %d ok %d failed %d", grpc.sent.get(), grpc.ok.get(),
-							grpc.failed.get());
-				}
-				System.out.printf("[%s %6.1fs] %s%s%n", this.label, (LabClock.now() - this.startedAt) / 1000, phase,
-						counts);
-			}
-		}, "lab-progress");
-		thread.setDaemon(true);
-		thread.start();
-		return thread;
+		return counts;
 	}
 
 }

@@ -538,6 +538,18 @@ final class Settings {
 		return this.grpcShare > 0;
 	}
 
+	/** The measured load's mix of orders and background increments. */
+	LoadGenerator.Mix mix() {
+		return new LoadGenerator.Mix(this.incrementShare, this.longShare, this.shortMaxMs, this.longMinMs,
+				this.longMaxMs, this.incrementDelayMs);
+	}
+
+	/** The pre-warm's mix: the same orders, no background increments. */
+	LoadGenerator.Mix ordersOnlyMix() {
+		return new LoadGenerator.Mix(0, this.longShare, this.shortMaxMs, this.longMinMs, this.longMaxMs,
+				this.incrementDelayMs);
+	}
+
 	/** Requests per second sent over HTTP: the rate less the gRPC share. */
 	double httpRate() {
 		return this.rate * (1 - this.grpcShare);

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,21 +25,18 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.graceful.testsupport.ChildJvm;
+import io.graceful.testsupport.Ports;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
-
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The sample app as Spring AOT built it ({@code process-aot} in the {@code aot} profile,
@@ -66,53 +62,28 @@ class SampleApplicationAotShutdownIT {
 
 	private static final Duration STARTUP = Duration.ofSeconds(120);
 
-	private static EmbeddedPostgres postgres;
-
-	private static EmbeddedKafkaKraftBroker kafka;
+	@RegisterExtension
+	static final SampleInfrastructure infrastructure = SampleInfrastructure.perTestClass();
 
 	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-	@BeforeAll
-	static void startInfrastructure() throws IOException {
-		postgres = EmbeddedPostgres.builder().start();
-		kafka = new EmbeddedKafkaKraftBroker(1, 2, "orders");
-		kafka.afterPropertiesSet();
-	}
-
-	@AfterAll
-	static void stopInfrastructure() throws IOException {
-		if (kafka != null) {
-			kafka.destroy();
-		}
-		if (postgres != null) {
-			postgres.close();
-		}
-	}
 
 	@Test
 	void aotProcessedAppWithdrawsDrainsAndLosesNothingOnSigterm() throws Exception {
 		Path jar = Path.of("target", "sample-app.jar");
 		assertThat(jar).as("built by the package phase").exists();
 		assertThat(aotGeneratedClasses()).as("process-aot generated the bean factory initializers").isNotEmpty();
-		int port = freePort();
-		Path log = Files.createTempFile(Files.createDirectories(Path.of("target", "process-tests")), "sample-aot",
-				".log");
-		List<String> command = new ArrayList<>(
-				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dspring.aot.enabled=true",
-						"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-jar", jar.toString(),
-						"--server.port=" + port, "--server.address=127.0.0.1", "--spring.main.cloud-platform=none",
-						"--spring.main.banner-mode=off",
-						"--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres",
-						"--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
-						"--graceful.withdraw.delay=" + DELAY.toSeconds() + "s",
-						"--graceful.web-drain.timeout=" + DRAIN_TIMEOUT.toSeconds() + "s"));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+		int port = Ports.free();
+		List<String> arguments = new ArrayList<>(List.of("--server.port=" + port, "--server.address=127.0.0.1",
+				"--spring.main.cloud-platform=none", "--spring.main.banner-mode=off"));
+		arguments.addAll(infrastructure.arguments());
+		arguments.addAll(List.of("--graceful.withdraw.delay=" + DELAY.toSeconds() + "s",
+				"--graceful.web-drain.timeout=" + DRAIN_TIMEOUT.toSeconds() + "s"));
+		ChildJvm app = PackagedSampleApp.jvm("-Dspring.aot.enabled=true").arguments(arguments).start();
+		Process process = app.process();
+		Path log = app.log();
 		try {
 			String base = "http://127.0.0.1:" + port;
-			await().atMost(STARTUP).pollInterval(Duration.ofMillis(200)).until(() -> {
-				assertThat(process.isAlive()).as("the app exited during startup:\n%s", read(log)).isTrue();
-				return Integer.valueOf(200).equals(statusOrNull(base + "/actuator/health/readiness"));
-			});
+			PackagedSampleApp.awaitReady(this.client, app, base, STARTUP);
 			assertThat(read(log)).as("started from the AOT-generated initializers")
 				.contains("Starting AOT-processed SampleApplication");
 			long counterBefore = stat(base, "counter");
@@ -137,7 +108,7 @@ class SampleApplicationAotShutdownIT {
 
 				Duration first503 = null;
 				while (process.isAlive() && first503 == null) {
-					Integer status = statusOrNull(base + "/actuator/health/readiness");
+					Integer status = PackagedSampleApp.statusOrNull(this.client, base + "/actuator/health/readiness");
 					if (status != null && status == 503) {
 						first503 = Duration.ofNanos(System.nanoTime() - signalled);
 					}
@@ -186,16 +157,12 @@ class SampleApplicationAotShutdownIT {
 
 	@Test
 	void aotProcessedAppRefusesToStartWhenGracefulIsSwitchedOffAtRunTime() throws Exception {
-		Path log = Files.createTempFile(Files.createDirectories(Path.of("target", "process-tests")), "sample-aot-off",
-				".log");
-		Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-Dspring.aot.enabled=true", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m", "-jar",
-				Path.of("target", "sample-app.jar").toString(), "--server.port=" + freePort(),
-				"--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres",
-				"--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(), "--graceful.enabled=false")
-			.redirectErrorStream(true)
-			.redirectOutput(log.toFile())
-			.start();
+		List<String> arguments = new ArrayList<>(List.of("--server.port=" + Ports.free()));
+		arguments.addAll(infrastructure.arguments());
+		arguments.add("--graceful.enabled=false");
+		ChildJvm app = PackagedSampleApp.jvm("-Dspring.aot.enabled=true").arguments(arguments).start();
+		Process process = app.process();
+		Path log = app.log();
 		try {
 			assertThat(process.waitFor(STARTUP.toSeconds(), TimeUnit.SECONDS)).as("startup fails").isTrue();
 			assertThat(process.exitValue()).isNotZero();
@@ -236,18 +203,6 @@ class SampleApplicationAotShutdownIT {
 			.build();
 	}
 
-	private Integer statusOrNull(String url) throws InterruptedException {
-		try {
-			return this.client
-				.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
-						HttpResponse.BodyHandlers.discarding())
-				.statusCode();
-		}
-		catch (IOException ex) {
-			return null;
-		}
-	}
-
 	/**
 	 * One HTTP/1.1 request on a connection that stays open: the status and the headers
 	 * (lower-case names), the body read by its length.
@@ -283,7 +238,7 @@ class SampleApplicationAotShutdownIT {
 	}
 
 	private static long query(String sql) throws SQLException {
-		try (Connection connection = postgres.getPostgresDatabase().getConnection();
+		try (Connection connection = infrastructure.connect();
 				ResultSet result = connection.createStatement().executeQuery(sql)) {
 			result.next();
 			return result.getLong(1);
@@ -291,7 +246,7 @@ class SampleApplicationAotShutdownIT {
 	}
 
 	private static List<String> recordKeys() {
-		Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
+		Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infrastructure.bootstrapServers(),
 				ConsumerConfig.GROUP_ID_CONFIG, "aot-shutdown-check", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
 				"earliest");
 		List<String> keys = new ArrayList<>();
@@ -306,12 +261,6 @@ class SampleApplicationAotShutdownIT {
 			}
 		}
 		return keys;
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 	private static long count(String output, String text) {

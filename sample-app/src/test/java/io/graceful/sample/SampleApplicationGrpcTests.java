@@ -1,7 +1,5 @@
 package io.graceful.sample;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -11,19 +9,15 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -37,10 +31,8 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "graceful.withdraw.delay=0s", "sample.instance=app-8",
 				"sample.grpc.enabled=true", "spring.grpc.server.port=0", "spring.grpc.server.address=127.0.0.1" })
-@EmbeddedKafka(partitions = 2, topics = "orders", bootstrapServersProperty = "spring.kafka.bootstrap-servers")
+@Import(SampleInfrastructure.WithKafka.class)
 class SampleApplicationGrpcTests {
-
-	private static final EmbeddedPostgres postgres = startPostgres();
 
 	@Autowired
 	private GrpcServerLifecycle grpcServer;
@@ -49,16 +41,6 @@ class SampleApplicationGrpcTests {
 	private JdbcTemplate jdbc;
 
 	private ManagedChannel channel;
-
-	@DynamicPropertySource
-	static void datasource(DynamicPropertyRegistry registry) {
-		registry.add("spring.datasource.url", () -> "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres");
-	}
-
-	@AfterAll
-	static void stopPostgres() throws IOException {
-		postgres.close();
-	}
 
 	@BeforeEach
 	void connect() {
@@ -95,15 +77,6 @@ class SampleApplicationGrpcTests {
 	private int count(String table, String id) {
 		Integer count = this.jdbc.queryForObject("SELECT count(*) FROM " + table + " WHERE id = ?", Integer.class, id);
 		return (count != null) ? count : 0;
-	}
-
-	private static EmbeddedPostgres startPostgres() {
-		try {
-			return EmbeddedPostgres.builder().start();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 }

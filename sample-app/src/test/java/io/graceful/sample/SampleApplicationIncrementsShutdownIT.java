@@ -1,7 +1,6 @@
 package io.graceful.sample;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,14 +16,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.graceful.testsupport.ChildJvm;
+import io.graceful.testsupport.Ports;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
-
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -45,28 +42,10 @@ class SampleApplicationIncrementsShutdownIT {
 
 	private static final Duration STARTUP = Duration.ofSeconds(120);
 
-	private static EmbeddedPostgres postgres;
-
-	private static EmbeddedKafkaKraftBroker kafka;
+	@RegisterExtension
+	static final SampleInfrastructure infrastructure = SampleInfrastructure.perTestClass();
 
 	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-
-	@BeforeAll
-	static void startInfrastructure() throws IOException {
-		postgres = EmbeddedPostgres.builder().start();
-		kafka = new EmbeddedKafkaKraftBroker(1, 2, "orders");
-		kafka.afterPropertiesSet();
-	}
-
-	@AfterAll
-	static void stopInfrastructure() throws IOException {
-		if (kafka != null) {
-			kafka.destroy();
-		}
-		if (postgres != null) {
-			postgres.close();
-		}
-	}
 
 	@Test
 	void withCarryOverEveryAcknowledgedIncrementIsInPostgresAndWithoutItSomeAreCut() throws Exception {
@@ -102,24 +81,17 @@ class SampleApplicationIncrementsShutdownIT {
 	 * post the 60 increments, send SIGTERM, wait for the exit and count.
 	 */
 	private Run run(boolean warmUp, String... arguments) throws Exception {
-		int port = freePort();
-		Path log = Files.createTempFile(Files.createDirectories(Path.of("target", "process-tests")), "increments",
-				".log");
-		List<String> command = new ArrayList<>(
-				List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
-						"-XX:+UseSerialGC", "-Xmx256m", "-jar", Path.of("target", "sample-app.jar").toString(),
-						"--server.port=" + port, "--server.address=127.0.0.1", "--spring.main.cloud-platform=none",
-						"--spring.main.banner-mode=off",
-						"--spring.datasource.url=jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres",
-						"--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString()));
-		command.addAll(List.of(arguments));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+		int port = Ports.free();
+		List<String> appArguments = new ArrayList<>(List.of("--server.port=" + port, "--server.address=127.0.0.1",
+				"--spring.main.cloud-platform=none", "--spring.main.banner-mode=off"));
+		appArguments.addAll(infrastructure.arguments());
+		appArguments.addAll(List.of(arguments));
+		ChildJvm app = PackagedSampleApp.jvm().arguments(appArguments).start();
+		Process process = app.process();
+		Path log = app.log();
 		try {
 			String base = "http://127.0.0.1:" + port;
-			await().atMost(STARTUP).pollInterval(Duration.ofMillis(200)).until(() -> {
-				assertThat(process.isAlive()).as("the app exited during startup:\n%s", read(log)).isTrue();
-				return Integer.valueOf(200).equals(statusOrNull(base + "/actuator/health/readiness"));
-			});
+			PackagedSampleApp.awaitReady(this.client, app, base, STARTUP);
 			if (warmUp) {
 				long before = counter();
 				for (int i = 0; i < 8; i++) {
@@ -160,20 +132,8 @@ class SampleApplicationIncrementsShutdownIT {
 			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
-	private Integer statusOrNull(String url) throws InterruptedException {
-		try {
-			return this.client
-				.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
-						HttpResponse.BodyHandlers.discarding())
-				.statusCode();
-		}
-		catch (IOException ex) {
-			return null;
-		}
-	}
-
 	private static long counter() throws SQLException {
-		try (Connection connection = postgres.getPostgresDatabase().getConnection();
+		try (Connection connection = infrastructure.connect();
 				ResultSet result = connection.createStatement()
 					.executeQuery("SELECT coalesce(max(value), 0) FROM counter WHERE name = 'increments'")) {
 			result.next();
@@ -185,12 +145,6 @@ class SampleApplicationIncrementsShutdownIT {
 				return 0;
 			}
 			throw ex;
-		}
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
 		}
 	}
 

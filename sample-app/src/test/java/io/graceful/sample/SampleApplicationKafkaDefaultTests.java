@@ -1,10 +1,5 @@
 package io.graceful.sample;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
@@ -12,10 +7,8 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Import;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,23 +18,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * steps stay off (no connection factory, nothing in the shutdown budget).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
-@EmbeddedKafka(partitions = 2, topics = "orders", bootstrapServersProperty = "spring.kafka.bootstrap-servers")
+@Import(SampleInfrastructure.WithKafka.class)
 class SampleApplicationKafkaDefaultTests {
-
-	private static final EmbeddedPostgres postgres = startPostgres();
 
 	@Autowired
 	private ApplicationContext context;
-
-	@DynamicPropertySource
-	static void datasource(DynamicPropertyRegistry registry) {
-		registry.add("spring.datasource.url", () -> "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres");
-	}
-
-	@AfterAll
-	static void stopPostgres() throws IOException {
-		postgres.close();
-	}
 
 	@Test
 	void kafkaIsTheBrokerAndRabbitMqStaysOff() {
@@ -51,15 +32,6 @@ class SampleApplicationKafkaDefaultTests {
 		assertThat(this.context.getBeanNamesForType(ConnectionFactory.class)).isEmpty();
 		assertThat(this.context.getBeanNamesForType(RabbitTemplate.class)).isEmpty();
 		assertThat(this.context.containsBean("gracefulRabbitFlushLifecycle")).isFalse();
-	}
-
-	private static EmbeddedPostgres startPostgres() {
-		try {
-			return EmbeddedPostgres.builder().start();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 }

@@ -1,16 +1,12 @@
 package io.graceful.sample;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-import io.graceful.autoconfigure.testsupport.RabbitProcess;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.AfterAll;
+import io.graceful.testsupport.RabbitProcess;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
@@ -18,6 +14,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.ActiveProfiles;
@@ -37,9 +34,8 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "graceful.withdraw.delay=0s" })
 @ActiveProfiles("rabbitmq")
+@Import(SampleInfrastructure.PostgresOnly.class)
 class SampleApplicationRabbitTests {
-
-	private static final EmbeddedPostgres postgres = startPostgres();
 
 	private static final RabbitProcess rabbit = startRabbit();
 
@@ -56,14 +52,8 @@ class SampleApplicationRabbitTests {
 
 	@DynamicPropertySource
 	static void infrastructure(DynamicPropertyRegistry registry) {
-		registry.add("spring.datasource.url", () -> "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres");
 		registry.add("spring.rabbitmq.host", rabbit::host);
 		registry.add("spring.rabbitmq.port", rabbit::port);
-	}
-
-	@AfterAll
-	static void stopPostgres() throws IOException {
-		postgres.close();
 	}
 
 	@Test
@@ -110,31 +100,12 @@ class SampleApplicationRabbitTests {
 		return this.http.send(request, HttpResponse.BodyHandlers.ofString());
 	}
 
-	private static EmbeddedPostgres startPostgres() {
-		try {
-			return EmbeddedPostgres.builder().start();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-	}
-
 	private static RabbitProcess startRabbit() {
-		try {
-			RabbitProcess rabbit = RabbitProcess.start();
-			// at the JVM's exit, with the cached application context: stopping it here
-			// would pull the broker
-			// from under a running application
-			Runtime.getRuntime().addShutdownHook(new Thread(rabbit::close, "sample-test-rabbit-stop"));
-			return rabbit;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+		RabbitProcess rabbit = RabbitProcess.start();
+		// at the JVM's exit, with the cached application context: stopping it here would
+		// pull the broker from under a running application
+		Runtime.getRuntime().addShutdownHook(new Thread(rabbit::close, "sample-test-rabbit-stop"));
+		return rabbit;
 	}
 
 }

@@ -1,22 +1,16 @@
 package io.graceful.sample;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.kafka.test.context.EmbeddedKafka;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,25 +21,13 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "server.address=127.0.0.1", "graceful.withdraw.delay=0s", "sample.instance=app-7" })
-@EmbeddedKafka(partitions = 2, topics = "orders", bootstrapServersProperty = "spring.kafka.bootstrap-servers")
+@Import(SampleInfrastructure.WithKafka.class)
 class SampleApplicationTests {
-
-	private static final EmbeddedPostgres postgres = startPostgres();
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
 	@LocalServerPort
 	private int port;
-
-	@DynamicPropertySource
-	static void datasource(DynamicPropertyRegistry registry) {
-		registry.add("spring.datasource.url", () -> "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres");
-	}
-
-	@AfterAll
-	static void stopPostgres() throws IOException {
-		postgres.close();
-	}
 
 	@Test
 	void anOrderPostedTwiceIsStoredOnceAndConsumedOnce() throws Exception {
@@ -116,15 +98,6 @@ class SampleApplicationTests {
 		String body = this.http.send(request, HttpResponse.BodyHandlers.ofString()).body();
 		String value = body.replaceAll(".*\"" + name + "\":(\\d+).*", "$1");
 		return Long.parseLong(value);
-	}
-
-	private static EmbeddedPostgres startPostgres() {
-		try {
-			return EmbeddedPostgres.builder().start();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 }

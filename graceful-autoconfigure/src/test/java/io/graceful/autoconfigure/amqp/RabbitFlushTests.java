@@ -16,7 +16,7 @@ import com.rabbitmq.client.GetResponse;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.StepOutcome;
 import io.graceful.autoconfigure.core.StepResult;
-import io.graceful.autoconfigure.testsupport.RabbitProcess;
+import io.graceful.testsupport.RabbitProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

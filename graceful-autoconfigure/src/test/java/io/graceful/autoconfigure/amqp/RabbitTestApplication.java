@@ -7,9 +7,9 @@ import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.budget.ShutdownBudgetAutoConfiguration;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.StepResult;
-import io.graceful.autoconfigure.testsupport.RabbitProcess;
 import io.graceful.autoconfigure.testsupport.TestRabbit;
 import io.graceful.autoconfigure.withdraw.WithdrawAutoConfiguration;
+import io.graceful.testsupport.RabbitProcess;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;

@@ -1,12 +1,9 @@
 package io.graceful.autoconfigure.grpc;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
+import io.graceful.testsupport.GrpcText;
 import io.grpc.BindableService;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
@@ -58,30 +56,12 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @ExtendWith(OutputCaptureExtension.class)
 class GrpcShutdownTests {
 
-	static final MethodDescriptor.Marshaller<String> STRING = new MethodDescriptor.Marshaller<>() {
+	static final MethodDescriptor<String, String> SLOW = GrpcText.unary("test.Echo", "Slow");
 
-		@Override
-		public InputStream stream(String value) {
-			return new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_8));
-		}
+	static final MethodDescriptor<String, String> WHO = GrpcText.unary("test.Echo", "Who");
 
-		@Override
-		public String parse(InputStream stream) {
-			try {
-				return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-			}
-			catch (IOException ex) {
-				throw new IllegalStateException(ex);
-			}
-		}
-
-	};
-
-	static final MethodDescriptor<String, String> SLOW = method("Slow", MethodDescriptor.MethodType.UNARY);
-
-	static final MethodDescriptor<String, String> WHO = method("Who", MethodDescriptor.MethodType.UNARY);
-
-	static final MethodDescriptor<String, String> TICKS = method("Ticks", MethodDescriptor.MethodType.SERVER_STREAMING);
+	static final MethodDescriptor<String, String> TICKS = GrpcText.method("test.Echo", "Ticks",
+			MethodDescriptor.MethodType.SERVER_STREAMING);
 
 	private final CountDownLatch closeStarted = new CountDownLatch(1);
 
@@ -305,13 +285,6 @@ class GrpcShutdownTests {
 		}, "test-close");
 		thread.start();
 		return closed;
-	}
-
-	private static MethodDescriptor<String, String> method(String name, MethodDescriptor.MethodType type) {
-		return MethodDescriptor.newBuilder(STRING, STRING)
-			.setType(type)
-			.setFullMethodName(MethodDescriptor.generateFullMethodName("test.Echo", name))
-			.build();
 	}
 
 	/**

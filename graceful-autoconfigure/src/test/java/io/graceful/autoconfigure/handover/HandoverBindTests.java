@@ -1,12 +1,12 @@
 package io.graceful.autoconfigure.handover;
 
-import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import io.graceful.testsupport.Ports;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -45,7 +45,7 @@ class HandoverBindTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "tomcat", "jetty", "netty" })
 	void twoInstancesBindTheSamePortAndBothServeNewConnections(String server) throws Exception {
-		int port = freePort();
+		int port = Ports.free();
 		start(server, "a", "server.port=" + port, "graceful.handover.enabled=true");
 		start(server, "b", "server.port=" + port, "graceful.handover.enabled=true");
 		Set<String> servedBy = new HashSet<>();
@@ -57,7 +57,7 @@ class HandoverBindTests {
 
 	@Test
 	void withoutHandoverTheSecondInstanceFailsAsPlainSpringBootDoes() throws Exception {
-		int port = freePort();
+		int port = Ports.free();
 		start("tomcat", "a", "server.port=" + port);
 		assertThatException().isThrownBy(() -> start("tomcat", "b", "server.port=" + port))
 			.satisfies((ex) -> assertThat(causes(ex))
@@ -70,7 +70,7 @@ class HandoverBindTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "jetty", "netty" })
 	void aPortHeldByASocketThatDoesNotShareItFailsStartup(String server) throws Exception {
-		int port = freePort();
+		int port = Ports.free();
 		try (ServerSocket other = new ServerSocket()) {
 			other.bind(new java.net.InetSocketAddress("127.0.0.1", port));
 			assertThatException()
@@ -83,8 +83,8 @@ class HandoverBindTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "tomcat", "jetty", "netty" })
 	void theManagementPortStaysExclusive(String server) throws Exception {
-		int port = freePort();
-		int management = freePort();
+		int port = Ports.free();
+		int management = Ports.free();
 		start(server, "a", "server.port=" + port, "management.server.port=" + management,
 				"graceful.handover.enabled=true");
 		assertThatException()
@@ -110,12 +110,6 @@ class HandoverBindTests {
 		this.contexts
 			.add(new SpringApplicationBuilder(HandoverTestApplication.class).properties(all.toArray(String[]::new))
 				.run());
-	}
-
-	static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
 	}
 
 }

@@ -1,13 +1,12 @@
 package io.graceful.autoconfigure.kafka;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import io.graceful.autoconfigure.testsupport.TestKafka;
+import io.graceful.testsupport.ChildJvm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,7 +42,7 @@ class KafkaSendAfterCloseProcessTests {
 	static void stopApplications() {
 		for (Application application : new Application[] { plain, graceful }) {
 			if (application != null) {
-				application.process.destroyForcibly();
+				application.jvm.close();
 			}
 		}
 	}
@@ -66,24 +65,22 @@ class KafkaSendAfterCloseProcessTests {
 		assertThat(TestKafka.values(bootstrapServers, graceful.topic, false)).containsExactly("before close");
 	}
 
-	private record Application(String topic, Process process, Path log) {
+	private record Application(String topic, ChildJvm jvm) {
 
 		static Application start(String topic, boolean graceful) throws IOException {
-			Path log = temp.resolve(topic + ".log");
-			Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-					"-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
-					System.getProperty("java.class.path"), KafkaSendAfterCloseApplication.class.getName(),
-					bootstrapServers, topic, String.valueOf(graceful))
-				.redirectErrorStream(true)
-				.redirectOutput(log.toFile())
+			ChildJvm jvm = ChildJvm.of(KafkaSendAfterCloseApplication.class)
+				.directory(temp)
+				.log(temp.resolve(topic + ".log"))
+				.jvmOptions("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
+				.arguments(List.of(bootstrapServers, topic, String.valueOf(graceful)))
 				.start();
-			return new Application(topic, process, log);
+			return new Application(topic, jvm);
 		}
 
-		List<String> output() throws IOException, InterruptedException {
-			assertThat(this.process.waitFor(90, TimeUnit.SECONDS)).as("application exited").isTrue();
-			List<String> lines = Files.readAllLines(this.log, StandardCharsets.UTF_8);
-			assertThat(this.process.exitValue()).as(String.join("\n", lines)).isZero();
+		List<String> output() throws InterruptedException {
+			assertThat(this.jvm.awaitExit(Duration.ofSeconds(90))).as("application exited").isTrue();
+			List<String> lines = this.jvm.lines();
+			assertThat(this.jvm.process().exitValue()).as(String.join("\n", lines)).isZero();
 			return lines;
 		}
 

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.graceful.autoconfigure.handover.HandoverTestApplication;
+import io.graceful.testsupport.ChildJvm;
 
 /**
  * The driver of a hand-over scenario, run by {@link HandoverProcessTests} inside a
@@ -132,9 +133,9 @@ public final class HandoverScenario {
 			Load load = new Load(4, Duration.ofMillis(25));
 			load.start();
 			Thread.sleep(1000);
-			signal(a, "HUP");
+			a.signal("HUP");
 			successor = Long.parseLong(a.awaitLine("started successor pid (\\d+)", Duration.ofSeconds(10)));
-			signal(a, "HUP");
+			a.signal("HUP");
 			a.awaitLine("SIGHUP ignored, a hand-over is already running", Duration.ofSeconds(10));
 			result("second-sighup-ignored", true);
 			if (successorNeverReady) {
@@ -173,14 +174,6 @@ public final class HandoverScenario {
 		finally {
 			ProcessHandle.of(successor).ifPresent(ProcessHandle::destroyForcibly);
 			Files.deleteIfExists(pauseFile);
-		}
-	}
-
-	private static void signal(ChildJvm child, String signal) throws Exception {
-		Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(child.process().pid())).inheritIO()
-			.start();
-		if (kill.waitFor() != 0) {
-			throw new IllegalStateException("kill -" + signal + " failed");
 		}
 	}
 
@@ -244,7 +237,7 @@ public final class HandoverScenario {
 				"--server.port=" + PORT, "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
 				"--management.endpoints.web.exposure.include=health"));
 		args.addAll(extra);
-		return ChildJvm.start(HandoverTestApplication.class, args);
+		return ProcessTestJvm.start(HandoverTestApplication.class, args);
 	}
 
 	/**

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.graceful.testsupport.ChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -45,7 +46,7 @@ class ProcessShutdownTests {
 
 	@Test
 	void sigtermWithdrawsThenDrainsTheSlowRequestAndExitsWithinTheBoundsEvenWhenSignalledTwice() throws Exception {
-		try (ChildJvm child = ChildJvm.start(ProcessTestApplication.class,
+		try (ChildJvm child = ProcessTestJvm.start(ProcessTestApplication.class,
 				arguments("--graceful.withdraw.delay=" + DELAY.toSeconds() + "s",
 						"--graceful.web-drain.timeout=" + DRAIN_TIMEOUT.toSeconds() + "s"))) {
 			String base = "http://127.0.0.1:" + child.awaitLine("PROCESS-TEST-PORT=(\\d+)", STARTUP);
@@ -71,7 +72,7 @@ class ProcessShutdownTests {
 				}
 				readiness.add(new Sample(Duration.ofNanos(System.nanoTime() - signalled), status));
 				if (status == 503 && !signalledTwice) {
-					child.sigterm();
+					child.signal("TERM");
 					signalledTwice = true;
 					helloDuringDelay = statusOrNull(base + "/hello");
 				}
@@ -115,7 +116,7 @@ class ProcessShutdownTests {
 	@Test
 	void sigtermBeforeTheApplicationIsReadyExitsWithoutWaitingTheDelay() throws Exception {
 		Duration delay = Duration.ofSeconds(10);
-		try (ChildJvm child = ChildJvm.start(ProcessTestApplication.class, arguments(
+		try (ChildJvm child = ProcessTestJvm.start(ProcessTestApplication.class, arguments(
 				"--graceful.withdraw.delay=" + delay.toSeconds() + "s", "--process-test.startup-pause=60s"))) {
 			String base = "http://127.0.0.1:" + child.awaitLine("PROCESS-TEST-PORT=(\\d+)", STARTUP);
 			child.awaitLine("PROCESS-TEST-RUNNER-STARTED", STARTUP);

@@ -11,6 +11,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
+import io.graceful.testsupport.RabbitProcess;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.testcontainers.DockerClientFactory;
@@ -50,19 +51,10 @@ public final class TestRabbit {
 			engine = "Testcontainers (Docker)";
 		}
 		else {
-			try {
-				RabbitProcess rabbit = RabbitProcess.start();
-				Runtime.getRuntime().addShutdownHook(new Thread(rabbit::close, "test-rabbit-stop"));
-				host = rabbit.host();
-				port = rabbit.port();
-			}
-			catch (IOException ex) {
-				throw new IllegalStateException("Could not start rabbitmq-server", ex);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new IllegalStateException(ex);
-			}
+			RabbitProcess rabbit = RabbitProcess.start();
+			Runtime.getRuntime().addShutdownHook(new Thread(rabbit::close, "test-rabbit-stop"));
+			host = rabbit.host();
+			port = rabbit.port();
 			engine = "rabbitmq-server process (Debian package, no Docker)";
 		}
 		logger.info(String.format("Test RabbitMQ: %s at %s:%d, ready in %d ms", engine, host, port,
