@@ -27,15 +27,23 @@ class NettyIdleConnectionCloser implements IdleConnectionCloser {
 		return this.connections.inEventLoops(NettyIdleConnectionCloser::closeIfIdle);
 	}
 
+	@Override
+	public int countIdleConnections() {
+		return this.connections.inEventLoops(NettyIdleConnectionCloser::isIdle);
+	}
+
 	private static boolean closeIfIdle(Channel channel) {
 		Long lastActivity = NettyConnections.lastActivity(channel);
-		if (!channel.isActive() || ChannelOperations.get(channel) != null
-				|| channel.pipeline().get(Http2FrameCodec.class) != null
-				|| (lastActivity != null && System.nanoTime() - lastActivity < MIN_QUIET.toNanos())) {
+		if (!isIdle(channel) || (lastActivity != null && System.nanoTime() - lastActivity < MIN_QUIET.toNanos())) {
 			return false;
 		}
 		channel.close();
 		return true;
+	}
+
+	private static boolean isIdle(Channel channel) {
+		return channel.isActive() && ChannelOperations.get(channel) == null
+				&& channel.pipeline().get(Http2FrameCodec.class) == null;
 	}
 
 }
