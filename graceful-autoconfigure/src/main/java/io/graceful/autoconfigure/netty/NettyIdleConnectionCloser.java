@@ -11,8 +11,10 @@ import reactor.netty.channel.ChannelOperations;
  * Reactor Netty itself tells idle connections apart when it is disposed) and it was
  * neither accepted nor began or ended a request within
  * {@link IdleConnectionCloser#MIN_QUIET}. The test and the close run in the channel's
- * event loop, where requests are decoded, so no request can start between them. HTTP/2
- * connections are left alone.
+ * event loop, where requests are decoded, so no request can start between them, and only
+ * after the loop has read its sockets once more: a request whose bytes wait unread while
+ * the loop is busy would otherwise look idle and be cut. HTTP/2 connections are left
+ * alone.
  */
 class NettyIdleConnectionCloser implements IdleConnectionCloser {
 
@@ -24,7 +26,7 @@ class NettyIdleConnectionCloser implements IdleConnectionCloser {
 
 	@Override
 	public int closeIdleConnections() {
-		return this.connections.inEventLoops(NettyIdleConnectionCloser::closeIfIdle);
+		return this.connections.inEventLoopsAfterTheirNextRead(NettyIdleConnectionCloser::closeIfIdle);
 	}
 
 	@Override
