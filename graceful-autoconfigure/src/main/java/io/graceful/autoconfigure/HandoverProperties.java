@@ -29,12 +29,13 @@ public class HandoverProperties implements InitializingBean {
 	private boolean enabled = false;
 
 	/**
-	 * How long kept-alive connections are given to move to the successor once the
+	 * How long kept-alive connections are given at most to move to the successor once the
 	 * listening socket is closed: their next response carries 'Connection: close', HTTP/2
-	 * connections get GOAWAY, and those still idle at the end are closed. Replaces the
-	 * withdraw delay when hand-over is enabled.
+	 * connections get GOAWAY. It ends as soon as no connection is idle any more; those
+	 * still idle at the end are closed. Replaces the withdraw delay when hand-over is
+	 * enabled.
 	 */
-	private Duration movePeriod = Duration.ofSeconds(1);
+	private Duration movePeriod = Duration.ofSeconds(5);
 
 	/**
 	 * Signal on which the running instance starts its successor with the same command

@@ -141,7 +141,7 @@ final class Handover {
 				"""
 						graceful hand-over lab: one host, no balancer; %s open-model load straight to 127.0.0.1:%d over %d keep-alive clients
 						  network namespace of its own (unshare -n, %s; the host's is %s): loopback up, net.ipv4.tcp_migrate_req=%s inside it; nothing on the host changes (host: %s)
-						  graceful: two sample-app instances alternate on the port (graceful.handover.enabled=true, SO_REUSEPORT, move-period %dms); %d hand-overs, each: start the successor, wait until its readiness on its own management port is UP, SIGTERM the old one, wait for its exit
+						  graceful: two sample-app instances alternate on the port (graceful.handover.enabled=true, SO_REUSEPORT, move-period up to %dms: it ends once every kept-alive connection has moved); %d hand-overs, each: start the successor, wait until its readiness on its own management port is UP, SIGTERM the old one, wait for its exit
 						  baseline: plain Spring Boot (graceful.enabled=false, no SO_REUSEPORT) stopped, then started again in place; %d restarts; 'refused' counts connections refused while the port was closed
 						  mix: %.0f%% counter increments (delayMs %d) + %d queued on the old instance before each hand-over/restart, orders with workMs 0..%d (%.0f%% long: %d..%d)
 						  pre-warm %ss (unmeasured), warm-up %ss, settle %ss, tail %ss; SIGKILL %ss after SIGTERM; seed %d

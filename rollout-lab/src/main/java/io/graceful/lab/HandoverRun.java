@@ -21,8 +21,11 @@ import io.graceful.testsupport.Ports;
  */
 final class HandoverRun {
 
-	/** {@code graceful.handover.move-period}: the starter's default. */
-	static final long MOVE_PERIOD_MS = 1000;
+	/**
+	 * {@code graceful.handover.move-period}: the starter's default, a bound (the move
+	 * period ends once every kept-alive connection has moved).
+	 */
+	static final long MOVE_PERIOD_MS = 5000;
 
 	private final Infra infra;
 

@@ -40,6 +40,17 @@ class JettyIdleConnectionCloser implements IdleConnectionCloser {
 		return closed;
 	}
 
+	@Override
+	public int countIdleConnections() {
+		int idle = 0;
+		for (EndPoint endPoint : JettyConnections.openEndPoints(this.context)) {
+			if (!endPoint.isOutputShutdown() && JettyConnections.isIdle(endPoint)) {
+				idle++;
+			}
+		}
+		return idle;
+	}
+
 	private static boolean quietLongEnough(EndPoint endPoint) {
 		return !(endPoint instanceof IdleTimeout idleTimeout) || idleTimeout.getIdleFor() >= MIN_QUIET.toMillis();
 	}

@@ -10,12 +10,14 @@ import java.util.function.Predicate;
 
 import io.graceful.autoconfigure.withdraw.OpenConnections;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.Promise;
 import org.jspecify.annotations.Nullable;
 import reactor.netty.ConnectionObserver;
 import reactor.netty.channel.ChannelOperations;
@@ -94,6 +96,39 @@ class NettyConnections implements NettyServerCustomizer, OpenConnections {
 		for (Channel channel : this.channels) {
 			tasks.add(channel.eventLoop().submit(() -> System.nanoTime() - deadline < 0 && action.test(channel)));
 		}
+		return count(tasks, deadline);
+	}
+
+	/**
+	 * Run an action on every open connection as {@link #inEventLoops(Predicate)} does,
+	 * but only after its event loop has read what waits in its sockets: a request whose
+	 * bytes arrived while the loop ran other tasks has no request operations yet, and
+	 * looks idle until the loop reads it. The action is scheduled from within the loop
+	 * for a millisecond later; a task scheduled from a task runs after the loop's next
+	 * pass over its ready channels, not in the same batch of tasks.
+	 * @param action what to do; returns whether it counts
+	 * @return how many connections the action counted
+	 */
+	int inEventLoopsAfterTheirNextRead(Predicate<Channel> action) {
+		long deadline = System.nanoTime() + TIMEOUT_NANOS;
+		List<Future<Boolean>> tasks = new ArrayList<>();
+		for (Channel channel : this.channels) {
+			EventLoop loop = channel.eventLoop();
+			Promise<Boolean> result = loop.newPromise();
+			loop.execute(() -> loop.schedule(() -> {
+				try {
+					result.trySuccess(System.nanoTime() - deadline < 0 && action.test(channel));
+				}
+				catch (RuntimeException ex) {
+					result.tryFailure(ex);
+				}
+			}, 1, TimeUnit.MILLISECONDS));
+			tasks.add(result);
+		}
+		return count(tasks, deadline);
+	}
+
+	private static int count(List<Future<Boolean>> tasks, long deadline) {
 		int counted = 0;
 		for (Future<Boolean> task : tasks) {
 			try {

@@ -11,8 +11,10 @@ import reactor.netty.channel.ChannelOperations;
  * Reactor Netty itself tells idle connections apart when it is disposed) and it was
  * neither accepted nor began or ended a request within
  * {@link IdleConnectionCloser#MIN_QUIET}. The test and the close run in the channel's
- * event loop, where requests are decoded, so no request can start between them. HTTP/2
- * connections are left alone.
+ * event loop, where requests are decoded, so no request can start between them, and only
+ * after the loop has read its sockets once more: a request whose bytes wait unread while
+ * the loop is busy would otherwise look idle and be cut. HTTP/2 connections are left
+ * alone.
  */
 class NettyIdleConnectionCloser implements IdleConnectionCloser {
 
@@ -24,18 +26,26 @@ class NettyIdleConnectionCloser implements IdleConnectionCloser {
 
 	@Override
 	public int closeIdleConnections() {
-		return this.connections.inEventLoops(NettyIdleConnectionCloser::closeIfIdle);
+		return this.connections.inEventLoopsAfterTheirNextRead(NettyIdleConnectionCloser::closeIfIdle);
+	}
+
+	@Override
+	public int countIdleConnections() {
+		return this.connections.inEventLoops(NettyIdleConnectionCloser::isIdle);
 	}
 
 	private static boolean closeIfIdle(Channel channel) {
 		Long lastActivity = NettyConnections.lastActivity(channel);
-		if (!channel.isActive() || ChannelOperations.get(channel) != null
-				|| channel.pipeline().get(Http2FrameCodec.class) != null
-				|| (lastActivity != null && System.nanoTime() - lastActivity < MIN_QUIET.toNanos())) {
+		if (!isIdle(channel) || (lastActivity != null && System.nanoTime() - lastActivity < MIN_QUIET.toNanos())) {
 			return false;
 		}
 		channel.close();
 		return true;
+	}
+
+	private static boolean isIdle(Channel channel) {
+		return channel.isActive() && ChannelOperations.get(channel) == null
+				&& channel.pipeline().get(Http2FrameCodec.class) == null;
 	}
 
 }

@@ -77,6 +77,11 @@ final class TomcatConnections implements IdleConnectionCloser, Http2GoAwaySender
 	}
 
 	@Override
+	public int countIdleConnections() {
+		return TomcatIdleConnectionCloser.countIdleConnections(this);
+	}
+
+	@Override
 	public int sendGoAway() {
 		TomcatHttp2GoAwaySender sender;
 		synchronized (this) {

@@ -35,6 +35,16 @@ final class TomcatIdleConnectionCloser {
 		});
 	}
 
+	/**
+	 * Count the connections that would be idle but for their recent I/O.
+	 * @param connections Tomcat's connections
+	 * @return how many
+	 */
+	static int countIdleConnections(TomcatConnections connections) {
+		return connections.visitUnlocked((connection) -> connection.getCurrentProcessor() == null
+				&& !TomcatConnections.hasUnreadBytes(connection));
+	}
+
 	private static boolean quietSince(SocketWrapperBase<?> connection, long quietSince) {
 		return !(connection instanceof NioEndpoint.NioSocketWrapper nio)
 				|| Math.max(nio.getLastRead(), nio.getLastWrite()) <= quietSince;

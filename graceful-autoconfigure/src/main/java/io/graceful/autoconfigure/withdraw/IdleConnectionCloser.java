@@ -26,4 +26,17 @@ public interface IdleConnectionCloser {
 	 */
 	int closeIdleConnections();
 
+	/**
+	 * Count the connections that carry no request now, however recently they had I/O. In
+	 * a hand-over each is a kept-alive connection that has not moved to the successor
+	 * yet: a request sent on it is answered with {@code Connection: close}, so the
+	 * connection moves without a race, while closing it idle races a client that picks it
+	 * from its pool at that moment (and a client must not retry a non-idempotent request,
+	 * RFC 9112 §9.3.1).
+	 * @return how many, or {@code -1} when this server cannot tell
+	 */
+	default int countIdleConnections() {
+		return -1;
+	}
+
 }

@@ -201,6 +201,8 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 			goAway += sendGoAway();
 			long served = (this.inFlightRequests != null) ? this.inFlightRequests.servedWhileClosing() : 0;
 			String goAwayNote = (goAway > 0) ? ", " + goAway + " HTTP/2 connections sent GOAWAY" : "";
+			String end = outcome.quiet() ? " (quiet period reached)"
+					: (outcome.moved() ? " (every kept-alive connection moved)" : "");
 			recorder.count("requests-served", served)
 				.count("idle-connections-closed", closed)
 				.count("http2-connections-sent-goaway", goAway);
@@ -208,7 +210,7 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 				recorder.count("connections-still-arriving", outcome.connectionsStillArriving());
 			}
 			recorder.completed(served + " requests served during withdraw, " + closed + " idle connections closed"
-					+ goAwayNote + (outcome.quiet() ? " (quiet period reached)" : ""));
+					+ goAwayNote + end);
 		}
 		finally {
 			this.done.countDown();
@@ -234,6 +236,9 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 	private DelayOutcome awaitDelay(Set<Object> before) {
 		long start = System.nanoTime();
 		long deadline = start + this.settings.delay().toNanos();
+		if (this.settings.handover()) {
+			return awaitMoved(deadline);
+		}
 		Duration quietPeriod = this.settings.quietPeriod();
 		if (quietPeriod == null || this.inFlightRequests == null) {
 			return awaitUntil(deadline) ? DelayOutcome.BOUND : DelayOutcome.INTERRUPTED;
@@ -262,6 +267,55 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 				return DelayOutcome.INTERRUPTED;
 			}
 		}
+	}
+
+	/**
+	 * In a hand-over, wait until no connection is idle any more, at most the move period:
+	 * every kept-alive connection has then carried a request answered with
+	 * {@code Connection: close} and closed, or carries one now. Closing a connection that
+	 * is idle at the end races a client that picks it from its pool at that moment, and
+	 * the client must not retry a non-idempotent request (RFC 9112 §9.3.1); a request
+	 * answered with {@code Connection: close} has no such race.
+	 * @param deadline the end of the move period
+	 * @return how the wait ended
+	 */
+	private DelayOutcome awaitMoved(long deadline) {
+		while (true) {
+			if (!awaitUntil(Math.min(deadline, System.nanoTime() + MAX_POLL_NANOS))) {
+				return DelayOutcome.INTERRUPTED;
+			}
+			if (System.nanoTime() - deadline >= 0) {
+				return DelayOutcome.BOUND;
+			}
+			if (idleConnections() == 0) {
+				return DelayOutcome.MOVED;
+			}
+		}
+	}
+
+	/**
+	 * @return the idle connections of every server, or {@code -1} when one cannot tell
+	 */
+	private int idleConnections() {
+		if (this.idleConnectionClosers.isEmpty()) {
+			return -1;
+		}
+		int idle = 0;
+		for (IdleConnectionCloser closer : this.idleConnectionClosers) {
+			int count;
+			try {
+				count = closer.countIdleConnections();
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Could not count idle connections with " + closer.getClass().getSimpleName(), ex);
+				count = -1;
+			}
+			if (count < 0) {
+				return -1;
+			}
+			idle += count;
+		}
+		return idle;
 	}
 
 	private boolean awaitUntil(long deadline) {
@@ -297,19 +351,23 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 	 * How the withdraw delay ended.
 	 *
 	 * @param quiet whether traffic stopped before the delay's bound
+	 * @param moved whether, in a hand-over, every kept-alive connection moved before the
+	 * move period's bound
 	 * @param connectionsStillArriving connections accepted during the withdraw and still
 	 * open at its bound
 	 */
-	private record DelayOutcome(boolean quiet, int connectionsStillArriving) {
+	private record DelayOutcome(boolean quiet, boolean moved, int connectionsStillArriving) {
 
-		static final DelayOutcome QUIET = new DelayOutcome(true, 0);
+		static final DelayOutcome QUIET = new DelayOutcome(true, false, 0);
 
-		static final DelayOutcome BOUND = new DelayOutcome(false, 0);
+		static final DelayOutcome MOVED = new DelayOutcome(false, true, 0);
+
+		static final DelayOutcome BOUND = new DelayOutcome(false, false, 0);
 
 		static final DelayOutcome INTERRUPTED = BOUND;
 
 		static DelayOutcome bound(int connectionsStillArriving) {
-			return new DelayOutcome(false, connectionsStillArriving);
+			return new DelayOutcome(false, false, connectionsStillArriving);
 		}
 
 	}

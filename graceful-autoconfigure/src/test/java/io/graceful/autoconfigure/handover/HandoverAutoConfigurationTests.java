@@ -48,7 +48,7 @@ class HandoverAutoConfigurationTests {
 	void handoverOnChecksStartupHoldsTheAcceptorAndReplacesTheWithdrawDelayWithTheMovePeriod() {
 		this.runner.withPropertyValues("graceful.handover.enabled=true", "server.port=8123").run((context) -> {
 			assertThat(context).hasSingleBean(HandoverStartupCheck.class).hasSingleBean(AcceptGate.class);
-			assertThat(context.getBean(WithdrawLifecycle.class).getDelay()).isEqualTo(Duration.ofSeconds(1));
+			assertThat(context.getBean(WithdrawLifecycle.class).getDelay()).isEqualTo(Duration.ofSeconds(5));
 		});
 	}
 

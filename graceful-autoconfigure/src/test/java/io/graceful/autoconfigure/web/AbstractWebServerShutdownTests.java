@@ -327,6 +327,53 @@ abstract class AbstractWebServerShutdownTests {
 		assertThat(closed).succeedsWithin(Duration.ofSeconds(30));
 	}
 
+	/**
+	 * A pooled client that takes its kept-alive connections in turn, one round taking
+	 * longer than a second: each connection's next request, answered with
+	 * {@code Connection: close}, moves it. Closing one while idle instead races a client
+	 * that picks it at that moment, which the lab's JDK clients did (FIFO pools, POST not
+	 * retried): a fixed 1 s move period closed the last two here before their requests.
+	 */
+	@Test
+	void inAHandOverTheMovePeriodLastsUntilEveryKeptAliveConnectionHasMoved(CapturedOutput output) throws Exception {
+		int port;
+		try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+			port = free.getLocalPort();
+		}
+		start("server.port=" + port, "graceful.handover.enabled=true", "graceful.web-drain.timeout=2s");
+		List<RawHttpConnection> pool = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			RawHttpConnection connection = RawHttpConnection.open(port);
+			assertThat(connection.get("/hello").status()).isEqualTo(200);
+			pool.add(connection);
+		}
+		CompletableFuture<Duration> closing = closeInBackground();
+		assertThat(this.moments.refusingTraffic.await(10, TimeUnit.SECONDS)).isTrue();
+		long lastMoved = 0;
+		for (int i = 0; i < pool.size(); i++) {
+			long sendAt = this.moments.refusingTrafficNanos + Duration.ofMillis(400 + 1000L * i).toNanos();
+			await().atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() - sendAt >= 0);
+			long sent = System.nanoTime();
+			RawHttpConnection.Response response = pool.get(i).get("/hello");
+			assertThat(response.status()).isEqualTo(200);
+			long withdrawEnded = this.moments.withdrawEndedNanos;
+			assertThat(withdrawEnded == 0 || withdrawEnded - sent > 0).as("sent in the move period").isTrue();
+			assertThat(response.connectionClose()).as("Connection: close moves connection %d", i).isTrue();
+			pool.get(i).awaitEndOfStream(Duration.ofSeconds(2));
+			lastMoved = System.nanoTime();
+			pool.get(i).close();
+		}
+		assertThat(this.moments.withdrawEnded.await(10, TimeUnit.SECONDS)).isTrue();
+		closing.get(15, TimeUnit.SECONDS);
+		Duration afterLastMoved = Duration.ofNanos(this.moments.withdrawEndedNanos - lastMoved);
+		System.out.println("Test measured: the move period ended " + afterLastMoved.toMillis()
+				+ "ms after the last kept-alive connection moved");
+		assertThat(afterLastMoved).as("ends once the last connection moved, not at its 5 s bound")
+			.isLessThan(Duration.ofSeconds(1));
+		assertThat(output).contains("(every kept-alive connection moved)")
+			.containsPattern("requests served during withdraw, 0 idle connections closed");
+	}
+
 	@Test
 	void readinessProbesOnNewConnectionsDoNotHoldTheQuietPeriod(CapturedOutput output) throws Exception {
 		start("graceful.withdraw.delay=4s", "graceful.withdraw.quiet-period=300ms", "graceful.web-drain.timeout=1s");
