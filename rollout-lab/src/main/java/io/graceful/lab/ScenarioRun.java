@@ -49,6 +49,19 @@ final class ScenarioRun {
 	static final int SLOW_BYTES_PER_SECOND = 256 * 1024;
 
 	/**
+	 * {@code broker-down}: the producers keep the topic's metadata while the broker is
+	 * away. With Kafka 4's default {@code metadata.recovery.strategy=rebootstrap} a
+	 * client that reaches none of its brokers drops what it knew and bootstraps again, so
+	 * every {@code send()} then waits for the topic's metadata up to {@code max.block.ms}
+	 * (60 s) on the request thread: the orders of every instance, not only the stopping
+	 * one, blocked for as long as the broker was away, which is a broker outage, not a
+	 * shutdown. With {@code none} a send while the broker is away only buffers the
+	 * record, and the shutdown's Kafka flush is what the fault tests.
+	 */
+	static final List<String> BROKER_DOWN_PRODUCER = List
+		.of("--spring.kafka.producer.properties.metadata.recovery.strategy=none");
+
+	/**
 	 * {@code db-stall} and {@code double-sigterm}: the fault comes this long after
 	 * SIGTERM.
 	 */
@@ -126,6 +139,9 @@ final class ScenarioRun {
 			// a bound above the grace period: the shutdown cannot finish and is killed
 			extra.add("--graceful.budget-check=warn");
 			extra.add("--graceful.web-drain.timeout=" + (SIGKILL_HOLD_MS + 5000) + "ms");
+		}
+		if (this.settings.fault == Settings.Fault.BROKER_DOWN) {
+			extra.addAll(BROKER_DOWN_PRODUCER);
 		}
 		if (this.balancer == Column.Balancer.ENDPOINTS) {
 			// as on Kubernetes: the starter takes its defaults from the platform (10 s
