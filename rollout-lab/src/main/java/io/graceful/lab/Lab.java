@@ -195,9 +195,13 @@ public final class Lab {
 	}
 
 	static String header(Settings s) {
-		String fault = (s.fault != Settings.Fault.NONE)
-				? String.format(Locale.ROOT, "%n  fault in every shutdown: %s%s", s.fault.label,
-						(s.fault == Settings.Fault.DB_STALL) ? " (" + s.stall.toMillis() + "ms)" : "")
+		String fault = (s.fault != Settings.Fault.NONE) ? String.format(Locale.ROOT,
+				"%n  fault in every shutdown: %s%s", s.fault.label,
+				(s.fault == Settings.Fault.DB_STALL) ? " (" + s.stall.toMillis() + "ms)"
+						: (s.fault == Settings.Fault.BROKER_DOWN) ? String.format(Locale.ROOT,
+								" (producers with metadata.recovery.strategy=none, so a send while the broker "
+										+ "is away buffers instead of blocking; final wait up to %ds, %ds without progress)",
+								s.catchUp.toSeconds(), s.catchUpQuiet.toSeconds()) : "")
 				: "";
 		fault += s.grpc() ? String.format(Locale.ROOT,
 				"%n  gRPC mix: %.0f%% of the rate as unary sample.Orders/Place calls (work %d..%dms) on %d long-lived "

@@ -365,6 +365,18 @@ final class LoadGenerator {
 	}
 
 	/** Stops sending and waits for every response (or its timeout). */
+	/**
+	 * Whether an order was acknowledged by this run of the instance ({@code X-Instance}
+	 * {@code name/pid}): its request published the order's record, so the instance's
+	 * producer exists and knows the topic.
+	 */
+	boolean acknowledgedOrderFrom(String name, long pid) {
+		String answeredBy = name + "/" + pid;
+		return this.done.stream()
+			.anyMatch((request) -> request.ok() && request.kind().startsWith("order")
+					&& answeredBy.equals(request.instance()));
+	}
+
 	List<Request> stop() {
 		this.running = false;
 		try {

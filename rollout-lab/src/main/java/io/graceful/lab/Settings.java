@@ -240,6 +240,19 @@ final class Settings {
 
 	Duration catchUpQuiet = Duration.ofSeconds(10);
 
+	/**
+	 * {@code broker-down}: the final wait's bound and quiet time unless given. After the
+	 * broker restarts, the consumer group keeps the stopped instance's member, which
+	 * could not leave while the broker was away, until its session times out (the Kafka
+	 * consumer's {@code session.timeout.ms}, 45 s), and nothing is consumed from its
+	 * partitions until then: a 10 s quiet time gave up before that.
+	 */
+	static final Duration BROKER_DOWN_CATCH_UP = Duration.ofSeconds(150);
+
+	static final Duration BROKER_DOWN_CATCH_UP_QUIET = Duration.ofSeconds(75);
+
+	private boolean catchUpGiven;
+
 	Duration gracePeriod = Duration.ofSeconds(30);
 
 	Duration requestTimeout = Duration.ofSeconds(15);
@@ -338,8 +351,10 @@ final class Settings {
 				                           (endpoints) [fixed], or ends once traffic has stopped for 1s, not before
 				                           inter x fall (health-check) or 5s (endpoints), at most 10s (traffic)
 				  --check-inter=MS --check-fall=N --check-rise=N  HAProxy readiness check [500ms, 2, 2]
-				  --catch-up=DUR           bound for waiting until consumer and background increments caught up [60s]
-				  --catch-up-quiet=DUR     stop waiting earlier when nothing changed for this long [10s]
+				  --catch-up=DUR           bound for waiting until consumer and background increments caught up
+				                           [60s; broker-down: 150s]
+				  --catch-up-quiet=DUR     stop waiting earlier when nothing changed for this long [10s; broker-down:
+				                           75s, past the consumer session timeout of the stopped instance's member]
 				  --grace-period=DUR       SIGKILL an instance that has not exited after this long [30s]
 				  --request-timeout=DUR    a request without a response after this long is failed [15s; saturation: 30s]
 				  --clients=N              keep-alive HTTP clients (each keeps its own connection pool) [4]
@@ -457,8 +472,14 @@ final class Settings {
 			case "check-inter" -> this.checkInterMs = duration(value.matches("\\d+") ? value + "ms" : value).toMillis();
 			case "check-fall" -> this.checkFall = Integer.parseInt(value);
 			case "check-rise" -> this.checkRise = Integer.parseInt(value);
-			case "catch-up" -> this.catchUp = duration(value);
-			case "catch-up-quiet" -> this.catchUpQuiet = duration(value);
+			case "catch-up" -> {
+				this.catchUp = duration(value);
+				this.catchUpGiven = true;
+			}
+			case "catch-up-quiet" -> {
+				this.catchUpQuiet = duration(value);
+				this.catchUpGiven = true;
+			}
 			case "grace-period" -> this.gracePeriod = duration(value);
 			case "request-timeout" -> {
 				this.requestTimeout = duration(value);
@@ -503,6 +524,10 @@ final class Settings {
 		require(this.threads >= 0 && this.threads <= 1000, "--threads must be in [0, 1000] (0: Tomcat's default)");
 		require(this.broker == Broker.KAFKA || this.fault != Fault.BROKER_DOWN,
 				"--fault broker-down stops the Kafka broker; it does not apply to --broker rabbitmq");
+		if (this.fault == Fault.BROKER_DOWN && !this.catchUpGiven) {
+			this.catchUp = BROKER_DOWN_CATCH_UP;
+			this.catchUpQuiet = BROKER_DOWN_CATCH_UP_QUIET;
+		}
 		require(this.checkFall >= 1 && this.checkRise >= 1 && this.checkInterMs >= 100,
 				"--check-inter must be >= 100ms and --check-fall/--check-rise >= 1");
 	}

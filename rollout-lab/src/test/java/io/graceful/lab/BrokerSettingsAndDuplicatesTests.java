@@ -1,6 +1,7 @@
 package io.graceful.lab;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,20 @@ class BrokerSettingsAndDuplicatesTests {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> Settings.parse(List.of("--broker", "rabbitmq", "--fault", "broker-down")))
 			.withMessageContaining("does not apply to --broker rabbitmq");
+	}
+
+	@Test
+	void theBrokerDownFaultWaitsPastTheStoppedMembersSessionTimeoutUnlessTheWaitIsGiven() {
+		Settings plain = Settings.parse(List.of());
+		assertThat(plain.catchUpQuiet).hasSeconds(10);
+		Settings brokerDown = Settings.parse(List.of("--fault", "broker-down"));
+		assertThat(brokerDown.catchUp).isEqualTo(Settings.BROKER_DOWN_CATCH_UP);
+		// the Kafka consumer's session.timeout.ms is 45 s
+		assertThat(brokerDown.catchUpQuiet).isGreaterThan(Duration.ofSeconds(45));
+		Settings given = Settings.parse(List.of("--fault", "broker-down", "--catch-up-quiet", "20s"));
+		assertThat(given.catchUpQuiet).hasSeconds(20);
+		assertThat(ScenarioRun.BROKER_DOWN_PRODUCER)
+			.containsExactly("--spring.kafka.producer.properties.metadata.recovery.strategy=none");
 	}
 
 	@Test
