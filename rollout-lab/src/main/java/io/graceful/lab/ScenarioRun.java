@@ -415,7 +415,7 @@ final class ScenarioRun {
 	 * 0.4 s before the restarted instance's first send, and it answered nothing for 35 s.
 	 */
 	private void awaitFirstPublish(String roll, AppInstance instance) {
-		this.phase = roll + ": waiting for its first acknowledged order (its producer up)";
+		this.progress.phase(roll + ": waiting for its first acknowledged order (its producer up)");
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
 		while (!this.load.acknowledgedOrderFrom(instance.name(), instance.pid())) {
 			if (System.nanoTime() > deadline) {
