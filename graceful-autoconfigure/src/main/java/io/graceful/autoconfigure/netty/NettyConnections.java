@@ -96,7 +96,21 @@ class NettyConnections implements NettyServerCustomizer, OpenConnections {
 		for (Channel channel : this.channels) {
 			tasks.add(channel.eventLoop().submit(() -> System.nanoTime() - deadline < 0 && action.test(channel)));
 		}
-		return count(tasks, deadline);
+		return count(tasks, deadline, false);
+	}
+
+	/**
+	 * Count the open connections a check holds true for, each checked in its event loop.
+	 * @param check the check
+	 * @return how many, or {@code -1} when an event loop did not answer within a second
+	 */
+	int countInEventLoops(Predicate<Channel> check) {
+		long deadline = System.nanoTime() + TIMEOUT_NANOS;
+		List<Future<Boolean>> tasks = new ArrayList<>();
+		for (Channel channel : this.channels) {
+			tasks.add(channel.eventLoop().submit(() -> check.test(channel)));
+		}
+		return count(tasks, deadline, true);
 	}
 
 	/**
@@ -125,10 +139,10 @@ class NettyConnections implements NettyServerCustomizer, OpenConnections {
 			}, 1, TimeUnit.MILLISECONDS));
 			tasks.add(result);
 		}
-		return count(tasks, deadline);
+		return count(tasks, deadline, false);
 	}
 
-	private static int count(List<Future<Boolean>> tasks, long deadline) {
+	private static int count(List<Future<Boolean>> tasks, long deadline, boolean unansweredIsUnknown) {
 		int counted = 0;
 		for (Future<Boolean> task : tasks) {
 			try {
@@ -142,6 +156,9 @@ class NettyConnections implements NettyServerCustomizer, OpenConnections {
 			}
 			catch (ExecutionException | TimeoutException ex) {
 				// an event loop too busy to answer within the bound: not counted
+				if (unansweredIsUnknown) {
+					return -1;
+				}
 			}
 		}
 		return counted;

@@ -31,7 +31,7 @@ class NettyIdleConnectionCloser implements IdleConnectionCloser {
 
 	@Override
 	public int countIdleConnections() {
-		return this.connections.inEventLoops(NettyIdleConnectionCloser::isIdle);
+		return this.connections.countInEventLoops(NettyIdleConnectionCloser::isIdle);
 	}
 
 	private static boolean closeIfIdle(Channel channel) {
