@@ -49,6 +49,9 @@ class KafkaFlushLifecycle implements SmartLifecycle, DisposableBean {
 
 	private long failedBeforeClose;
 
+	/** Records the flush reported cut (not delivered by its bound). */
+	private long cutByFlush;
+
 	KafkaFlushLifecycle(KafkaProducerTracker tracker, ShutdownReport report, Duration flushTimeout,
 			Duration closeTimeout) {
 		this.tracker = tracker;
@@ -121,6 +124,7 @@ class KafkaFlushLifecycle implements SmartLifecycle, DisposableBean {
 		}
 		List<String> names = new ArrayList<>();
 		stuck.forEach((producer) -> names.add(producer.clientId() + " (" + producer.pending() + " records)"));
+		this.cutByFlush = notDelivered;
 		recorder.cut("records", notDelivered, names)
 			.timedOut(notDelivered + " records not delivered",
 					String.format(
@@ -195,7 +199,9 @@ class KafkaFlushLifecycle implements SmartLifecycle, DisposableBean {
 					+ " sends rejected after the flush" + transactions);
 			return;
 		}
-		recorder.cut("records", failed, List.of())
+		// the records the flush left undelivered are named cut there already; counting
+		// their failure again would report each of them twice
+		recorder.cut("records", Math.max(0, failed - this.cutByFlush), List.of())
 			.timedOut(failed + " records failed",
 					closed + " producers closed, " + rejected + " sends rejected after the flush" + transactions);
 	}

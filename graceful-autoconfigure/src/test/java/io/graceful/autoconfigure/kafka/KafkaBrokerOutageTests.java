@@ -73,6 +73,10 @@ class KafkaBrokerOutageTests {
 		assertThat(flush.cut()).containsEntry("records", 50L);
 		StepResult closed = KafkaTestApplication.step(report, KafkaFlushLifecycle.CLOSE_STEP);
 		assertThat(closed.counts()).containsEntry("records-failed", 50L);
+		assertThat(closed.cut()).as("the flush named these 50 cut already").doesNotContainKey("records");
+		assertThat(report.getResults().stream().mapToLong((result) -> result.cut().getOrDefault("records", 0L)).sum())
+			.as("each record counted once in the summary")
+			.isEqualTo(50);
 		assertThat(sent).allSatisfy((future) -> assertThat(future).isCompletedExceptionally());
 		assertThat(output).contains("Kafka flush hit its 1s bound; 50 records not delivered")
 			.contains("Kafka producers close hit its 1s bound; 50 records failed");
