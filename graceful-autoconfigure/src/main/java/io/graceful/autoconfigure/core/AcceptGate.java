@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationListener;
+import org.springframework.core.Ordered;
 
 /**
  * Holds a web server's acceptance of new connections from the moment it binds its port
@@ -19,7 +20,7 @@ import org.springframework.context.ApplicationListener;
  *
  * @since 0.1.0
  */
-public final class AcceptGate implements ApplicationListener<AvailabilityChangeEvent<?>> {
+public final class AcceptGate implements ApplicationListener<AvailabilityChangeEvent<?>>, Ordered {
 
 	private final CountDownLatch open = new CountDownLatch(1);
 
@@ -30,6 +31,16 @@ public final class AcceptGate implements ApplicationListener<AvailabilityChangeE
 		if (event.getState() == ReadinessState.ACCEPTING_TRAFFIC) {
 			open();
 		}
+	}
+
+	/**
+	 * First among the listeners of the readiness change, so that a server accepts before
+	 * the others (Spring Boot's availability state, a hand-over's notice to the
+	 * predecessor) learn that the application is ready.
+	 */
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE;
 	}
 
 	/**

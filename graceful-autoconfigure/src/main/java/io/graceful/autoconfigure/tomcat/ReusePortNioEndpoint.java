@@ -20,10 +20,11 @@ import org.jspecify.annotations.Nullable;
  * for it, and keeps the socket in a private field, which
  * {@link TomcatConnections#setServerSocket} sets);</li>
  * <li>with a gate ({@link #holdAcceptsUntil}), the socket is bound only when the
- * application is ready: until then the kernel sends every new connection to the
- * predecessor that shares the port, none waits for an application whose runners have not
- * run, and a successor that fails before it is ready never had a connection (Spring Boot
- * reports the port as -1 until then: Tomcat reads it from the bound socket);</li>
+ * application is ready, as the gate opens: until then the kernel sends every new
+ * connection to the predecessor that shares the port, none waits for an application whose
+ * runners have not run, and a successor that fails before it is ready never had a
+ * connection (Spring Boot reports the port as -1 until then: Tomcat reads it from the
+ * bound socket);</li>
  * <li>when Tomcat stops accepting, the listening socket is closed at once instead of
  * waking the acceptor with a connection to its own port: with {@code SO_REUSEPORT} that
  * connection may reach the successor, leaving the acceptor to take, and drop, the next
@@ -49,7 +50,25 @@ class ReusePortNioEndpoint extends NioEndpoint {
 	void holdAcceptsUntil(AcceptGate gate) {
 		CountDownLatch latch = new CountDownLatch(1);
 		this.held = latch;
-		gate.whenOpen(latch::countDown);
+		gate.whenOpen(() -> {
+			bindBeforeReadinessIsReported();
+			latch.countDown();
+		});
+	}
+
+	/**
+	 * Bind on the thread that opens the gate, before anything learns that the application
+	 * is ready (a predecessor waiting to hand over, a balancer reading the readiness
+	 * probe): binding on the acceptor thread came moments later.
+	 */
+	private void bindBeforeReadinessIsReported() {
+		try {
+			bindHeldSocket();
+		}
+		catch (IOException | RuntimeException ex) {
+			// the acceptor binds again, and Tomcat reports the failure there
+			logger.debug("Hand-over: binding port " + getPortWithOffset() + " failed; the acceptor tries again", ex);
+		}
 	}
 
 	@Override

@@ -341,9 +341,10 @@ abstract class AbstractWebServerShutdownTests {
 			port = free.getLocalPort();
 		}
 		start("server.port=" + port, "graceful.handover.enabled=true", "graceful.web-drain.timeout=2s");
-		// with hand-over on, Tomcat binds the port on its acceptor thread once the
-		// application is ready, moments after the context is
-		await().atMost(Duration.ofSeconds(10)).until(() -> io.graceful.testsupport.Ports.accepts(port));
+		// with hand-over on, Tomcat binds the port only as the application turns ready;
+		// it must be bound before anything can learn that it is ready
+		assertThat(io.graceful.testsupport.Ports.accepts(port)).as("the port accepts once the application is ready")
+			.isTrue();
 		List<RawHttpConnection> pool = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
 			RawHttpConnection connection = RawHttpConnection.open(port);
