@@ -23,8 +23,6 @@ import org.slf4j.spi.LoggingEventBuilder;
  */
 final class StepLog {
 
-	private static final int MAX_NAMES = 10;
-
 	private final Logger logger;
 
 	private final String title;
@@ -107,10 +105,7 @@ final class StepLog {
 		if (names.isEmpty()) {
 			return;
 		}
-		line.append(": ").append(String.join(", ", names.subList(0, Math.min(MAX_NAMES, names.size()))));
-		if (names.size() > MAX_NAMES) {
-			line.append(" and ").append(names.size() - MAX_NAMES).append(" more");
-		}
+		line.append(": ").append(CutNames.join(names));
 	}
 
 	private static LoggingEventBuilder fields(LoggingEventBuilder event, StepRecorder recorder, String kind) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.graceful.autoconfigure.core.CutNames;
 import io.graceful.autoconfigure.core.Durations;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.ShutdownState;
@@ -28,8 +29,6 @@ class ShutdownSummary {
 	static final String LOGGER_NAME = "io.graceful.autoconfigure.report.ShutdownSummary";
 
 	private static final Logger logger = LoggerFactory.getLogger(LOGGER_NAME);
-
-	private static final int MAX_NAMES = 10;
 
 	private final ShutdownReport report;
 
@@ -152,10 +151,7 @@ class ShutdownSummary {
 				line.append("; cut ").append(String.join(", ", parts));
 				List<String> names = this.results.stream().flatMap((result) -> result.cutNames().stream()).toList();
 				if (!names.isEmpty()) {
-					line.append(": ").append(String.join(", ", names.subList(0, Math.min(MAX_NAMES, names.size()))));
-					if (names.size() > MAX_NAMES) {
-						line.append(" and ").append(names.size() - MAX_NAMES).append(" more");
-					}
+					line.append(": ").append(CutNames.join(names));
 				}
 			}
 			List<String> timedOut = notCompleted(StepOutcome.TIMED_OUT);
