@@ -28,7 +28,17 @@ import org.springframework.aot.agent.RecordedInvocationsPublisher;
 import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.RuntimeHintsRegistrar;
 import org.springframework.aot.test.agent.EnabledIfRuntimeHintsAgent;
+import org.springframework.aot.generate.ClassNameGenerator;
+import org.springframework.aot.generate.DefaultGenerationContext;
+import org.springframework.aot.generate.GenerationContext;
+import org.springframework.aot.generate.InMemoryGeneratedFiles;
+import org.springframework.beans.factory.aot.BeanRegistrationAotContribution;
+import org.springframework.beans.factory.aot.BeanRegistrationAotProcessor;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
+import org.springframework.beans.factory.support.RegisteredBean;
+import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.core.io.support.SpringFactoriesLoader;
+import org.springframework.javapoet.ClassName;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
@@ -103,6 +113,7 @@ class RuntimeHintsCoverageTests {
 		assertThat(summary.getTestsFoundCount()).as("scenario tests found").isGreaterThan(8);
 
 		RuntimeHints hints = registeredHints();
+		starters.forEach((invocation) -> addBeanHints(hints, invocation));
 		List<String> uncovered = starters.stream()
 			.filter((invocation) -> !invocation.matches(hints))
 			.map(RuntimeHintsCoverageTests::describe)
@@ -152,6 +163,33 @@ class RuntimeHintsCoverageTests {
 			.load(RuntimeHintsRegistrar.class)
 			.forEach((registrar) -> registrar.registerHints(hints, RuntimeHintsCoverageTests.class.getClassLoader()));
 		return hints;
+	}
+
+	/**
+	 * The hints the starter's AOT processors register for one bean at build time, for the
+	 * class a recorded call looked at, as if the bean of that class had been processed:
+	 * the budget check asks every lifecycle bean's class for its {@code stop(Runnable)},
+	 * and those classes are the application's ({@code LifecycleStopHintsTests} shows that
+	 * a real AOT run applies the processor to each bean).
+	 */
+	private static void addBeanHints(RuntimeHints hints, RecordedInvocation invocation) {
+		if (!invocation.getMethodReference().toString().equals("java.lang.Class#getMethod")
+				|| !(invocation.getInstance() instanceof Class<?> type)) {
+			return;
+		}
+		DefaultListableBeanFactory beanFactory = new DefaultListableBeanFactory();
+		beanFactory.registerBeanDefinition("bean", new RootBeanDefinition(type));
+		RegisteredBean bean = RegisteredBean.of(beanFactory, "bean");
+		GenerationContext generationContext = new DefaultGenerationContext(new ClassNameGenerator(ClassName.OBJECT),
+				new InMemoryGeneratedFiles(), hints);
+		for (BeanRegistrationAotProcessor processor : SpringFactoriesLoader
+			.forResourceLocation("META-INF/spring/aot.factories")
+			.load(BeanRegistrationAotProcessor.class)) {
+			BeanRegistrationAotContribution contribution = processor.processAheadOfTime(bean);
+			if (contribution != null) {
+				contribution.applyTo(generationContext, null);
+			}
+		}
 	}
 
 	/**

@@ -4,8 +4,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import io.graceful.autoconfigure.GracefulProperties;
 import io.graceful.autoconfigure.core.DurationRules;
@@ -16,8 +19,10 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.support.AbstractApplicationContext;
 import org.springframework.context.support.DefaultLifecycleProcessor;
 import org.springframework.core.env.Environment;
@@ -86,14 +91,50 @@ class ShutdownBudgetVerifier implements SmartInitializingSingleton {
 									+ "), which would cut the " + bound.step() + " step early");
 				}
 			}
-			all.add(ShutdownBound.of("other phases", SPRING_PHASE_TIMEOUT, userPhaseTimeout, Integer.MIN_VALUE));
+			all.add(otherPhases(SPRING_PHASE_TIMEOUT, userPhaseTimeout));
 		}
 		else {
-			all.add(ShutdownBound.of("other phases", "graceful.other-phases-timeout",
-					this.properties.getOtherPhasesTimeout(), Integer.MIN_VALUE));
+			all.add(otherPhases("graceful.other-phases-timeout", this.properties.getOtherPhasesTimeout()));
 		}
 		all.add(ShutdownBound.of("safety margin", "graceful.safety-margin", margin, Integer.MIN_VALUE));
 		return new ShutdownBudget(all, gracePeriod);
+	}
+
+	/**
+	 * The phases graceful does not own: Spring waits up to their timeout for each of them
+	 * in which a bean stops asynchronously (overrides
+	 * {@link SmartLifecycle#stop(Runnable)}, as Spring's executors do when they pause),
+	 * so each such phase counts; a phase whose beans all stop synchronously never waits
+	 * for its timeout. At least one phase counts, for lifecycle beans created after
+	 * startup.
+	 */
+	private ShutdownBound otherPhases(String property, Duration timeout) {
+		Set<Integer> owned = new HashSet<>();
+		this.bounds.stream().filter(ShutdownBound::phaseTimeout).forEach((bound) -> owned.add(bound.phase()));
+		Set<Integer> waiting = new TreeSet<>(Comparator.reverseOrder());
+		if (this.beanFactory instanceof ConfigurableListableBeanFactory listable) {
+			for (String name : listable.getBeanNamesForType(SmartLifecycle.class, false, false)) {
+				Object bean = listable.getSingleton(name);
+				if (bean instanceof SmartLifecycle lifecycle && stopsAsynchronously(lifecycle)
+						&& !owned.contains(lifecycle.getPhase())) {
+					waiting.add(lifecycle.getPhase());
+				}
+			}
+		}
+		int phases = Math.max(1, waiting.size());
+		String step = (phases == 1) ? "other phases" : "other phases (" + phases + ")";
+		return ShutdownBound.of(step, property, timeout.multipliedBy(phases), Integer.MIN_VALUE);
+	}
+
+	private static boolean stopsAsynchronously(SmartLifecycle lifecycle) {
+		try {
+			return lifecycle.getClass().getMethod("stop", Runnable.class).getDeclaringClass() != SmartLifecycle.class;
+		}
+		catch (NoSuchMethodException | LinkageError ex) {
+			// a native image without a hint for this class (LifecycleStopHints registers
+			// one for every lifecycle bean it sees at build time): count it
+			return true;
+		}
 	}
 
 	private Duration userPhaseTimeout() {

@@ -213,6 +213,96 @@ class ShutdownBudgetAutoConfigurationTests {
 		});
 	}
 
+	@Test
+	void eachPhaseGracefulDoesNotOwnAndInWhichABeanStopsAsynchronouslyCountsItsTimeout() {
+		this.kubernetes.withBean("first", AsyncLifecycle.class, () -> new AsyncLifecycle(100))
+			.withBean("second", AsyncLifecycle.class, () -> new AsyncLifecycle(200))
+			.withBean("alongsideFirst", AsyncLifecycle.class, () -> new AsyncLifecycle(100))
+			.withBean("synchronous", SyncLifecycle.class, () -> new SyncLifecycle(300))
+			.withBean("inTheWebDrain", AsyncLifecycle.class, () -> new AsyncLifecycle(GracefulPhases.WEB_DRAIN))
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				ShutdownBudget budget = budget(context);
+				// phases 100 and 200 wait up to their timeout each; 300 stops
+				// synchronously
+				// and the web drain's phase is bounded by its own step
+				assertThat(budget.bounds()).extracting(ShutdownBound::step, ShutdownBound::duration)
+					.contains(bound("other phases (2)", 2));
+				assertThat(budget.total()).isEqualTo(Duration.ofSeconds(21));
+			});
+	}
+
+	@Test
+	void springBootsExecutorsPauseIsOnePhase() {
+		this.kubernetes
+			.withConfiguration(org.springframework.boot.autoconfigure.AutoConfigurations.of(
+					org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration.class,
+					org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration.class))
+			.withUserConfiguration(SchedulingOn.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(budget(context).bounds()).extracting(ShutdownBound::step, ShutdownBound::duration)
+					.contains(bound("other phases", 1));
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@org.springframework.scheduling.annotation.EnableScheduling
+	static class SchedulingOn {
+
+		@Bean
+		org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler taskScheduler() {
+			return new org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler();
+		}
+
+	}
+
+	static class SyncLifecycle implements org.springframework.context.SmartLifecycle {
+
+		private final int phase;
+
+		private volatile boolean running;
+
+		SyncLifecycle(int phase) {
+			this.phase = phase;
+		}
+
+		@Override
+		public void start() {
+			this.running = true;
+		}
+
+		@Override
+		public void stop() {
+			this.running = false;
+		}
+
+		@Override
+		public boolean isRunning() {
+			return this.running;
+		}
+
+		@Override
+		public int getPhase() {
+			return this.phase;
+		}
+
+	}
+
+	static class AsyncLifecycle extends SyncLifecycle {
+
+		AsyncLifecycle(int phase) {
+			super(phase);
+		}
+
+		@Override
+		public void stop(Runnable callback) {
+			stop();
+			callback.run();
+		}
+
+	}
+
 	private static ShutdownBudget budget(AssertableWebApplicationContext context) {
 		return context.getBean(ShutdownBudgetVerifier.class).budget();
 	}
