@@ -37,7 +37,9 @@ public class GracefulProperties implements InitializingBean {
 	/**
 	 * Time allowed to each shutdown phase that graceful does not own (for example the web
 	 * server stop or your own SmartLifecycle beans). Used as Spring's default timeout per
-	 * shutdown phase unless spring.lifecycle.timeout-per-shutdown-phase is set.
+	 * shutdown phase unless spring.lifecycle.timeout-per-shutdown-phase is set. The
+	 * budget check counts it once for each such phase in which a bean stops
+	 * asynchronously, and at least once.
 	 */
 	private Duration otherPhasesTimeout = Duration.ofSeconds(1);
 
