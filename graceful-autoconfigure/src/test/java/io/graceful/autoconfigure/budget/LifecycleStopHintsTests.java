@@ -2,12 +2,16 @@ package io.graceful.autoconfigure.budget;
 
 import java.lang.reflect.Method;
 
+import io.graceful.autoconfigure.budget.ShutdownBudgetAutoConfigurationTests.AsyncLifecycle;
+import io.graceful.autoconfigure.budget.ShutdownBudgetAutoConfigurationTests.SyncLifecycle;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.aot.hint.ExecutableMode;
 import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.TypeReference;
 import org.springframework.aot.test.generate.TestGenerationContext;
+import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.support.BeanDefinitionBuilder;
 import org.springframework.beans.factory.support.RegisteredBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.aot.ApplicationContextAotGenerator;
@@ -24,20 +28,24 @@ class LifecycleStopHintsTests {
 	@Test
 	void anAotRunRegistersWhatTheBudgetCheckLooksUpOnEveryLifecycleBeanAndNothingForOtherBeans() {
 		GenericApplicationContext context = new GenericApplicationContext();
-		context.registerBean("asynchronous", AsynchronousLifecycle.class);
-		context.registerBean("synchronous", SynchronousLifecycle.class);
+		context.registerBeanDefinition("asynchronous", lifecycle(AsyncLifecycle.class));
+		context.registerBeanDefinition("synchronous", lifecycle(SyncLifecycle.class));
 		context.registerBean("plain", Plain.class);
 		TestGenerationContext generationContext = new TestGenerationContext();
 		new ApplicationContextAotGenerator().processAheadOfTime(context, generationContext);
 		RuntimeHints hints = generationContext.getRuntimeHints();
 
-		assertThat(introspects(hints, stop(AsynchronousLifecycle.class))).as("its own stop(Runnable)").isTrue();
-		assertThat(stop(SynchronousLifecycle.class).getDeclaringClass()).isEqualTo(SmartLifecycle.class);
-		assertThat(introspects(hints, stop(SynchronousLifecycle.class))).as("the interface's stop(Runnable)").isTrue();
-		assertThat(hints.reflection().getTypeHint(SynchronousLifecycle.class)).isNotNull();
+		assertThat(introspects(hints, stop(AsyncLifecycle.class))).as("its own stop(Runnable)").isTrue();
+		assertThat(stop(SyncLifecycle.class).getDeclaringClass()).isEqualTo(SmartLifecycle.class);
+		assertThat(introspects(hints, stop(SyncLifecycle.class))).as("the interface's stop(Runnable)").isTrue();
+		assertThat(hints.reflection().getTypeHint(SyncLifecycle.class)).isNotNull();
 		assertThat(new LifecycleStopHints().processAheadOfTime(RegisteredBean.of(context.getBeanFactory(), "plain")))
 			.as("not a lifecycle bean")
 			.isNull();
+	}
+
+	private static BeanDefinition lifecycle(Class<?> type) {
+		return BeanDefinitionBuilder.rootBeanDefinition(type).addConstructorArgValue(100).getBeanDefinition();
 	}
 
 	private static Method stop(Class<?> type) {
@@ -50,37 +58,6 @@ class LifecycleStopHintsTests {
 		var type = hints.reflection().getTypeHint(TypeReference.of(method.getDeclaringClass()));
 		return type != null && type.methods()
 			.anyMatch((hint) -> hint.getName().equals(method.getName()) && hint.getMode() == ExecutableMode.INTROSPECT);
-	}
-
-	static class SynchronousLifecycle implements SmartLifecycle {
-
-		private volatile boolean running;
-
-		@Override
-		public void start() {
-			this.running = true;
-		}
-
-		@Override
-		public void stop() {
-			this.running = false;
-		}
-
-		@Override
-		public boolean isRunning() {
-			return this.running;
-		}
-
-	}
-
-	static class AsynchronousLifecycle extends SynchronousLifecycle {
-
-		@Override
-		public void stop(Runnable callback) {
-			stop();
-			callback.run();
-		}
-
 	}
 
 	static class Plain {
