@@ -63,9 +63,13 @@ final class Report {
 		rows.add(Table.row("  ok (2xx)", runs, (r) -> String.valueOf(r.ok())));
 		rows.add(Table.row("  rejected (503)", runs, (r) -> String.valueOf(r.rejected())));
 		if (runs.stream().anyMatch((r) -> r.rejected() > 0)) {
-			rows.add(Table.row("    increments offered / capacity", runs,
-					(r) -> r.incrementsOffered() + " / " + (2 * r.incrementCapacityPerInstance())
-							+ " (executor threads / delay x load time x 2 instances)"));
+			rows.add(Table.row("    increments beyond executor capacity (per instance, measured)", runs,
+					(r) -> r.incrementsBeyondCapacity() + " of "
+							+ r.executorWindows().stream().mapToLong(RunResult.ExecutorWindow::arrived).sum()
+							+ " arrived, tolerance " + r.rejectionTolerance()));
+			rows.add(Table.row("    executor utilization / rejected while a thread was free", runs, (r) -> percent(
+					r.executorUtilization()) + " / "
+					+ r.executorWindows().stream().mapToLong(RunResult.ExecutorWindow::rejectedWhileIdle).sum()));
 		}
 		rows.add(Table.row("  failed", runs, (r) -> String.valueOf(r.failed())));
 		rows.add(Table.failedOrdersAndIncrements(runs));
@@ -114,11 +118,21 @@ final class Report {
 				(r) -> r.restarts().stream().filter((restart) -> r.timing(restart).withinGoal()).count() + " of "
 						+ r.restarts().size()));
 		rows.add(Table.row("shutdown bound (grace period)", runs, (r) -> (r.gracePeriodMs() / 1000) + "s"));
-		rows.add(Table.row("verdict", runs,
-				(r) -> Table.lost(r) + ((r.silentLosses() > 0) ? ", " + r.silentLosses() + " SILENT"
+		rows.add(Table.row("verdict", runs, (r) -> Table.lost(r)
+				+ (r.rejectionsExplained() ? "" : ", " + r.rejected() + " REJECTED, MORE THAN THE OVERLOAD EXPLAINS")
+				+ ((r.silentLosses() > 0) ? ", " + r.silentLosses() + " SILENT"
 						: (r.graceful() && r.lost() > 0 && r.accounting().reported() >= r.lost())
 								? ", all reported by the starter" : "")));
-		return Table.render(rows);
+		StringBuilder table = new StringBuilder(Table.render(rows));
+		for (RunResult run : runs) {
+			if (run.rejected() > 0) {
+				table.append("\nIncrements per executor, ")
+					.append(run.label())
+					.append(":\n")
+					.append(executorAccount(run));
+			}
+		}
+		return table.toString();
 	}
 
 	/**
@@ -132,6 +146,27 @@ final class Report {
 		rows.add(Table.row("  failed", runs, (r) -> String.valueOf(r.grpcFailed())));
 		rows.add(Table.row("    by status", runs, (r) -> Table.reasons(r.grpcFailureReasons())));
 		return rows;
+	}
+
+	private static String percent(double share) {
+		return Double.isNaN(share) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * share);
+	}
+
+	/**
+	 * Per instance run: increments arrived, acknowledged, rejected against the executor's
+	 * capacity over its window.
+	 */
+	static String executorAccount(RunResult run) {
+		StringBuilder account = new StringBuilder();
+		for (RunResult.ExecutorWindow w : run.executorWindows()) {
+			account.append(String.format(Locale.ROOT,
+					"  %s %.1fs..%.1fs (%.1fs): arrived %d = acknowledged %d + rejected %d; capacity %.0f, "
+							+ "beyond %d, rejected beyond that %d, while a thread was free %d; utilization %s%n",
+					w.instance(), (w.fromMs() - run.loadStartMs()) / 1000, (w.toMs() - run.loadStartMs()) / 1000,
+					(w.toMs() - w.fromMs()) / 1000, w.arrived(), w.acknowledged(), w.rejected(), w.capacity(),
+					w.beyondCapacity(), w.rejectedBeyondOverload(), w.rejectedWhileIdle(), percent(w.utilization())));
+		}
+		return account.toString();
 	}
 
 	private static String signed(double ms) {
@@ -172,7 +207,8 @@ final class Report {
 							+ "\"counter\": %d, \"missingIncrements\": %d, \"caughtUp\": %s, \"catchUp\": \"%s\", "
 							+ "\"lostNothing\": %s, \"reportedLosses\": %s, \"silentRequests\": %d, \"silentRecords\": %s, "
 							+ "\"silentTasks\": %s, \"grpcCalls\": %d, \"grpcFailed\": %d, \"grpcFailureReasons\": %s, "
-							+ "\"restarts\": [%s]}",
+							+ "\"incrementsBeyondCapacity\": %d, \"rejectionTolerance\": %d, "
+							+ "\"executorUtilization\": %s, \"executors\": [%s], " + "\"restarts\": [%s]}",
 					r.label(), r.mode(), r.balancer().label, r.app().name().toLowerCase(Locale.ROOT), r.graceful(),
 					r.sent(), r.ok(), r.rejected(), r.failedOutsideShutdowns(), r.silentLosses(), r.failed(),
 					r.failed("order"), r.failed() - r.failed("order"), reasons(r.failureReasons()),
@@ -182,11 +218,25 @@ final class Report {
 					r.lostNothing(), r.graceful() ? String.valueOf(r.accounting().reported()) : "null",
 					r.silentRequests(), r.graceful() ? String.valueOf(r.accounting().silentRecords()) : "null",
 					r.graceful() ? String.valueOf(r.accounting().silentTasks()) : "null", r.grpcSent(), r.grpcFailed(),
-					reasons(r.grpcFailureReasons()),
+					reasons(r.grpcFailureReasons()), r.incrementsBeyondCapacity(), r.rejectionTolerance(),
+					Double.isNaN(r.executorUtilization()) ? "null"
+							: String.format(Locale.ROOT, "%.4f", r.executorUtilization()),
+					r.executorWindows().stream().map((w) -> executorJson(r, w)).collect(Collectors.joining(", ")),
 					r.restarts().stream().map((s) -> restartJson(r, s)).collect(Collectors.joining(", "))));
 		}
 		json.append("\n  ]\n}\n");
 		return json.toString();
+	}
+
+	private static String executorJson(RunResult run, RunResult.ExecutorWindow w) {
+		return String.format(Locale.ROOT,
+				"\n      {\"instance\": \"%s\", \"fromMs\": %.0f, \"toMs\": %.0f, \"arrived\": %d, "
+						+ "\"acknowledged\": %d, \"rejected\": %d, \"capacity\": %.1f, \"beyondCapacity\": %d, "
+						+ "\"rejectedBeyondOverload\": %d, \"rejectedWhileIdle\": %d, \"utilization\": %s}",
+				w.instance(), w.fromMs() - run.loadStartMs(), w.toMs() - run.loadStartMs(), w.arrived(),
+				w.acknowledged(), w.rejected(), w.capacity(), w.beyondCapacity(), w.rejectedBeyondOverload(),
+				w.rejectedWhileIdle(),
+				Double.isNaN(w.utilization()) ? "null" : String.format(Locale.ROOT, "%.4f", w.utilization()));
 	}
 
 	private static String restartJson(RunResult run, RunResult.Restart s) {
