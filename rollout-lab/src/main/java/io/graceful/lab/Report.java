@@ -66,10 +66,16 @@ final class Report {
 			rows.add(Table.row("    increments beyond executor capacity (per instance, measured)", runs,
 					(r) -> r.incrementsBeyondCapacity() + " of "
 							+ r.executorWindows().stream().mapToLong(RunResult.ExecutorWindow::arrived).sum()
-							+ " arrived, tolerance " + r.rejectionTolerance()));
-			rows.add(Table.row("    executor utilization / rejected while a thread was free", runs, (r) -> percent(
-					r.executorUtilization()) + " / "
-					+ r.executorWindows().stream().mapToLong(RunResult.ExecutorWindow::rejectedWhileIdle).sum()));
+							+ " arrived; executor utilization " + percent(r.executorUtilization())));
+			rows.add(Table.row("    rejected beyond that / unused capacity before, while, after refusing", runs,
+					(r) -> Math.max(0, r.rejected() - r.incrementsBeyondCapacity()) + " / "
+							+ String.format(Locale.ROOT, "%.1f, %.1f, %.1f",
+									sum(r, RunResult.ExecutorWindow::idleBeforeRefusingMs),
+									sum(r, RunResult.ExecutorWindow::idleWhileRefusingMs),
+									sum(r, RunResult.ExecutorWindow::idleAfterRefusingMs))
+							+ " increments; "
+							+ r.executorWindows().stream().mapToLong(RunResult.ExecutorWindow::rejectedWhileIdle).sum()
+							+ " rejected with a thread free"));
 		}
 		rows.add(Table.row("  failed", runs, (r) -> String.valueOf(r.failed())));
 		rows.add(Table.failedOrdersAndIncrements(runs));
@@ -148,6 +154,11 @@ final class Report {
 		return rows;
 	}
 
+	/** Unused thread time of every window, in increments it could have run. */
+	private static double sum(RunResult run, java.util.function.ToDoubleFunction<RunResult.ExecutorWindow> idleMs) {
+		return run.executorWindows().stream().mapToDouble((w) -> idleMs.applyAsDouble(w) / w.delayMs()).sum();
+	}
+
 	private static String percent(double share) {
 		return Double.isNaN(share) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * share);
 	}
@@ -161,10 +172,13 @@ final class Report {
 		for (RunResult.ExecutorWindow w : run.executorWindows()) {
 			account.append(String.format(Locale.ROOT,
 					"  %s %.1fs..%.1fs (%.1fs): arrived %d = acknowledged %d + rejected %d; capacity %.0f, "
-							+ "beyond %d, rejected beyond that %d, while a thread was free %d; utilization %s%n",
+							+ "beyond %d, rejected beyond that %d; unused capacity before, while, after refusing "
+							+ "%.1f, %.1f, %.1f; rejected with a thread free %d; utilization %s%n",
 					w.instance(), (w.fromMs() - run.loadStartMs()) / 1000, (w.toMs() - run.loadStartMs()) / 1000,
 					(w.toMs() - w.fromMs()) / 1000, w.arrived(), w.acknowledged(), w.rejected(), w.capacity(),
-					w.beyondCapacity(), w.rejectedBeyondOverload(), w.rejectedWhileIdle(), percent(w.utilization())));
+					w.beyondCapacity(), w.rejectedBeyondOverload(), w.idleBeforeRefusingMs() / w.delayMs(),
+					w.idleWhileRefusingMs() / w.delayMs(), w.idleAfterRefusingMs() / w.delayMs(), w.rejectedWhileIdle(),
+					percent(w.utilization())));
 		}
 		return account.toString();
 	}
@@ -207,7 +221,7 @@ final class Report {
 							+ "\"counter\": %d, \"missingIncrements\": %d, \"caughtUp\": %s, \"catchUp\": \"%s\", "
 							+ "\"lostNothing\": %s, \"reportedLosses\": %s, \"silentRequests\": %d, \"silentRecords\": %s, "
 							+ "\"silentTasks\": %s, \"grpcCalls\": %d, \"grpcFailed\": %d, \"grpcFailureReasons\": %s, "
-							+ "\"incrementsBeyondCapacity\": %d, \"rejectionTolerance\": %d, "
+							+ "\"incrementsBeyondCapacity\": %d, \"rejectionTolerance\": %d, \"unusedWhileRefusing\": %.1f, "
 							+ "\"executorUtilization\": %s, \"executors\": [%s], " + "\"restarts\": [%s]}",
 					r.label(), r.mode(), r.balancer().label, r.app().name().toLowerCase(Locale.ROOT), r.graceful(),
 					r.sent(), r.ok(), r.rejected(), r.failedOutsideShutdowns(), r.silentLosses(), r.failed(),
@@ -219,6 +233,7 @@ final class Report {
 					r.silentRequests(), r.graceful() ? String.valueOf(r.accounting().silentRecords()) : "null",
 					r.graceful() ? String.valueOf(r.accounting().silentTasks()) : "null", r.grpcSent(), r.grpcFailed(),
 					reasons(r.grpcFailureReasons()), r.incrementsBeyondCapacity(), r.rejectionTolerance(),
+					r.unusedWhileRefusing(),
 					Double.isNaN(r.executorUtilization()) ? "null"
 							: String.format(Locale.ROOT, "%.4f", r.executorUtilization()),
 					r.executorWindows().stream().map((w) -> executorJson(r, w)).collect(Collectors.joining(", ")),
@@ -232,10 +247,11 @@ final class Report {
 		return String.format(Locale.ROOT,
 				"\n      {\"instance\": \"%s\", \"fromMs\": %.0f, \"toMs\": %.0f, \"arrived\": %d, "
 						+ "\"acknowledged\": %d, \"rejected\": %d, \"capacity\": %.1f, \"beyondCapacity\": %d, "
-						+ "\"rejectedBeyondOverload\": %d, \"rejectedWhileIdle\": %d, \"utilization\": %s}",
+						+ "\"rejectedBeyondOverload\": %d, \"rejectedWhileIdle\": %d, \"idleBeforeRefusingMs\": %.0f, "
+						+ "\"idleWhileRefusingMs\": %.0f, \"idleAfterRefusingMs\": %.0f, \"utilization\": %s}",
 				w.instance(), w.fromMs() - run.loadStartMs(), w.toMs() - run.loadStartMs(), w.arrived(),
 				w.acknowledged(), w.rejected(), w.capacity(), w.beyondCapacity(), w.rejectedBeyondOverload(),
-				w.rejectedWhileIdle(),
+				w.rejectedWhileIdle(), w.idleBeforeRefusingMs(), w.idleWhileRefusingMs(), w.idleAfterRefusingMs(),
 				Double.isNaN(w.utilization()) ? "null" : String.format(Locale.ROOT, "%.4f", w.utilization()));
 	}
 

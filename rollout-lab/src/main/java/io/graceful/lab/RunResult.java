@@ -140,13 +140,32 @@ record RunResult(String label, HaProxy.Mode mode, Column.Balancer balancer, Colu
 	 * are overload that no admission could accept without cutting work. Whatever it
 	 * rejected beyond that overload is executor time left unused: its capacity minus what
 	 * it ran.
+	 * <p>
+	 * The unused time is split by when it fell, replaying the acknowledged increments on
+	 * the executor's threads in the order they were acknowledged (each from its 202, a
+	 * few milliseconds after the executor took it): before the window's first rejection
+	 * (a fresh instance filling its threads; nothing was refused yet), between its first
+	 * and last rejection (while admission was refusing: capacity it refused without
+	 * need), and after its last (the backlog draining once arrivals stopped or went
+	 * elsewhere). A window without a rejection counts all of it as before.
 	 *
-	 * @param rejectedWhileIdle rejections at a moment when, replaying the acknowledged
-	 * increments on the executor's threads in the order they were acknowledged, a thread
-	 * was free and no task queued: refusals the backlog did not explain
+	 * @param instance {@code name/pid}
+	 * @param fromMs start of the first request it answered
+	 * @param toMs end of its last work
+	 * @param arrived increments it answered (acknowledged or rejected)
+	 * @param acknowledged increments it answered 202
+	 * @param rejected increments it refused with 503
+	 * @param rejectedWhileIdle rejections at a moment when a thread was free and no task
+	 * queued (replayed)
+	 * @param idleBeforeRefusingMs thread time unused before the first rejection
+	 * @param idleWhileRefusingMs thread time unused between the first and last rejection
+	 * @param idleAfterRefusingMs thread time unused after the last rejection
+	 * @param threads the executor's threads
+	 * @param delayMs the run time of one increment
 	 */
 	record ExecutorWindow(String instance, double fromMs, double toMs, long arrived, long acknowledged, long rejected,
-			long rejectedWhileIdle, int threads, int delayMs) {
+			long rejectedWhileIdle, double idleBeforeRefusingMs, double idleWhileRefusingMs, double idleAfterRefusingMs,
+			int threads, int delayMs) {
 
 		/** Increments the executor could have run over the window. */
 		double capacity() {
@@ -173,12 +192,28 @@ record RunResult(String label, HaProxy.Mode mode, Column.Balancer balancer, Colu
 			return Math.max(0, this.rejected - beyondCapacity());
 		}
 
+		/**
+		 * Increments the unused thread time outside the refusing period could have run:
+		 * admission refused nothing then, so it explains rejections beyond the overload
+		 * without any refusal being unneeded. One more for rounding and for the replay,
+		 * which starts a task at its 202 rather than when the executor took it.
+		 */
+		long unusedWhileNotRefusing() {
+			return (long) Math.ceil((this.idleBeforeRefusingMs + this.idleAfterRefusingMs) / this.delayMs) + 1;
+		}
+
+		/**
+		 * Increments the thread time unused while admission was refusing could have run.
+		 */
+		double unusedWhileRefusing() {
+			return this.idleWhileRefusingMs / this.delayMs;
+		}
+
 	}
 
 	/**
 	 * Per run of each instance, increments arrived, acknowledged and rejected against its
-	 * executor's capacity while it was up; empty when no increment arrived or the delay
-	 * is unknown.
+	 * executor's capacity while it was up; empty when the delay is unknown.
 	 */
 	List<ExecutorWindow> executorWindows() {
 		if (this.incrementDelayMs <= 0) {
@@ -192,12 +227,11 @@ record RunResult(String label, HaProxy.Mode mode, Column.Balancer balancer, Colu
 		}
 		List<ExecutorWindow> windows = new ArrayList<>();
 		for (Map.Entry<String, List<LoadGenerator.Request>> entry : byInstance.entrySet()) {
-			List<LoadGenerator.Request> answered = entry.getValue();
 			List<double[]> tasks = new ArrayList<>();
 			List<Double> rejections = new ArrayList<>();
 			double from = Double.NaN;
 			double lastEnd = Double.NaN;
-			for (LoadGenerator.Request request : answered) {
+			for (LoadGenerator.Request request : entry.getValue()) {
 				from = Double.isNaN(from) ? request.startMs() : Math.min(from, request.startMs());
 				lastEnd = max(lastEnd, request.endMs());
 				if (request.kind().startsWith("increment")) {
@@ -214,15 +248,32 @@ record RunResult(String label, HaProxy.Mode mode, Column.Balancer balancer, Colu
 			}
 			List<double[]> replayed = replay(tasks, this.executorThreads);
 			double to = windowEnd(entry.getKey(), lastEnd, replayed);
-			long whileIdle = rejections.stream()
-				.filter((at) -> replayed.stream()
-					.filter((task) -> task[0] <= at && at < task[2])
-					.count() < this.executorThreads)
-				.count();
+			long whileIdle = rejections.stream().filter((at) -> ahead(replayed, at) < this.executorThreads).count();
+			double firstRejection = rejections.stream().mapToDouble(Double::doubleValue).min().orElse(to);
+			double lastRejection = rejections.stream().mapToDouble(Double::doubleValue).max().orElse(to);
+			firstRejection = Math.min(Math.max(firstRejection, from), to);
+			lastRejection = Math.min(Math.max(lastRejection, firstRejection), to);
 			windows.add(new ExecutorWindow(entry.getKey(), from, to, tasks.size() + rejections.size(), tasks.size(),
-					rejections.size(), whileIdle, this.executorThreads, this.incrementDelayMs));
+					rejections.size(), whileIdle, idleMs(replayed, from, firstRejection),
+					idleMs(replayed, firstRejection, lastRejection), idleMs(replayed, lastRejection, to),
+					this.executorThreads, this.incrementDelayMs));
 		}
+		windows.sort((a, b) -> Double.compare(a.fromMs(), b.fromMs()));
 		return windows;
+	}
+
+	/** Replayed tasks acknowledged and not yet ended at {@code at}: running or queued. */
+	private static long ahead(List<double[]> replayed, double at) {
+		return replayed.stream().filter((task) -> task[0] <= at && at < task[2]).count();
+	}
+
+	/** Thread time in {@code [from, to)} that no replayed task used. */
+	private double idleMs(List<double[]> replayed, double from, double to) {
+		double used = 0;
+		for (double[] task : replayed) {
+			used += Math.max(0, Math.min(task[2], to) - Math.max(task[1], from));
+		}
+		return Math.max(0, this.executorThreads * (to - from) - used);
 	}
 
 	/**
@@ -264,14 +315,20 @@ record RunResult(String label, HaProxy.Mode mode, Column.Balancer balancer, Colu
 	}
 
 	/**
-	 * How many rejections the executors' capacity may leave unexplained: per window one
-	 * task per thread, for the start, when the first increments arrive one by one to idle
-	 * threads, and for the end, when the last tasks finish one after another and the
-	 * threads that finished first stay idle. Neither can be filled by admitting more: no
-	 * rejection waits at the start, and at the end nothing arrives any more.
+	 * How many rejections the executors' capacity may leave unexplained: the increments
+	 * that the thread time unused while admission refused nothing could have run, per
+	 * window ({@link ExecutorWindow#unusedWhileNotRefusing()}).
 	 */
 	long rejectionTolerance() {
-		return executorWindows().stream().mapToLong(ExecutorWindow::threads).sum();
+		return executorWindows().stream().mapToLong(ExecutorWindow::unusedWhileNotRefusing).sum();
+	}
+
+	/**
+	 * Increments the executors' thread time unused while admission was refusing could
+	 * have run, over every window: what admission refused without need.
+	 */
+	double unusedWhileRefusing() {
+		return executorWindows().stream().mapToDouble(ExecutorWindow::unusedWhileRefusing).sum();
 	}
 
 	/**

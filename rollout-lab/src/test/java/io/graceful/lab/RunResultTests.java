@@ -106,6 +106,10 @@ class RunResultTests {
 		assertThat(stopped.beyondCapacity()).isZero();
 		assertThat(stopped.rejectedBeyondOverload()).isEqualTo(2);
 		assertThat(stopped.rejectedWhileIdle()).isEqualTo(1);
+		assertThat(stopped.idleBeforeRefusingMs()).isZero();
+		assertThat(stopped.idleWhileRefusingMs()).as("0.5 s to 1.5 s: one thread free from 1 s").isEqualTo(500);
+		assertThat(stopped.idleAfterRefusingMs()).as("1.5 s to 4 s: one thread busy until 2 s").isEqualTo(4500);
+		assertThat(stopped.unusedWhileNotRefusing()).isEqualTo(6);
 		assertThat(stopped.utilization()).isCloseTo(3.0 / 8, within(1e-9));
 		RunResult.ExecutorWindow survivor = run.executorWindows().get(1);
 		assertThat(survivor.toMs()).as("when its last acknowledged task had run").isEqualTo(2000);
@@ -113,20 +117,27 @@ class RunResultTests {
 		assertThat(survivor.beyondCapacity()).isEqualTo(2);
 		assertThat(survivor.rejectedBeyondOverload()).isEqualTo(1);
 		assertThat(survivor.rejectedWhileIdle()).isZero();
+		assertThat(survivor.idleAfterRefusingMs()).isEqualTo(1000);
 		assertThat(run.incrementsBeyondCapacity()).isEqualTo(2);
-		assertThat(run.rejectionTolerance()).as("one task per thread and window").isEqualTo(4);
+		assertThat(run.rejectionTolerance()).as("unused capacity outside the refusing periods, +1 per window")
+			.isEqualTo(8);
+		assertThat(run.unusedWhileRefusing()).isCloseTo(0.5, within(1e-9));
 		assertThat(run.executorUtilization()).isCloseTo(6.0 / 12, within(1e-9));
 		assertThat(run.rejected()).isEqualTo(5);
 		assertThat(run.rejectionsExplained()).isTrue();
+		// 6 more refused at 3.9 s, with both threads free since 2 s
 		List<LoadGenerator.Request> more = new ArrayList<>(requests);
-		for (int i = 0; i < 2; i++) {
-			more.add(request(30 + i, "increment", 2500, 2500, 503, "app-1/10"));
+		for (int i = 0; i < 6; i++) {
+			more.add(request(30 + i, "increment", 3900, 3900, 503, "app-1/10"));
 		}
 		RunResult refusingTooMuch = executorRun(more, events, stop);
-		assertThat(refusingTooMuch.executorWindows().get(0).rejectedWhileIdle()).isEqualTo(3);
-		assertThat(refusingTooMuch.rejectionsExplained()).as("7 rejected, 2 beyond capacity + 4").isFalse();
+		RunResult.ExecutorWindow refusing = refusingTooMuch.executorWindows().get(0);
+		assertThat(refusing.rejectedWhileIdle()).isEqualTo(7);
+		assertThat(refusing.beyondCapacity()).as("11 arrived, capacity 8").isEqualTo(3);
+		assertThat(refusing.unusedWhileRefusing()).isCloseTo(4.8, within(1e-9));
+		assertThat(refusingTooMuch.rejectionsExplained()).as("11 rejected, 5 beyond capacity + 4").isFalse();
 		assertThat(Report.table(List.of(refusingTooMuch))).contains("MORE THAN THE OVERLOAD EXPLAINS")
-			.contains("app-1/10 0.0s..4.0s (4.0s): arrived 7 = acknowledged 3 + rejected 4; capacity 8");
+			.contains("app-1/10 0.0s..4.0s (4.0s): arrived 11 = acknowledged 3 + rejected 8; capacity 8");
 		RunResult withoutStepLine = executorRun(requests, List.of(), stop);
 		assertThat(withoutStepLine.executorWindows().get(0).toMs()).as("its exit").isEqualTo(5000);
 	}
