@@ -460,22 +460,7 @@ record RunResult(String label, HaProxy.Mode mode, Column.Balancer balancer, Colu
 	 * for its delay (Spring Boot's executor: 8 core threads, unbounded queue).
 	 */
 	static double lastTaskEnd(List<double[]> tasks, int threads) {
-		if (tasks.isEmpty()) {
-			return Double.NaN;
-		}
-		tasks.sort((a, b) -> Double.compare(a[0], b[0]));
-		PriorityQueue<Double> free = new PriorityQueue<>();
-		for (int i = 0; i < threads; i++) {
-			free.add(Double.NEGATIVE_INFINITY);
-		}
-		double last = Double.NaN;
-		for (double[] task : tasks) {
-			double start = Math.max(task[0], free.poll());
-			double end = start + task[1];
-			free.add(end);
-			last = max(last, end);
-		}
-		return last;
+		return replay(tasks, threads).stream().mapToDouble((task) -> task[2]).max().orElse(Double.NaN);
 	}
 
 	/**
