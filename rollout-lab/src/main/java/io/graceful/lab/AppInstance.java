@@ -106,9 +106,15 @@ final class AppInstance {
 	 */
 	static final String STRUCTURED_LOGGING = "--logging.structured.format.console=logstash";
 
+	/**
+	 * The event of a stop's background-work step ending: the executors' last moment of
+	 * work for this run of the instance.
+	 */
+	static final String BACKGROUND_WORK_END = "background work end";
+
 	/** The steps whose end the timeline marks, with the mark. */
 	private static final Map<String, String> STEP_END_MARKS = Map.of("withdraw", "withdraw end", "web-drain",
-			"drain end");
+			"drain end", "background-work", BACKGROUND_WORK_END);
 
 	/** Lines of the sample app itself (not the starter's) the timeline marks. */
 	private static final List<String[]> MESSAGE_MARKS = List.of(new String[] { "Started SampleApplication", "started" },

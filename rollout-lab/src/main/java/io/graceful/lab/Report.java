@@ -63,9 +63,19 @@ final class Report {
 		rows.add(Table.row("  ok (2xx)", runs, (r) -> String.valueOf(r.ok())));
 		rows.add(Table.row("  rejected (503)", runs, (r) -> String.valueOf(r.rejected())));
 		if (runs.stream().anyMatch((r) -> r.rejected() > 0)) {
-			rows.add(Table.row("    increments offered / capacity", runs,
-					(r) -> r.incrementsOffered() + " / " + (2 * r.incrementCapacityPerInstance())
-							+ " (executor threads / delay x load time x 2 instances)"));
+			rows.add(Table.row("    increments beyond executor capacity (per instance, measured)", runs,
+					(r) -> r.incrementsBeyondCapacity() + " of "
+							+ r.executorWindows().stream().mapToLong(RunResult.ExecutorWindow::arrived).sum()
+							+ " arrived; executor utilization " + percent(r.executorUtilization())));
+			rows.add(Table.row("    rejected beyond that / unused capacity before, while, after refusing", runs,
+					(r) -> Math.max(0, r.rejected() - r.incrementsBeyondCapacity()) + " / "
+							+ String.format(Locale.ROOT, "%.1f, %.1f, %.1f",
+									sum(r, RunResult.ExecutorWindow::idleBeforeRefusingMs),
+									sum(r, RunResult.ExecutorWindow::idleWhileRefusingMs),
+									sum(r, RunResult.ExecutorWindow::idleAfterRefusingMs))
+							+ " increments; "
+							+ r.executorWindows().stream().mapToLong(RunResult.ExecutorWindow::rejectedWhileIdle).sum()
+							+ " rejected with a thread free"));
 		}
 		rows.add(Table.row("  failed", runs, (r) -> String.valueOf(r.failed())));
 		rows.add(Table.failedOrdersAndIncrements(runs));
@@ -114,11 +124,21 @@ final class Report {
 				(r) -> r.restarts().stream().filter((restart) -> r.timing(restart).withinGoal()).count() + " of "
 						+ r.restarts().size()));
 		rows.add(Table.row("shutdown bound (grace period)", runs, (r) -> (r.gracePeriodMs() / 1000) + "s"));
-		rows.add(Table.row("verdict", runs,
-				(r) -> Table.lost(r) + ((r.silentLosses() > 0) ? ", " + r.silentLosses() + " SILENT"
+		rows.add(Table.row("verdict", runs, (r) -> Table.lost(r)
+				+ (r.rejectionsExplained() ? "" : ", " + r.rejected() + " REJECTED, MORE THAN THE OVERLOAD EXPLAINS")
+				+ ((r.silentLosses() > 0) ? ", " + r.silentLosses() + " SILENT"
 						: (r.graceful() && r.lost() > 0 && r.accounting().reported() >= r.lost())
 								? ", all reported by the starter" : "")));
-		return Table.render(rows);
+		StringBuilder table = new StringBuilder(Table.render(rows));
+		for (RunResult run : runs) {
+			if (run.rejected() > 0) {
+				table.append("\nIncrements per executor, ")
+					.append(run.label())
+					.append(":\n")
+					.append(executorAccount(run));
+			}
+		}
+		return table.toString();
 	}
 
 	/**
@@ -132,6 +152,35 @@ final class Report {
 		rows.add(Table.row("  failed", runs, (r) -> String.valueOf(r.grpcFailed())));
 		rows.add(Table.row("    by status", runs, (r) -> Table.reasons(r.grpcFailureReasons())));
 		return rows;
+	}
+
+	/** Unused thread time of every window, in increments it could have run. */
+	private static double sum(RunResult run, java.util.function.ToDoubleFunction<RunResult.ExecutorWindow> idleMs) {
+		return run.executorWindows().stream().mapToDouble((w) -> idleMs.applyAsDouble(w) / w.delayMs()).sum();
+	}
+
+	private static String percent(double share) {
+		return Double.isNaN(share) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * share);
+	}
+
+	/**
+	 * Per instance run: increments arrived, acknowledged, rejected against the executor's
+	 * capacity over its window.
+	 */
+	static String executorAccount(RunResult run) {
+		StringBuilder account = new StringBuilder();
+		for (RunResult.ExecutorWindow w : run.executorWindows()) {
+			account.append(String.format(Locale.ROOT,
+					"  %s %.1fs..%.1fs (%.1fs): arrived %d = acknowledged %d + rejected %d; capacity %.0f, "
+							+ "beyond %d, rejected beyond that %d; unused capacity before, while, after refusing "
+							+ "%.1f, %.1f, %.1f; rejected with a thread free %d; utilization %s%n",
+					w.instance(), (w.fromMs() - run.loadStartMs()) / 1000, (w.toMs() - run.loadStartMs()) / 1000,
+					(w.toMs() - w.fromMs()) / 1000, w.arrived(), w.acknowledged(), w.rejected(), w.capacity(),
+					w.beyondCapacity(), w.rejectedBeyondOverload(), w.idleBeforeRefusingMs() / w.delayMs(),
+					w.idleWhileRefusingMs() / w.delayMs(), w.idleAfterRefusingMs() / w.delayMs(), w.rejectedWhileIdle(),
+					percent(w.utilization())));
+		}
+		return account.toString();
 	}
 
 	private static String signed(double ms) {
@@ -172,7 +221,8 @@ final class Report {
 							+ "\"counter\": %d, \"missingIncrements\": %d, \"caughtUp\": %s, \"catchUp\": \"%s\", "
 							+ "\"lostNothing\": %s, \"reportedLosses\": %s, \"silentRequests\": %d, \"silentRecords\": %s, "
 							+ "\"silentTasks\": %s, \"grpcCalls\": %d, \"grpcFailed\": %d, \"grpcFailureReasons\": %s, "
-							+ "\"restarts\": [%s]}",
+							+ "\"incrementsBeyondCapacity\": %d, \"rejectionTolerance\": %d, \"unusedWhileRefusing\": %.1f, "
+							+ "\"executorUtilization\": %s, \"executors\": [%s], " + "\"restarts\": [%s]}",
 					r.label(), r.mode(), r.balancer().label, r.app().name().toLowerCase(Locale.ROOT), r.graceful(),
 					r.sent(), r.ok(), r.rejected(), r.failedOutsideShutdowns(), r.silentLosses(), r.failed(),
 					r.failed("order"), r.failed() - r.failed("order"), reasons(r.failureReasons()),
@@ -182,11 +232,27 @@ final class Report {
 					r.lostNothing(), r.graceful() ? String.valueOf(r.accounting().reported()) : "null",
 					r.silentRequests(), r.graceful() ? String.valueOf(r.accounting().silentRecords()) : "null",
 					r.graceful() ? String.valueOf(r.accounting().silentTasks()) : "null", r.grpcSent(), r.grpcFailed(),
-					reasons(r.grpcFailureReasons()),
+					reasons(r.grpcFailureReasons()), r.incrementsBeyondCapacity(), r.rejectionTolerance(),
+					r.unusedWhileRefusing(),
+					Double.isNaN(r.executorUtilization()) ? "null"
+							: String.format(Locale.ROOT, "%.4f", r.executorUtilization()),
+					r.executorWindows().stream().map((w) -> executorJson(r, w)).collect(Collectors.joining(", ")),
 					r.restarts().stream().map((s) -> restartJson(r, s)).collect(Collectors.joining(", "))));
 		}
 		json.append("\n  ]\n}\n");
 		return json.toString();
+	}
+
+	private static String executorJson(RunResult run, RunResult.ExecutorWindow w) {
+		return String.format(Locale.ROOT,
+				"\n      {\"instance\": \"%s\", \"fromMs\": %.0f, \"toMs\": %.0f, \"arrived\": %d, "
+						+ "\"acknowledged\": %d, \"rejected\": %d, \"capacity\": %.1f, \"beyondCapacity\": %d, "
+						+ "\"rejectedBeyondOverload\": %d, \"rejectedWhileIdle\": %d, \"idleBeforeRefusingMs\": %.0f, "
+						+ "\"idleWhileRefusingMs\": %.0f, \"idleAfterRefusingMs\": %.0f, \"utilization\": %s}",
+				w.instance(), w.fromMs() - run.loadStartMs(), w.toMs() - run.loadStartMs(), w.arrived(),
+				w.acknowledged(), w.rejected(), w.capacity(), w.beyondCapacity(), w.rejectedBeyondOverload(),
+				w.rejectedWhileIdle(), w.idleBeforeRefusingMs(), w.idleWhileRefusingMs(), w.idleAfterRefusingMs(),
+				Double.isNaN(w.utilization()) ? "null" : String.format(Locale.ROOT, "%.4f", w.utilization()));
 	}
 
 	private static String restartJson(RunResult run, RunResult.Restart s) {

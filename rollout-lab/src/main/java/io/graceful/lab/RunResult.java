@@ -130,24 +130,213 @@ record RunResult(String label, HaProxy.Mode mode, Column.Balancer balancer, Colu
 		return this.requests.stream().filter((r) -> !r.grpc() && r.failed()).count();
 	}
 
-	/** Increments sent through the balancer. */
-	long incrementsOffered() {
-		return this.requests.stream().filter((r) -> r.kind().equals("increment")).count();
+	/**
+	 * One run of one instance's executor (its {@code name/pid}) from the first request it
+	 * answered to the end of its last work: the end of its shutdown's background-work
+	 * step (its exit when it logged none), or, for an instance still up when the load
+	 * stopped, when its acknowledged increments had all run (replayed). Increments that
+	 * arrived there are acknowledged or rejected; the executor can run at most
+	 * {@code threads / delay} of them a second, so arrivals beyond that over the window
+	 * are overload that no admission could accept without cutting work. Whatever it
+	 * rejected beyond that overload is executor time left unused: its capacity minus what
+	 * it ran.
+	 * <p>
+	 * The unused time is split by when it fell, replaying the acknowledged increments on
+	 * the executor's threads in the order they were acknowledged (each from its 202, a
+	 * few milliseconds after the executor took it): before the window's first rejection
+	 * (a fresh instance filling its threads; nothing was refused yet), between its first
+	 * and last rejection (while admission was refusing: capacity it refused without
+	 * need), and after its last (the backlog draining once arrivals stopped or went
+	 * elsewhere). A window without a rejection counts all of it as before.
+	 *
+	 * @param instance {@code name/pid}
+	 * @param fromMs start of the first request it answered
+	 * @param toMs end of its last work
+	 * @param arrived increments it answered (acknowledged or rejected)
+	 * @param acknowledged increments it answered 202
+	 * @param rejected increments it refused with 503
+	 * @param rejectedWhileIdle rejections at a moment when a thread was free and no task
+	 * queued (replayed)
+	 * @param idleBeforeRefusingMs thread time unused before the first rejection
+	 * @param idleWhileRefusingMs thread time unused between the first and last rejection
+	 * @param idleAfterRefusingMs thread time unused after the last rejection
+	 * @param threads the executor's threads
+	 * @param delayMs the run time of one increment
+	 */
+	record ExecutorWindow(String instance, double fromMs, double toMs, long arrived, long acknowledged, long rejected,
+			long rejectedWhileIdle, double idleBeforeRefusingMs, double idleWhileRefusingMs, double idleAfterRefusingMs,
+			int threads, int delayMs) {
+
+		/** Increments the executor could have run over the window. */
+		double capacity() {
+			return Math.max(0, this.toMs - this.fromMs) * this.threads / this.delayMs;
+		}
+
+		/** Arrivals beyond what the executor could run over the window. */
+		long beyondCapacity() {
+			return Math.max(0, (long) Math.ceil(this.arrived - capacity()));
+		}
+
+		/**
+		 * Share of the executor's thread time spent on acknowledged increments: each ran
+		 * its delay (plus one UPDATE, not counted), and the counter shows that every one
+		 * ran.
+		 */
+		double utilization() {
+			double threadMs = Math.max(0, this.toMs - this.fromMs) * this.threads;
+			return (threadMs > 0) ? this.acknowledged * (double) this.delayMs / threadMs : Double.NaN;
+		}
+
+		/** Rejected beyond the overload: capacity the executor did not use. */
+		long rejectedBeyondOverload() {
+			return Math.max(0, this.rejected - beyondCapacity());
+		}
+
+		/**
+		 * Increments the unused thread time outside the refusing period could have run:
+		 * admission refused nothing then, so it explains rejections beyond the overload
+		 * without any refusal being unneeded. One more for rounding and for the replay,
+		 * which starts a task at its 202 rather than when the executor took it.
+		 */
+		long unusedWhileNotRefusing() {
+			return (long) Math.ceil((this.idleBeforeRefusingMs + this.idleAfterRefusingMs) / this.delayMs) + 1;
+		}
+
+		/**
+		 * Increments the thread time unused while admission was refusing could have run.
+		 */
+		double unusedWhileRefusing() {
+			return this.idleWhileRefusingMs / this.delayMs;
+		}
+
 	}
 
 	/**
-	 * How many increments one instance's executor completes over the load, at most:
-	 * {@code threads / delay} per second (the sample app runs them on Spring Boot's
-	 * executor). With every instance up the whole time the capacity would be that times
-	 * the instances; a roll takes one out for its restart, so one instance's worth is
-	 * what the run is sure of, and increments offered beyond twice that are overload no
-	 * admission could have accepted safely.
+	 * Per run of each instance, increments arrived, acknowledged and rejected against its
+	 * executor's capacity while it was up; empty when the delay is unknown.
 	 */
-	long incrementCapacityPerInstance() {
+	List<ExecutorWindow> executorWindows() {
 		if (this.incrementDelayMs <= 0) {
-			return Long.MAX_VALUE;
+			return List.of();
 		}
-		return (long) ((this.loadEndMs - this.loadStartMs) * this.executorThreads / this.incrementDelayMs);
+		Map<String, List<LoadGenerator.Request>> byInstance = new TreeMap<>();
+		for (LoadGenerator.Request request : this.requests) {
+			if (!request.grpc() && !request.instance().isEmpty()) {
+				byInstance.computeIfAbsent(request.instance(), (key) -> new ArrayList<>()).add(request);
+			}
+		}
+		List<ExecutorWindow> windows = new ArrayList<>();
+		for (Map.Entry<String, List<LoadGenerator.Request>> entry : byInstance.entrySet()) {
+			List<double[]> tasks = new ArrayList<>();
+			List<Double> rejections = new ArrayList<>();
+			double from = Double.NaN;
+			double lastEnd = Double.NaN;
+			for (LoadGenerator.Request request : entry.getValue()) {
+				from = Double.isNaN(from) ? request.startMs() : Math.min(from, request.startMs());
+				lastEnd = max(lastEnd, request.endMs());
+				if (request.kind().startsWith("increment")) {
+					if (request.ok()) {
+						tasks.add(new double[] { request.endMs(), this.incrementDelayMs });
+					}
+					else if (request.rejected()) {
+						rejections.add(request.endMs());
+					}
+				}
+			}
+			if (tasks.isEmpty() && rejections.isEmpty()) {
+				continue;
+			}
+			List<double[]> replayed = replay(tasks, this.executorThreads);
+			double to = windowEnd(entry.getKey(), lastEnd, replayed);
+			long whileIdle = rejections.stream().filter((at) -> ahead(replayed, at) < this.executorThreads).count();
+			double firstRejection = rejections.stream().mapToDouble(Double::doubleValue).min().orElse(to);
+			double lastRejection = rejections.stream().mapToDouble(Double::doubleValue).max().orElse(to);
+			firstRejection = Math.min(Math.max(firstRejection, from), to);
+			lastRejection = Math.min(Math.max(lastRejection, firstRejection), to);
+			windows.add(new ExecutorWindow(entry.getKey(), from, to, tasks.size() + rejections.size(), tasks.size(),
+					rejections.size(), whileIdle, idleMs(replayed, from, firstRejection),
+					idleMs(replayed, firstRejection, lastRejection), idleMs(replayed, lastRejection, to),
+					this.executorThreads, this.incrementDelayMs));
+		}
+		windows.sort((a, b) -> Double.compare(a.fromMs(), b.fromMs()));
+		return windows;
+	}
+
+	/** Replayed tasks acknowledged and not yet ended at {@code at}: running or queued. */
+	private static long ahead(List<double[]> replayed, double at) {
+		return replayed.stream().filter((task) -> task[0] <= at && at < task[2]).count();
+	}
+
+	/** Thread time in {@code [from, to)} that no replayed task used. */
+	private double idleMs(List<double[]> replayed, double from, double to) {
+		double used = 0;
+		for (double[] task : replayed) {
+			used += Math.max(0, Math.min(task[2], to) - Math.max(task[1], from));
+		}
+		return Math.max(0, this.executorThreads * (to - from) - used);
+	}
+
+	/**
+	 * The end of a window: the background-work step's end of the stop of this
+	 * {@code name/pid} (its exit without one), else when its last acknowledged task had
+	 * run.
+	 */
+	private double windowEnd(String instance, double lastEnd, List<double[]> replayed) {
+		double lastTask = replayed.stream().mapToDouble((task) -> task[2]).max().orElse(Double.NaN);
+		for (Restart restart : this.restarts) {
+			AppInstance.Stop stop = restart.stop();
+			if (instance.equals(stop.instance() + "/" + stop.pid())) {
+				return this.events.stream()
+					.filter((event) -> event.kind().equals(AppInstance.BACKGROUND_WORK_END)
+							&& event.instance().equals(stop.instance()) && event.atMs() >= stop.sigtermAtMs()
+							&& event.atMs() <= stop.exitAtMs())
+					.mapToDouble(AppInstance.Event::atMs)
+					.findFirst()
+					.orElse(stop.exitAtMs());
+			}
+		}
+		return max(lastEnd, lastTask);
+	}
+
+	/** Increments arrived beyond the executors' capacity, summed over every window. */
+	long incrementsBeyondCapacity() {
+		return executorWindows().stream().mapToLong(ExecutorWindow::beyondCapacity).sum();
+	}
+
+	/**
+	 * Thread time spent on acknowledged increments over every window's thread time; NaN
+	 * without windows.
+	 */
+	double executorUtilization() {
+		List<ExecutorWindow> windows = executorWindows();
+		double threadMs = windows.stream().mapToDouble((w) -> Math.max(0, w.toMs() - w.fromMs()) * w.threads()).sum();
+		double busyMs = windows.stream().mapToDouble((w) -> w.acknowledged() * (double) w.delayMs()).sum();
+		return (threadMs > 0) ? busyMs / threadMs : Double.NaN;
+	}
+
+	/**
+	 * How many rejections the executors' capacity may leave unexplained: the increments
+	 * that the thread time unused while admission refused nothing could have run, per
+	 * window ({@link ExecutorWindow#unusedWhileNotRefusing()}).
+	 */
+	long rejectionTolerance() {
+		return executorWindows().stream().mapToLong(ExecutorWindow::unusedWhileNotRefusing).sum();
+	}
+
+	/**
+	 * Increments the executors' thread time unused while admission was refusing could
+	 * have run, over every window: what admission refused without need.
+	 */
+	double unusedWhileRefusing() {
+		return executorWindows().stream().mapToDouble(ExecutorWindow::unusedWhileRefusing).sum();
+	}
+
+	/**
+	 * Whether the rejections are no more than the measured overload explains: at most the
+	 * arrivals beyond the executors' capacity plus {@link #rejectionTolerance()}.
+	 */
+	boolean rejectionsExplained() {
+		return rejected() <= incrementsBeyondCapacity() + rejectionTolerance();
 	}
 
 	/** Increments the application refused with 503 (shutdown-safe admission). */
@@ -244,27 +433,34 @@ record RunResult(String label, HaProxy.Mode mode, Column.Balancer balancer, Colu
 	}
 
 	/**
+	 * Tasks {@code [acknowledged, delay]} replayed on {@code threads} threads in the
+	 * order they were acknowledged, each starting when it was acknowledged or a thread
+	 * became free: {@code [acknowledged, start, end]} each.
+	 */
+	static List<double[]> replay(List<double[]> tasks, int threads) {
+		List<double[]> sorted = new ArrayList<>(tasks);
+		sorted.sort((a, b) -> Double.compare(a[0], b[0]));
+		PriorityQueue<Double> free = new PriorityQueue<>();
+		for (int i = 0; i < threads; i++) {
+			free.add(Double.NEGATIVE_INFINITY);
+		}
+		List<double[]> replayed = new ArrayList<>();
+		for (double[] task : sorted) {
+			double start = Math.max(task[0], free.poll());
+			double end = start + task[1];
+			free.add(end);
+			replayed.add(new double[] { task[0], start, end });
+		}
+		return replayed;
+	}
+
+	/**
 	 * When the last acknowledged background task could end at the earliest: tasks run in
 	 * the order they were acknowledged on an executor of {@code threads} threads, each
 	 * for its delay (Spring Boot's executor: 8 core threads, unbounded queue).
 	 */
 	static double lastTaskEnd(List<double[]> tasks, int threads) {
-		if (tasks.isEmpty()) {
-			return Double.NaN;
-		}
-		tasks.sort((a, b) -> Double.compare(a[0], b[0]));
-		PriorityQueue<Double> free = new PriorityQueue<>();
-		for (int i = 0; i < threads; i++) {
-			free.add(Double.NEGATIVE_INFINITY);
-		}
-		double last = Double.NaN;
-		for (double[] task : tasks) {
-			double start = Math.max(task[0], free.poll());
-			double end = start + task[1];
-			free.add(end);
-			last = max(last, end);
-		}
-		return last;
+		return replay(tasks, threads).stream().mapToDouble((task) -> task[2]).max().orElse(Double.NaN);
 	}
 
 	/**

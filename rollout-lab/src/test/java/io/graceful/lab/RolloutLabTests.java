@@ -117,6 +117,11 @@ class RolloutLabTests {
 			}
 			assertThat(run.silentLosses()).as(run.label() + " lost and named in no shutdown summary" + table).isZero();
 			assertLostNothing(run, table);
+			assertThat(run.rejected())
+				.as(run.label() + " increments rejected (503): no more than arrived beyond the executors' capacity "
+						+ "(per instance, over the time it took work) plus what their time unused while admission "
+						+ "refused nothing could have run" + table)
+				.isLessThanOrEqualTo(run.incrementsBeyondCapacity() + run.rejectionTolerance());
 			if (run.balancer() == Column.Balancer.ENDPOINTS) {
 				for (RunResult.Restart restart : run.restarts()) {
 					RunResult.Timing timing = run.timing(restart);

@@ -74,6 +74,83 @@ class RunResultTests {
 	}
 
 	@Test
+	void rejectionsAreHeldToTheArrivalsBeyondEachInstancesExecutorCapacityWhileItTookWork() {
+		// 2 threads, 1 s per increment. app-1/10 is stopped: SIGTERM at 3 s, its
+		// background work ends at 4 s, it exits at 5 s; app-2/20 is still up at the end.
+		List<LoadGenerator.Request> requests = new ArrayList<>();
+		requests.add(request(1, "increment", 0, 0, 202, "app-1/10"));
+		requests.add(request(2, "increment", 0, 0, 202, "app-1/10"));
+		requests.add(request(3, "increment", 100, 100, 202, "app-1/10"));
+		// 3 tasks ahead on 2 threads: the backlog explains it
+		requests.add(request(4, "increment", 500, 500, 503, "app-1/10"));
+		// only the third task runs (1 s to 2 s): a thread is free
+		requests.add(request(5, "increment", 1500, 1500, 503, "app-1/10"));
+		requests.add(request(6, "order", 2900, 3500, 201, "app-1/10"));
+		for (int i = 0; i < 3; i++) {
+			requests.add(request(10 + i, "increment", 0, 0, 202, "app-2/20"));
+			requests.add(request(20 + i, "increment", 200, 200, 503, "app-2/20"));
+		}
+		AppInstance.Stop stop = new AppInstance.Stop("app-1", 10, 3000, 5000, 0, false, 3000, CLEAN);
+		List<AppInstance.Event> events = List.of(new AppInstance.Event("app-1", "SIGTERM", 3000, ""),
+				new AppInstance.Event("app-1", AppInstance.BACKGROUND_WORK_END, 4000, ""));
+		RunResult run = executorRun(requests, events, stop);
+		assertThat(run.executorWindows()).hasSize(2);
+		RunResult.ExecutorWindow stopped = run.executorWindows().get(0);
+		assertThat(stopped.instance()).isEqualTo("app-1/10");
+		assertThat(stopped.fromMs()).isZero();
+		assertThat(stopped.toMs()).as("the end of its background work").isEqualTo(4000);
+		assertThat(stopped.capacity()).isEqualTo(8);
+		assertThat(stopped.arrived()).isEqualTo(5);
+		assertThat(stopped.acknowledged()).isEqualTo(3);
+		assertThat(stopped.rejected()).isEqualTo(2);
+		assertThat(stopped.beyondCapacity()).isZero();
+		assertThat(stopped.rejectedBeyondOverload()).isEqualTo(2);
+		assertThat(stopped.rejectedWhileIdle()).isEqualTo(1);
+		assertThat(stopped.idleBeforeRefusingMs()).isZero();
+		assertThat(stopped.idleWhileRefusingMs()).as("0.5 s to 1.5 s: one thread free from 1 s").isEqualTo(500);
+		assertThat(stopped.idleAfterRefusingMs()).as("1.5 s to 4 s: one thread busy until 2 s").isEqualTo(4500);
+		assertThat(stopped.unusedWhileNotRefusing()).isEqualTo(6);
+		assertThat(stopped.utilization()).isCloseTo(3.0 / 8, within(1e-9));
+		RunResult.ExecutorWindow survivor = run.executorWindows().get(1);
+		assertThat(survivor.toMs()).as("when its last acknowledged task had run").isEqualTo(2000);
+		assertThat(survivor.capacity()).isEqualTo(4);
+		assertThat(survivor.beyondCapacity()).isEqualTo(2);
+		assertThat(survivor.rejectedBeyondOverload()).isEqualTo(1);
+		assertThat(survivor.rejectedWhileIdle()).isZero();
+		assertThat(survivor.idleAfterRefusingMs()).isEqualTo(1000);
+		assertThat(run.incrementsBeyondCapacity()).isEqualTo(2);
+		assertThat(run.rejectionTolerance()).as("unused capacity outside the refusing periods, +1 per window")
+			.isEqualTo(8);
+		assertThat(run.unusedWhileRefusing()).isCloseTo(0.5, within(1e-9));
+		assertThat(run.executorUtilization()).isCloseTo(6.0 / 12, within(1e-9));
+		assertThat(run.rejected()).isEqualTo(5);
+		assertThat(run.rejectionsExplained()).isTrue();
+		// 6 more refused at 3.9 s, with both threads free since 2 s
+		List<LoadGenerator.Request> more = new ArrayList<>(requests);
+		for (int i = 0; i < 6; i++) {
+			more.add(request(30 + i, "increment", 3900, 3900, 503, "app-1/10"));
+		}
+		RunResult refusingTooMuch = executorRun(more, events, stop);
+		RunResult.ExecutorWindow refusing = refusingTooMuch.executorWindows().get(0);
+		assertThat(refusing.rejectedWhileIdle()).isEqualTo(7);
+		assertThat(refusing.beyondCapacity()).as("11 arrived, capacity 8").isEqualTo(3);
+		assertThat(refusing.unusedWhileRefusing()).isCloseTo(4.8, within(1e-9));
+		assertThat(refusingTooMuch.rejectionsExplained()).as("11 rejected, 5 beyond capacity + 4").isFalse();
+		assertThat(Report.table(List.of(refusingTooMuch))).contains("MORE THAN THE OVERLOAD EXPLAINS")
+			.contains("app-1/10 0.0s..4.0s (4.0s): arrived 11 = acknowledged 3 + rejected 8; capacity 8");
+		RunResult withoutStepLine = executorRun(requests, List.of(), stop);
+		assertThat(withoutStepLine.executorWindows().get(0).toMs()).as("its exit").isEqualTo(5000);
+	}
+
+	private static RunResult executorRun(List<LoadGenerator.Request> requests, List<AppInstance.Event> events,
+			AppInstance.Stop stop) {
+		RunResult.Verification verification = new RunResult.Verification(0, 0, 0, 0, 0, 6, 6, true, "caught up");
+		return new RunResult("test", HaProxy.Mode.L4, Column.Balancer.HEALTH_CHECK, Column.App.GRACEFUL, Path.of("."),
+				requests, events, List.of(new RunResult.Restart(stop, 3000, Double.NaN, 20_000, null)), verification, 0,
+				4000, 3000, 1000, 30_000, 0, 0, 2, 1000);
+	}
+
+	@Test
 	void missingEventsAndIncrementsAreReportedOnlyAsFarAsTheSummariesCutRecordsAndTasks() {
 		AppInstance.Summary flushFailed = summary(
 				"Graceful shutdown completed in 6.1s: withdraw 3.0s, kafka-flush 2.0s "
