@@ -79,8 +79,11 @@ class RolloutLabTests {
 	 * answer the probe (it waits for a worker like any request), so the balancer keeps
 	 * routing past the withdraw into the closed listener (rollout-lab/README.md,
 	 * "Saturation with the fix"). Nothing may be lost, and the shutdown may not take much
-	 * longer than it must. One test for both keeps the lab's CI time near 6 minutes:
-	 * every cell costs about 80 s here, mostly the restarts.
+	 * longer than it must. In the health-check cells increments arrive faster than the
+	 * executors finish them: nothing acknowledged may be lost, and the 503 rejections may
+	 * not exceed what arrived beyond the executors' capacity. One test for both keeps the
+	 * lab's CI time near 6 minutes: every cell costs about 80 s here, mostly the
+	 * restarts.
 	 */
 	@Test
 	@Timeout(value = 12, unit = TimeUnit.MINUTES)
@@ -90,6 +93,9 @@ class RolloutLabTests {
 		// (the
 		// endpoints cells get it from the Kubernetes defaults)
 		settings.trafficAwareWithdraw = true;
+		// and issue 12's overload: 12.5 increments/s against the 8 that both executors
+		// finish (8 threads, 2 s tasks), so shutdown-safe admission must refuse some
+		settings.incrementShare = 0.25;
 		Settings saturated = settings();
 		saturated.scenario = Settings.Scenario.SATURATION;
 		saturated.threads = SATURATION_THREADS;
@@ -122,6 +128,10 @@ class RolloutLabTests {
 						+ "(per instance, over the time it took work) plus what their time unused while admission "
 						+ "refused nothing could have run" + table)
 				.isLessThanOrEqualTo(run.incrementsBeyondCapacity() + run.rejectionTolerance());
+			if (run.balancer() == Column.Balancer.HEALTH_CHECK) {
+				assertThat(run.rejected()).as(run.label() + " increments rejected (503) under the overload" + table)
+					.isPositive();
+			}
 			if (run.balancer() == Column.Balancer.ENDPOINTS) {
 				for (RunResult.Restart restart : run.restarts()) {
 					RunResult.Timing timing = run.timing(restart);
