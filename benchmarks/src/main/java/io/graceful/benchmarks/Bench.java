@@ -415,17 +415,17 @@ public final class Bench {
 				String[] fields = line.split(" ");
 				Variant variant = fields[1].equals("with") ? Variant.WITH : Variant.WITHOUT;
 				results.computeIfAbsent(variant, (v) -> new ArrayList<>())
-					.add(new double[] { Long.parseLong(fields[2]) / 1e6, Long.parseLong(fields[3]) / 1e6,
-							Long.parseLong(fields[4]) / 1e6 });
+					.add(new double[] { Long.parseLong(fields[2]) / 1e6, Long.parseLong(fields[5]) / 1e6,
+							Long.parseLong(fields[3]) / 1e6, Long.parseLong(fields[4]) / 1e6 });
 			}
 		}
 		List<double[]> with = results.get(Variant.WITH);
 		List<double[]> without = results.get(Variant.WITHOUT);
 		System.out.printf(Locale.ROOT, "%-38s %11s %11s %11s %11s  %-22s%n", "", "with", "without", "difference",
 				"paired", "95% CI of paired");
-		String[] names = { "warm start (SpringApplication.run)", "warm start, main thread allocated",
-				"warm close, delay 0" };
-		String[] units = { "ms", "MB", "ms" };
+		String[] names = { "warm start (SpringApplication.run)", "warm start, main thread CPU",
+				"warm start, main thread allocated", "warm close, delay 0" };
+		String[] units = { "ms", "ms", "MB", "ms" };
 		for (int i = 0; i < names.length; i++) {
 			int index = i;
 			List<Run> w = with.stream().map((v) -> warmRun(v[index])).toList();

@@ -24,7 +24,8 @@ import org.springframework.util.ClassUtils;
  * work the starter makes Spring do (conditions, bean definitions, beans, binding,
  * callbacks), without first-time class loading. Prints
  * {@code WARM <variant> <start ns> <main-thread
- * allocated bytes> <close ns>} per measured run; {@link Bench} reads them.
+ * allocated bytes> <close ns> <start main-thread CPU ns>} per measured run; {@link Bench}
+ * reads them.
  * <p>
  * In JVM mode both sides are one application, {@code graceful.enabled=true} and
  * {@code false}. In AOT mode ({@code bench.aot=true}) that switch does nothing (the
@@ -48,7 +49,6 @@ public final class WarmStartup {
 		boolean aot = Boolean.getBoolean("bench.aot");
 		ClassLoader with = aot ? isolated(System.getProperty(CLASSPATH_WITH)) : null;
 		ClassLoader without = aot ? isolated(System.getProperty(CLASSPATH_WITHOUT)) : null;
-		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 		for (int run = 0; run < warmups + runs; run++) {
 			boolean[] order = (run % 2 == 0) ? new boolean[] { true, false } : new boolean[] { false, true };
 			for (boolean enabled : order) {
@@ -56,13 +56,11 @@ public final class WarmStartup {
 				if (!aot) {
 					appArgs.add("--graceful.enabled=" + enabled);
 				}
-				long allocated = threads.getCurrentThreadAllocatedBytes();
-				long[] nanos = aot ? startAndCloseIn(enabled ? with : without, appArgs, enabled)
+				long[] measured = aot ? startAndCloseIn(enabled ? with : without, appArgs, enabled)
 						: startAndClose(appArgs.toArray(String[]::new), enabled, false);
-				allocated = threads.getCurrentThreadAllocatedBytes() - allocated;
 				if (run >= warmups) {
-					System.out.printf(Locale.ROOT, "WARM %s %d %d %d%n", enabled ? "with" : "without", nanos[0],
-							allocated, nanos[1]);
+					System.out.printf(Locale.ROOT, "WARM %s %d %d %d %d%n", enabled ? "with" : "without", measured[0],
+							measured[1], measured[2], measured[3]);
 				}
 			}
 		}
@@ -74,24 +72,29 @@ public final class WarmStartup {
 	 * @param args the application's arguments
 	 * @param graceful whether the starter must be active
 	 * @param aot whether the context must come from AOT-generated code
-	 * @return nanoseconds to start ({@code SpringApplication.run}) and to close
+	 * @return nanoseconds to start ({@code SpringApplication.run}), bytes the main thread
+	 * allocated in it, nanoseconds to close, and the main thread's CPU nanoseconds of the
+	 * start
 	 */
 	public static long[] startAndClose(String[] args, boolean graceful, boolean aot) {
 		if (aot) {
 			// Tomcat sets the JVM-wide URL stream handler factory once, from the first
-			// class
-			// loader that starts it; the other side's Tomcat would fail on "factory
-			// already
-			// defined". Off in both loaders, so the two sides do the same there.
+			// class loader that starts it; the other side's Tomcat would fail on
+			// "factory already defined". Off in both loaders, so both sides do the same.
 			TomcatURLStreamHandlerFactory.disable();
 		}
 		SpringApplication application = new SpringApplication(BenchApplication.class);
 		// AOT mode finds the generated initializer by the main class's name; from this
 		// main method Spring would take WarmStartup
 		application.setMainApplicationClass(BenchApplication.class);
+		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+		long allocated = threads.getCurrentThreadAllocatedBytes();
+		long cpu = threads.getCurrentThreadCpuTime();
 		long start = System.nanoTime();
 		ConfigurableApplicationContext context = application.run(args);
 		long started = System.nanoTime() - start;
+		cpu = threads.getCurrentThreadCpuTime() - cpu;
+		allocated = threads.getCurrentThreadAllocatedBytes() - allocated;
 		if (context.containsBean("shutdownReport") != graceful) {
 			throw new IllegalStateException("the side " + (graceful ? "with" : "without")
 					+ " the starter, but the shutdown report bean is " + (graceful ? "missing" : "present"));
@@ -104,7 +107,7 @@ public final class WarmStartup {
 		}
 		long closeStart = System.nanoTime();
 		context.close();
-		return new long[] { started, System.nanoTime() - closeStart };
+		return new long[] { started, allocated, System.nanoTime() - closeStart, cpu };
 	}
 
 	private static long[] startAndCloseIn(ClassLoader loader, List<String> args, boolean graceful) throws Exception {
