@@ -34,7 +34,10 @@ import io.graceful.benchmarks.BenchJvm.Variant;
  * </ul>
  * Options (system properties): {@code bench.rounds} (throughput rounds per variant, 6),
  * {@code bench.round-seconds} (3), {@code bench.threads} (client threads, 4),
- * {@code bench.runs} (process runs per variant for close and startup, 8).
+ * {@code bench.runs} (process runs per variant for close and startup, 8),
+ * {@code bench.aot} (each side from its own AOT-processed classes, started with
+ * {@code -Dspring.aot.enabled=true}; {@code ./bench} builds them with {@code -Pbench-aot}
+ * when this is set).
  */
 public final class Bench {
 
@@ -70,10 +73,16 @@ public final class Bench {
 				lifecycle(Integer.getInteger("bench.runs", 8), true, true);
 			}
 			case "smoke" -> {
-				// proves the benchmarks still run, in seconds; its numbers mean nothing
+				// proves the benchmarks still run, in seconds, in JVM and in AOT mode
+				// (./bench
+				// builds the AOT side for smoke); its numbers mean nothing
 				throughput(1, Duration.ofMillis(500), 2);
 				lifecycle(1, true, true);
 				warm(1, 1);
+				System.setProperty("bench.aot", "true");
+				lifecycle(1, true, true);
+				warm(1, 1);
+				footprint();
 			}
 			default -> throw new IllegalArgumentException("Unknown benchmark '" + mode
 					+ "'; use throughput, close, startup, footprint, lifecycle (close and startup), warm, all or smoke");
@@ -92,6 +101,7 @@ public final class Bench {
 	private static final String READY_MARKER = "io.graceful.benchmarks.ReadyMarker ";
 
 	static void footprint() throws Exception {
+		System.out.printf(Locale.ROOT, "%nFootprint, %s%n", mode());
 		Map<Variant, List<String>> beans = new EnumMap<>(Variant.class);
 		Map<Variant, Map<String, Integer>> classes = new EnumMap<>(Variant.class);
 		for (Variant variant : Variant.values()) {
@@ -103,11 +113,8 @@ public final class Bench {
 			args.add("--bench.footprint=true");
 			args.add("--bench.close-when-ready=true");
 			List<String> output = BenchJvm.runToEnd(variant, BenchApplication.class, jvm, args, Duration.ofMinutes(3));
-			String marker = output.stream()
-				.filter((line) -> line.startsWith("BENCH-BEANS="))
-				.findFirst()
-				.orElseThrow(() -> new IllegalStateException(variant + ": no BENCH-BEANS line"));
-			beans.put(variant, List.of(marker.substring("BENCH-BEANS=".length()).split(",")));
+			BenchJvm.verifyVariant(variant, output);
+			beans.put(variant, List.of(BenchJvm.marker(variant, output, "BEANS").split(",")));
 			Map<String, Integer> loaded = new TreeMap<>();
 			for (String line : Files.readAllLines(classLog, StandardCharsets.UTF_8)) {
 				if (line.startsWith(READY_MARKER)) {
@@ -159,10 +166,11 @@ public final class Bench {
 	// ---- throughput ----
 
 	static void throughput(int rounds, Duration roundLength, int threads) throws Exception {
-		System.out.printf(Locale.ROOT,
-				"%nThroughput of GET /hello (Tomcat, keep-alive), %d connections, %d rounds of %ss per "
-						+ "variant, alternating (ABBA)%n",
-				threads, rounds, roundLength.toMillis() / 1000.0);
+		System.out
+			.printf(Locale.ROOT,
+					"%nThroughput of GET /hello (Tomcat, keep-alive), %s, %d connections, %d rounds of %ss per "
+							+ "variant, alternating (ABBA)%n",
+					mode(), threads, rounds, roundLength.toMillis() / 1000.0);
 		// bench.control=true runs the starter on both sides: the ratio then shows the
 		// noise floor
 		boolean control = Boolean.getBoolean("bench.control");
@@ -174,6 +182,7 @@ public final class Bench {
 		// bench.noop-filter=true adds a do-nothing filter to the side without the starter
 		List<String> withoutArgs = new ArrayList<>(APP);
 		if (Boolean.getBoolean("bench.noop-filter")) {
+			requireJvmMode("bench.noop-filter", "its bean is conditional on a property");
 			System.out.println("'without starter' has a no-op filter first in its chain");
 			withoutArgs.add("--bench.noop-filter=true");
 		}
@@ -240,9 +249,10 @@ public final class Bench {
 	// ---- close and startup ----
 
 	static void lifecycle(int runs, boolean printClose, boolean printStartup) throws Exception {
-		System.out.printf(Locale.ROOT, "%nStartup and close, %d JVM runs per variant after one warm-up run each, "
-				+ "alternating; no traffic; graceful.withdraw.delay=0s%n", runs);
+		System.out.printf(Locale.ROOT, "%nStartup and close, %s, %d JVM runs per variant after one warm-up run each, "
+				+ "alternating; no traffic; graceful.withdraw.delay=0s%n", mode(), runs);
 		if (!System.getProperty("bench.with-args", "").isBlank()) {
+			requireJvmMode("bench.with-args", "AOT decides the auto-configurations at build time");
 			System.out.println("'with starter' runs with: " + System.getProperty("bench.with-args"));
 		}
 		Map<Variant, List<Run>> results = new EnumMap<>(Variant.class);
@@ -295,6 +305,16 @@ public final class Bench {
 		}
 		System.out.println("'paired' is the median of the per-run differences (with minus without, runs taken "
 				+ "side by side); its 95% CI is a bootstrap over the pairs.");
+	}
+
+	private static String mode() {
+		return BenchJvm.aot() ? "AOT mode (each side AOT-processed, -Dspring.aot.enabled=true)" : "JVM mode";
+	}
+
+	private static void requireJvmMode(String option, String reason) {
+		if (BenchJvm.aot()) {
+			throw new IllegalArgumentException(option + " does not work with bench.aot=true: " + reason);
+		}
 	}
 
 	/**
@@ -375,37 +395,47 @@ public final class Bench {
 	// ---- warm startup ----
 
 	static void warm(int warmups, int runs) throws Exception {
+		boolean aot = BenchJvm.aot();
 		System.out.printf(Locale.ROOT,
-				"%nWarm start and close in one JVM: %d starts per variant after %d warm-up "
-						+ "starts each, alternating graceful.enabled=true/false (ABBA); no traffic; delay 0%n",
-				runs, warmups);
-		List<String> jvm = List.of("-Xms1g", "-Xmx1g", "-XX:+UseSerialGC", "-Dbench.warm.warmups=" + warmups,
-				"-Dbench.warm.runs=" + runs);
+				"%nWarm start and close in one JVM, %s: %d starts per variant after %d warm-up starts each, "
+						+ "alternating %s (ABBA); no traffic; delay 0%n",
+				mode(), runs, warmups,
+				aot ? "the two sides' AOT-processed applications, each in a class loader of its own"
+						: "graceful.enabled=true/false");
+		List<String> jvm = new ArrayList<>(List.of("-Xms1g", "-Xmx1g", "-XX:+UseSerialGC",
+				"-Dbench.warm.warmups=" + warmups, "-Dbench.warm.runs=" + runs));
+		if (aot) {
+			jvm.add("-Dbench.aot=true");
+			jvm.add("-D" + WarmStartup.CLASSPATH_WITH + "=" + Variant.WITH.classpath(true));
+			jvm.add("-D" + WarmStartup.CLASSPATH_WITHOUT + "=" + Variant.WITHOUT.classpath(true));
+		}
 		Map<Variant, List<double[]>> results = new EnumMap<>(Variant.class);
 		for (String line : BenchJvm.runToEnd(WarmStartup.class, jvm, APP, Duration.ofMinutes(30))) {
 			if (line.startsWith("WARM ")) {
 				String[] fields = line.split(" ");
 				Variant variant = fields[1].equals("with") ? Variant.WITH : Variant.WITHOUT;
 				results.computeIfAbsent(variant, (v) -> new ArrayList<>())
-					.add(new double[] { Long.parseLong(fields[2]) / 1e6, Long.parseLong(fields[3]) / 1e6,
-							Long.parseLong(fields[4]) / 1e6 });
+					.add(new double[] { Long.parseLong(fields[2]) / 1e6, Long.parseLong(fields[5]) / 1e6,
+							Long.parseLong(fields[3]) / 1e6, Long.parseLong(fields[4]) / 1e6 });
 			}
 		}
 		List<double[]> with = results.get(Variant.WITH);
 		List<double[]> without = results.get(Variant.WITHOUT);
 		System.out.printf(Locale.ROOT, "%-38s %11s %11s %11s %11s  %-22s%n", "", "with", "without", "difference",
 				"paired", "95% CI of paired");
-		String[] names = { "warm start (SpringApplication.run)", "warm start, main thread allocated",
-				"warm close, delay 0" };
-		String[] units = { "ms", "MB", "ms" };
+		String[] names = { "warm start (SpringApplication.run)", "warm start, main thread CPU",
+				"warm start, main thread allocated", "warm close, delay 0" };
+		String[] units = { "ms", "ms", "MB", "ms" };
 		for (int i = 0; i < names.length; i++) {
 			int index = i;
 			List<Run> w = with.stream().map((v) -> warmRun(v[index])).toList();
 			List<Run> wo = without.stream().map((v) -> warmRun(v[index])).toList();
 			summary(names[i], w, wo, Run::ready, units[i], "");
 		}
-		System.out.println("'without' has the starter's jar but graceful.enabled=false: its auto-configurations are "
-				+ "skipped on their conditions, which costs microseconds.");
+		System.out.println(
+				aot ? "'without' is the application AOT-processed and run without the starter's auto-configuration jar."
+						: "'without' has the starter's jar but graceful.enabled=false: its auto-configurations are "
+								+ "skipped on their conditions, which costs microseconds.");
 	}
 
 	private static Run warmRun(double value) {

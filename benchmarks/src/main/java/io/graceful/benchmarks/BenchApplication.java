@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 
 import jakarta.servlet.Filter;
 
+import org.springframework.aot.AotDetector;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -66,6 +67,8 @@ public class BenchApplication {
 		System.out.println(
 				"BENCH-GRACEFUL=" + ClassUtils.isPresent("io.graceful.autoconfigure.GracefulAutoConfiguration", null)
 						+ ":" + event.getApplicationContext().containsBean("shutdownReport"));
+		System.out.println("BENCH-AOT=" + AotDetector.useGeneratedArtifacts() + ":"
+				+ ClassUtils.isPresent(BenchApplication.class.getName() + "__ApplicationContextInitializer", null));
 		System.out.println("BENCH-READY-NANOS=" + event.getTimeTaken().toNanos());
 		System.out.println("BENCH-READY-SINCE-JVM-START-MILLIS=" + sinceJvmStart);
 		System.out.println("BENCH-READY-CPU-NANOS=" + processCpuNanos());
