@@ -6,16 +6,19 @@ import io.graceful.autoconfigure.budget.ShutdownBudgetAutoConfigurationTests.Asy
 import io.graceful.autoconfigure.budget.ShutdownBudgetAutoConfigurationTests.SyncLifecycle;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.aot.generate.ClassNameGenerator;
+import org.springframework.aot.generate.DefaultGenerationContext;
+import org.springframework.aot.generate.InMemoryGeneratedFiles;
 import org.springframework.aot.hint.ExecutableMode;
 import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.TypeReference;
-import org.springframework.aot.test.generate.TestGenerationContext;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.support.BeanDefinitionBuilder;
 import org.springframework.beans.factory.support.RegisteredBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.aot.ApplicationContextAotGenerator;
 import org.springframework.context.support.GenericApplicationContext;
+import org.springframework.javapoet.ClassName;
 import org.springframework.util.ReflectionUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,7 +34,10 @@ class LifecycleStopHintsTests {
 		context.registerBeanDefinition("asynchronous", lifecycle(AsyncLifecycle.class));
 		context.registerBeanDefinition("synchronous", lifecycle(SyncLifecycle.class));
 		context.registerBean("plain", Plain.class);
-		TestGenerationContext generationContext = new TestGenerationContext();
+		// spring-core's own context, not spring-core-test's: the compatibility cells
+		// compile these tests without it
+		DefaultGenerationContext generationContext = new DefaultGenerationContext(
+				new ClassNameGenerator(ClassName.get(LifecycleStopHintsTests.class)), new InMemoryGeneratedFiles());
 		new ApplicationContextAotGenerator().processAheadOfTime(context, generationContext);
 		RuntimeHints hints = generationContext.getRuntimeHints();
 
