@@ -117,17 +117,30 @@ class DataSourceDrainLifecycle implements SmartLifecycle, SmartApplicationListen
 			.started(String.format("%d HikariCP pools, %d connections in use, to be returned%s", pools.size(), inUse,
 					undrainableNote));
 		List<String> aborted = new ArrayList<>();
+		List<String> stillClosing = new ArrayList<>();
 		int abortedConnections = 0;
 		for (HikariPoolDrain pool : pools) {
-			int cut = awaitClosed(pool, deadline);
+			boolean closed = awaitClosed(pool, deadline);
+			int cut = closed ? pool.aborted() : Math.max(pool.inUse(), pool.aborted());
 			if (cut > 0) {
 				abortedConnections += cut;
 				aborted.add(pool.describe(cut));
 			}
+			else if (!closed) {
+				stillClosing.add(pool.describe(0));
+			}
 		}
-		if (aborted.isEmpty()) {
+		if (aborted.isEmpty() && stillClosing.isEmpty()) {
 			recorder.completed(
 					pools.size() + " pools closed, " + inUse + " connections were in use and returned, 0 aborted");
+			return;
+		}
+		if (aborted.isEmpty()) {
+			recorder.count("pools-still-closing", stillClosing.size())
+				.timedOut((pools.size() - stillClosing.size()) + " pools closed, " + stillClosing.size()
+						+ " still closing with no connection in use (HikariCP's own shutdown is still running): "
+						+ String.join(", ", stillClosing),
+						"nothing was cut; HikariCP finishes closing in the background");
 			return;
 		}
 		recorder.cut("connections", abortedConnections, aborted)
@@ -136,18 +149,16 @@ class DataSourceDrainLifecycle implements SmartLifecycle, SmartApplicationListen
 
 	/**
 	 * Wait for a pool to close by the deadline.
-	 * @return the connections that were (or, if it is still closing, will be) aborted
+	 * @return whether its close ended by then
 	 */
-	private int awaitClosed(HikariPoolDrain pool, long deadline) {
+	private boolean awaitClosed(HikariPoolDrain pool, long deadline) {
 		try {
-			if (pool.awaitClosed(deadline)) {
-				return pool.aborted();
-			}
+			return pool.awaitClosed(deadline);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			return false;
 		}
-		return Math.max(pool.inUse(), pool.aborted());
 	}
 
 	/**

@@ -1,11 +1,16 @@
 package io.graceful.autoconfigure.jdbc;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.graceful.autoconfigure.core.ShutdownReport;
@@ -21,6 +26,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -70,6 +76,32 @@ class DataSourceDrainTests {
 	}
 
 	/**
+	 * A pool with no connection in use whose HikariCP shutdown is still running at the
+	 * bound (here a connection's close to PostgreSQL that does not return): the step says
+	 * it hit its bound with the pool still closing, not that the pool closed.
+	 */
+	@Test
+	void aPoolStillClosingAtTheBoundIsReportedAsStillClosingNotClosed(CapturedOutput output) throws Exception {
+		ConfigurableApplicationContext context = ShutdownTestApp.run(new Class<?>[] { SlowClosingPool.class },
+				"graceful.datasource-drain.timeout=1s", "graceful.carry-over=false");
+		try {
+			new JdbcTemplate(context.getBean(HikariDataSource.class)).execute("select 1");
+			ShutdownTestApp.close(context);
+			assertThat(SlowClosingPool.closing.getCount()).as("the connection's close had begun, and is held").isZero();
+			assertThat(SlowClosingPool.release.getCount()).isOne();
+			assertThat(output).contains("DataSource drain started: 1 HikariCP pools, 0 connections in use")
+				.contains(
+						"DataSource drain hit its 1s bound; 0 pools closed, 1 still closing with no connection in use")
+				.contains("pool 'slowClose' (bean 'dataSource', 0 in use)")
+				.contains("nothing was cut; HikariCP finishes closing in the background")
+				.doesNotContain("1 pools closed");
+		}
+		finally {
+			SlowClosingPool.release.countDown();
+		}
+	}
+
+	/**
 	 * Take a connection, wait for the release, then run the SQL on it and return it.
 	 */
 	private static CompletableFuture<Void> hold(HikariDataSource pool, CountDownLatch holding, CountDownLatch release,
@@ -96,6 +128,54 @@ class DataSourceDrainTests {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SlowClosingPool {
+
+		static final CountDownLatch closing = new CountDownLatch(1);
+
+		static final CountDownLatch release = new CountDownLatch(1);
+
+		@Bean
+		HikariDataSource dataSource() {
+			HikariDataSource pool = new HikariDataSource();
+			pool.setPoolName("slowClose");
+			pool.setDataSource(
+					slowClosing(new DriverManagerDataSource(TestPostgres.jdbcUrl(), "postgres", "postgres")));
+			pool.setMaximumPoolSize(1);
+			return pool;
+		}
+
+		/** Real PostgreSQL connections whose close waits for the test to release it. */
+		private static DataSource slowClosing(DataSource target) {
+			return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+					new Class<?>[] { DataSource.class }, (proxy, method, args) -> {
+						Object result = invoke(target, method, args);
+						return (result instanceof Connection connection) ? slowClosing(connection) : result;
+					});
+		}
+
+		private static Connection slowClosing(Connection target) {
+			return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+					new Class<?>[] { Connection.class }, (proxy, method, args) -> {
+						if (method.getName().equals("close")) {
+							closing.countDown();
+							release.await(30, TimeUnit.SECONDS);
+						}
+						return invoke(target, method, args);
+					});
+		}
+
+		private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+			try {
+				return method.invoke(target, args);
+			}
+			catch (InvocationTargetException ex) {
+				throw ex.getTargetException();
+			}
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
