@@ -3,12 +3,17 @@ package io.graceful.autoconfigure;
 import java.time.Duration;
 
 import io.graceful.autoconfigure.core.DurationRules;
+import io.graceful.autoconfigure.tasks.BackgroundWorkProperties;
+import io.graceful.autoconfigure.web.WebDrainProperties;
+import io.graceful.autoconfigure.withdraw.WithdrawProperties;
 
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
- * General settings of graceful shutdown: whether it is on and the budget it must fit.
+ * Settings of graceful shutdown: whether it is on, the budget it must fit, and the core
+ * steps every application has (withdraw, web drain, background work, hand-over).
  *
  * @since 0.1.0
  */
@@ -58,6 +63,30 @@ public class GracefulProperties implements InitializingBean {
 	private boolean carryOver = true;
 
 	/**
+	 * Withdraw step: how the instance leaves the load balancer before it stops accepting.
+	 */
+	@NestedConfigurationProperty
+	private final WithdrawProperties withdraw = new WithdrawProperties();
+
+	/**
+	 * Web drain step: in-flight requests, streams and WebSocket sessions finish.
+	 */
+	@NestedConfigurationProperty
+	private final WebDrainProperties webDrain = new WebDrainProperties();
+
+	/**
+	 * Background-work step: executors, schedulers and tracked work finish.
+	 */
+	@NestedConfigurationProperty
+	private final BackgroundWorkProperties backgroundWork = new BackgroundWorkProperties();
+
+	/**
+	 * Hand-over of the listening port to a successor on the same host.
+	 */
+	@NestedConfigurationProperty
+	private final HandoverProperties handover = new HandoverProperties();
+
+	/**
 	 * Check the bound values, naming the property and the allowed range.
 	 */
 	@Override
@@ -65,6 +94,25 @@ public class GracefulProperties implements InitializingBean {
 		DurationRules.positive("graceful.grace-period", this.gracePeriod);
 		DurationRules.notNegative("graceful.safety-margin", this.safetyMargin);
 		DurationRules.notNegative("graceful.other-phases-timeout", this.otherPhasesTimeout);
+		this.webDrain.validate();
+		this.backgroundWork.validate();
+		this.handover.validate();
+	}
+
+	public WithdrawProperties getWithdraw() {
+		return this.withdraw;
+	}
+
+	public WebDrainProperties getWebDrain() {
+		return this.webDrain;
+	}
+
+	public BackgroundWorkProperties getBackgroundWork() {
+		return this.backgroundWork;
+	}
+
+	public HandoverProperties getHandover() {
+		return this.handover;
 	}
 
 	public boolean isEnabled() {

@@ -5,8 +5,6 @@ import java.time.Duration;
 import io.graceful.autoconfigure.core.DurationRules;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.InitializingBean;
-import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
@@ -15,11 +13,12 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
  * so a successor of the same application can start on the same port while this instance
  * still serves, and a shutdown closes the listening socket first instead of waiting for a
  * load balancer.
+ * <p>
+ * Bound under {@code graceful.handover}, as part of {@link GracefulProperties}.
  *
  * @since 0.1.0
  */
-@ConfigurationProperties("graceful.handover")
-public class HandoverProperties implements InitializingBean {
+public class HandoverProperties {
 
 	/**
 	 * Whether the application's server port is bound with SO_REUSEPORT and a shutdown
@@ -53,8 +52,7 @@ public class HandoverProperties implements InitializingBean {
 	/**
 	 * Check the bound, naming the property and the allowed range.
 	 */
-	@Override
-	public void afterPropertiesSet() {
+	public void validate() {
 		DurationRules.notNegative("graceful.handover.move-period", this.movePeriod);
 		DurationRules.positive("graceful.handover.successor-timeout", this.successorTimeout);
 		if (this.signal != null && !"HUP".equals(this.signal)) {

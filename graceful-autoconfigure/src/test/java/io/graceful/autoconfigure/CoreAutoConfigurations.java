@@ -1,12 +1,9 @@
 package io.graceful.autoconfigure;
 
-import io.graceful.autoconfigure.budget.ShutdownBudgetAutoConfiguration;
 import io.graceful.autoconfigure.jetty.JettyGracefulAutoConfiguration;
 import io.graceful.autoconfigure.netty.NettyGracefulAutoConfiguration;
-import io.graceful.autoconfigure.requests.RequestTrackingAutoConfiguration;
 import io.graceful.autoconfigure.tomcat.TomcatGracefulAutoConfiguration;
 import io.graceful.autoconfigure.web.WebDrainAutoConfiguration;
-import io.graceful.autoconfigure.withdraw.WithdrawAutoConfiguration;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration;
@@ -18,10 +15,8 @@ import org.springframework.boot.autoconfigure.context.LifecycleAutoConfiguration
 public final class CoreAutoConfigurations {
 
 	public static final AutoConfigurations CORE = AutoConfigurations.of(LifecycleAutoConfiguration.class,
-			GracefulAutoConfiguration.class, ShutdownBudgetAutoConfiguration.class, WithdrawAutoConfiguration.class,
-			RequestTrackingAutoConfiguration.class, WebDrainAutoConfiguration.class,
-			TomcatGracefulAutoConfiguration.class, JettyGracefulAutoConfiguration.class,
-			NettyGracefulAutoConfiguration.class);
+			GracefulAutoConfiguration.class, WebDrainAutoConfiguration.class, TomcatGracefulAutoConfiguration.class,
+			JettyGracefulAutoConfiguration.class, NettyGracefulAutoConfiguration.class);
 
 	private CoreAutoConfigurations() {
 	}

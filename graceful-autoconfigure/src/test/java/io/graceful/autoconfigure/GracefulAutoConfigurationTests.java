@@ -4,8 +4,8 @@ import java.time.Duration;
 
 import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
-import io.graceful.autoconfigure.requests.InFlightRequests;
-import io.graceful.autoconfigure.requests.OpenStreams;
+import io.graceful.autoconfigure.web.InFlightRequests;
+import io.graceful.autoconfigure.web.OpenStreams;
 import io.graceful.autoconfigure.web.WebDrainProperties;
 import io.graceful.autoconfigure.withdraw.WithdrawLifecycle;
 import io.graceful.autoconfigure.withdraw.WithdrawProperties;
@@ -51,13 +51,13 @@ class GracefulAutoConfigurationTests {
 			assertThat(graceful.getSafetyMargin()).isEqualTo(Duration.ofSeconds(2));
 			assertThat(graceful.getOtherPhasesTimeout()).isEqualTo(Duration.ofSeconds(1));
 			assertThat(graceful.getBudgetCheck()).isEqualTo(GracefulProperties.BudgetCheck.FAIL);
-			WithdrawProperties withdraw = context.getBean(WithdrawProperties.class);
+			WithdrawProperties withdraw = graceful.getWithdraw();
 			assertThat(withdraw.getDelay()).isNull();
 			assertThat(withdraw.getMinDelay()).isNull();
 			assertThat(withdraw.getQuietPeriod()).isNull();
 			assertThat(withdraw.isConnectionClose()).isTrue();
 			assertThat(withdraw.isCloseIdleConnections()).isTrue();
-			WebDrainProperties web = context.getBean(WebDrainProperties.class);
+			WebDrainProperties web = graceful.getWebDrain();
 			assertThat(web.getTimeout()).isEqualTo(Duration.ofSeconds(7));
 			assertThat(web.isCompleteStreams()).isTrue();
 			assertThat(context).hasSingleBean(ShutdownReport.class)

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -31,8 +32,10 @@ import org.springframework.core.env.Environment;
  * Checks at startup that the shutdown fits the grace period, and makes Spring's lifecycle
  * processor enforce the bounds: each owned phase gets its bound as timeout, every other
  * phase gets {@code graceful.other-phases-timeout}.
+ *
+ * @since 0.1.0
  */
-class ShutdownBudgetVerifier implements SmartInitializingSingleton {
+public final class ShutdownBudgetVerifier implements SmartInitializingSingleton {
 
 	static final String SPRING_PHASE_TIMEOUT = "spring.lifecycle.timeout-per-shutdown-phase";
 
@@ -40,22 +43,32 @@ class ShutdownBudgetVerifier implements SmartInitializingSingleton {
 
 	private final GracefulProperties properties;
 
-	private final List<ShutdownBound> bounds;
+	private final Supplier<List<ShutdownBound>> allBounds;
+
+	private List<ShutdownBound> bounds = List.of();
 
 	private final Environment environment;
 
 	private final BeanFactory beanFactory;
 
-	ShutdownBudgetVerifier(GracefulProperties properties, List<ShutdownBound> bounds, Environment environment,
-			BeanFactory beanFactory) {
+	/**
+	 * Create the verifier.
+	 * @param properties the bound properties
+	 * @param bounds every bound of the shutdown, read once every singleton exists
+	 * @param environment the environment
+	 * @param beanFactory the bean factory, for the lifecycle beans
+	 */
+	public ShutdownBudgetVerifier(GracefulProperties properties, Supplier<List<ShutdownBound>> bounds,
+			Environment environment, BeanFactory beanFactory) {
 		this.properties = properties;
-		this.bounds = bounds;
+		this.allBounds = bounds;
 		this.environment = environment;
 		this.beanFactory = beanFactory;
 	}
 
 	@Override
 	public void afterSingletonsInstantiated() {
+		this.bounds = this.allBounds.get();
 		ShutdownBudget budget = budget();
 		if (!budget.fits()) {
 			if (this.properties.getBudgetCheck() == GracefulProperties.BudgetCheck.FAIL) {

@@ -1,13 +1,19 @@
 package io.graceful.autoconfigure.core;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
+import org.springframework.beans.factory.ObjectProvider;
+
 /**
- * One bound that counts in the shutdown budget. Every step of the shutdown declares one
- * as a bean; user steps do too.
+ * One bound that counts in the shutdown budget. Every step of the shutdown declares one,
+ * as a bean or, for the built-in steps every application has, through
+ * {@link BoundedStep}; user steps declare a bean.
  *
  * @param step the step name, for example {@code web-drain}
  * @param property the property that sets it, for example
@@ -65,6 +71,20 @@ public record ShutdownBound(String step, String property, Duration duration, int
 	 */
 	public static ShutdownBound ofPhase(String step, String property, Duration duration, int phase) {
 		return new ShutdownBound(step, property, duration, phase, true);
+	}
+
+	/**
+	 * Every bound of the shutdown, in shutdown order (highest phase first).
+	 * @param bounds the bound beans
+	 * @param steps the steps that declare their own bound
+	 * @return the bounds
+	 */
+	public static List<ShutdownBound> all(ObjectProvider<ShutdownBound> bounds, ObjectProvider<BoundedStep> steps) {
+		List<ShutdownBound> all = new ArrayList<>();
+		steps.orderedStream().forEach((step) -> all.add(step.shutdownBound()));
+		bounds.orderedStream().forEach(all::add);
+		all.sort(Comparator.comparingInt(ShutdownBound::phase).reversed());
+		return all;
 	}
 
 	/**

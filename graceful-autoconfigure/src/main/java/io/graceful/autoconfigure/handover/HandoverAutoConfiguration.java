@@ -3,7 +3,7 @@ package io.graceful.autoconfigure.handover;
 import java.nio.file.Path;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
-import io.graceful.autoconfigure.HandoverProperties;
+import io.graceful.autoconfigure.GracefulProperties;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -40,8 +40,8 @@ public final class HandoverAutoConfiguration {
 
 	@Bean
 	@ConditionalOnProperty("graceful.handover.signal")
-	SignalHandover signalHandover(Environment environment, HandoverProperties properties) {
-		return new SignalHandover(environment, properties.getSuccessorTimeout());
+	SignalHandover signalHandover(Environment environment, GracefulProperties properties) {
+		return new SignalHandover(environment, properties.getHandover().getSuccessorTimeout());
 	}
 
 }

@@ -2,10 +2,11 @@ package io.graceful.autoconfigure.report;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.GracefulProperties;
+import io.graceful.autoconfigure.core.BoundedStep;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
-import io.graceful.autoconfigure.requests.InFlightRequests;
-import io.graceful.autoconfigure.requests.RequestTrackingAutoConfiguration;
+import io.graceful.autoconfigure.web.InFlightRequests;
+import io.graceful.autoconfigure.web.WebDrainAutoConfiguration;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -24,8 +25,7 @@ import org.springframework.context.annotation.Bean;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(after = { GracefulAutoConfiguration.class, RequestTrackingAutoConfiguration.class,
-		ShutdownForecastAutoConfiguration.class })
+@AutoConfiguration(after = { GracefulAutoConfiguration.class, WebDrainAutoConfiguration.class })
 @ConditionalOnBooleanProperty(name = "graceful.enabled", matchIfMissing = true)
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnAvailableEndpoint(GracefulEndpoint.class)
@@ -34,11 +34,11 @@ public final class GracefulEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	GracefulEndpoint gracefulEndpoint(ShutdownReport report, ObjectProvider<InFlightRequests> inFlightRequests,
-			ObjectProvider<ShutdownBound> bounds, GracefulProperties properties,
+			ObjectProvider<ShutdownBound> bounds, ObjectProvider<BoundedStep> steps, GracefulProperties properties,
 			ObjectProvider<ApplicationAvailability> availability, ApplicationEventPublisher publisher,
 			ObjectProvider<ShutdownForecast> forecast) {
 		GracefulEndpoint endpoint = new GracefulEndpoint(report, inFlightRequests.getIfAvailable(),
-				bounds.orderedStream().toList(), properties, availability.getIfAvailable(), publisher);
+				ShutdownBound.all(bounds, steps), properties, availability.getIfAvailable(), publisher);
 		endpoint.setForecast(forecast.getIfAvailable());
 		return endpoint;
 	}

@@ -17,8 +17,10 @@ import org.jspecify.annotations.Nullable;
  * when the endpoint is read or the gauge scraped (no background thread). When the verdict
  * turns to "would cut" it logs a warning (again at most once a minute while it stays so),
  * and an info line when it fits again.
+ *
+ * @since 0.1.0
  */
-final class ShutdownForecast {
+public final class ShutdownForecast {
 
 	private static final Log logger = LogFactory.getLog(ShutdownForecast.class);
 
@@ -36,7 +38,12 @@ final class ShutdownForecast {
 
 	private long lastWarnNanos;
 
-	ShutdownForecast(Supplier<List<StepForecaster>> forecasters, ShutdownReport report) {
+	/**
+	 * Create the forecast.
+	 * @param forecasters the steps' forecasters, read when first needed
+	 * @param report the report, whose state decides whether a forecast applies
+	 */
+	public ShutdownForecast(Supplier<List<StepForecaster>> forecasters, ShutdownReport report) {
 		this.forecasters = forecasters;
 		this.report = report;
 	}

@@ -12,12 +12,15 @@ import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.StepOutcome;
 import io.graceful.autoconfigure.core.StepResult;
-import io.graceful.autoconfigure.requests.InFlightRequests;
+import io.graceful.autoconfigure.tasks.TaskTrackingPostProcessor;
+import io.graceful.autoconfigure.web.InFlightRequests;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEvent;
@@ -38,6 +41,10 @@ import org.springframework.core.Ordered;
  * after the withdraw, the step timers of every step known then (the bounded steps and
  * those already begun) are registered for every outcome; recording into them still works
  * on the closed registry. Every step has one name, its bound's and its report's alike.
+ * <p>
+ * With a forecast, {@code graceful.forecast.cut} tells how much a shutdown starting now
+ * would cut; with executors tracked, {@code graceful.tasks.rejected} counts the tasks
+ * they refused as shutdown-unsafe.
  */
 class ShutdownMetrics implements MeterBinder, SmartApplicationListener {
 
@@ -50,6 +57,10 @@ class ShutdownMetrics implements MeterBinder, SmartApplicationListener {
 	static final String STEP = "graceful.shutdown.step";
 
 	static final String CUT = "graceful.shutdown.cut";
+
+	static final String FORECAST_CUT = "graceful.forecast.cut";
+
+	static final String TASKS_REJECTED = "graceful.tasks.rejected";
 
 	static final List<String> CUT_KINDS = List.of("requests", "tasks", "connections", "records");
 
@@ -65,6 +76,10 @@ class ShutdownMetrics implements MeterBinder, SmartApplicationListener {
 
 	private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
 
+	private @Nullable ShutdownForecast forecast;
+
+	private @Nullable TaskTrackingPostProcessor taskTracking;
+
 	ShutdownMetrics(ShutdownReport report, InFlightRequests inFlightRequests, Duration gracePeriod,
 			ApplicationContext context, Supplier<List<ShutdownBound>> bounds) {
 		this.report = report;
@@ -72,6 +87,25 @@ class ShutdownMetrics implements MeterBinder, SmartApplicationListener {
 		this.gracePeriod = gracePeriod;
 		this.context = context;
 		this.bounds = bounds;
+	}
+
+	/**
+	 * Also publish {@code graceful.forecast.cut}: how much a shutdown starting now would
+	 * cut, computed when scraped. Alert on it being above zero: a rollout now would lose
+	 * work.
+	 * @param forecast the forecast
+	 */
+	void publishForecast(ShutdownForecast forecast) {
+		this.forecast = forecast;
+	}
+
+	/**
+	 * Also publish {@code graceful.tasks.rejected}: tasks executors refused because they
+	 * could not have finished within the time background work gets.
+	 * @param taskTracking the tracking of the executors
+	 */
+	void publishRejectedTasks(TaskTrackingPostProcessor taskTracking) {
+		this.taskTracking = taskTracking;
 	}
 
 	@Override
@@ -125,6 +159,18 @@ class ShutdownMetrics implements MeterBinder, SmartApplicationListener {
 			.register(registry);
 		for (String kind : CUT_KINDS) {
 			cutCounter(registry, kind);
+		}
+		if (this.forecast != null) {
+			Gauge.builder(FORECAST_CUT, this.forecast, (forecast) -> forecast.forecast().wouldCut())
+				.description("Work a shutdown starting now would cut (tasks, requests); above 0, a rollout now would "
+						+ "lose work")
+				.register(registry);
+		}
+		if (this.taskTracking != null) {
+			FunctionCounter.builder(TASKS_REJECTED, this.taskTracking, TaskTrackingPostProcessor::rejectedUnsafe)
+				.description("Tasks refused at submission because they could not have finished within the time "
+						+ "background work gets in a shutdown")
+				.register(registry);
 		}
 		this.registries.add(registry);
 		this.report.onStepResult((result) -> record(registry, result));

@@ -2,10 +2,12 @@ package io.graceful.autoconfigure.report;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.GracefulProperties;
+import io.graceful.autoconfigure.core.BoundedStep;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
-import io.graceful.autoconfigure.requests.InFlightRequests;
-import io.graceful.autoconfigure.requests.RequestTrackingAutoConfiguration;
+import io.graceful.autoconfigure.tasks.TaskTrackingPostProcessor;
+import io.graceful.autoconfigure.web.InFlightRequests;
+import io.graceful.autoconfigure.web.WebDrainAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -24,9 +26,9 @@ import org.springframework.context.annotation.Bean;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(after = { GracefulAutoConfiguration.class, RequestTrackingAutoConfiguration.class,
-		ShutdownForecastAutoConfiguration.class, MetricsAutoConfiguration.class,
-		CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class })
+@AutoConfiguration(
+		after = { GracefulAutoConfiguration.class, WebDrainAutoConfiguration.class, MetricsAutoConfiguration.class,
+				CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class })
 @ConditionalOnBooleanProperty(name = "graceful.enabled", matchIfMissing = true)
 @ConditionalOnClass({ MeterRegistry.class, MetricsAutoConfiguration.class })
 @ConditionalOnBean(MeterRegistry.class)
@@ -34,15 +36,14 @@ public final class ShutdownMetricsAutoConfiguration {
 
 	@Bean
 	ShutdownMetrics gracefulShutdownMetrics(ShutdownReport report, ObjectProvider<InFlightRequests> inFlightRequests,
-			GracefulProperties properties, ApplicationContext context, ObjectProvider<ShutdownBound> bounds) {
-		return new ShutdownMetrics(report, inFlightRequests.getIfAvailable(), properties.getGracePeriod(), context,
-				() -> bounds.orderedStream().toList());
-	}
-
-	@Bean
-	@ConditionalOnBean(ShutdownForecast.class)
-	ShutdownForecastMetrics gracefulShutdownForecastMetrics(ShutdownForecast gracefulShutdownForecast) {
-		return new ShutdownForecastMetrics(gracefulShutdownForecast);
+			GracefulProperties properties, ApplicationContext context, ObjectProvider<ShutdownBound> bounds,
+			ObjectProvider<BoundedStep> steps, ObjectProvider<ShutdownForecast> forecast,
+			ObjectProvider<TaskTrackingPostProcessor> taskTracking) {
+		ShutdownMetrics metrics = new ShutdownMetrics(report, inFlightRequests.getIfAvailable(),
+				properties.getGracePeriod(), context, () -> ShutdownBound.all(bounds, steps));
+		forecast.ifAvailable(metrics::publishForecast);
+		taskTracking.ifAvailable(metrics::publishRejectedTasks);
+		return metrics;
 	}
 
 }

@@ -1,10 +1,12 @@
 package io.graceful.autoconfigure.report;
 
+import io.graceful.autoconfigure.GracefulProperties;
+import io.graceful.autoconfigure.core.ShutdownReport;
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
-import org.springframework.boot.LazyInitializationExcludeFilter;
 
 /**
  * Writes the {@link ShutdownSummary} when the context destroys its beans, after
@@ -18,24 +20,18 @@ import org.springframework.boot.LazyInitializationExcludeFilter;
  * declares. It does not depend on the {@code ContextClosedEvent}, so it runs on every
  * close.
  * <p>
- * It also keeps the summary eager under {@code spring.main.lazy-initialization=true} (a
- * summary created only when it is first used would miss the shutdown it reports, and
- * beans cannot be created while the context destroys them), without a bean of its own for
- * that.
+ * The summary itself is created then, from the report and the grace period, so that
+ * nothing of it is loaded or held while the application runs.
+ *
+ * @since 0.1.0
  */
-final class ShutdownSummaryTrigger
-		implements BeanFactoryPostProcessor, DisposableBean, LazyInitializationExcludeFilter {
+public final class ShutdownSummaryTrigger implements BeanFactoryPostProcessor, DisposableBean {
 
-	private volatile ConfigurableListableBeanFactory beanFactory;
+	private volatile @Nullable ConfigurableListableBeanFactory beanFactory;
 
 	@Override
 	public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) {
 		this.beanFactory = beanFactory;
-	}
-
-	@Override
-	public boolean isExcluded(String beanName, BeanDefinition beanDefinition, Class<?> beanType) {
-		return ShutdownSummary.class.isAssignableFrom(beanType);
 	}
 
 	@Override
@@ -44,11 +40,24 @@ final class ShutdownSummaryTrigger
 		if (beanFactory == null) {
 			return;
 		}
-		for (String name : beanFactory.getBeanNamesForType(ShutdownSummary.class, false, false)) {
-			if (beanFactory.getSingleton(name) instanceof ShutdownSummary summary) {
-				summary.shutdownEnded();
+		ShutdownReport report = singleton(beanFactory, ShutdownReport.class);
+		GracefulProperties properties = singleton(beanFactory, GracefulProperties.class);
+		if (report != null && properties != null) {
+			new ShutdownSummary(report, properties.getGracePeriod()).shutdownEnded();
+		}
+	}
+
+	/**
+	 * A singleton that exists, without creating one: beans cannot be created while the
+	 * context destroys them.
+	 */
+	private static <T> @Nullable T singleton(ConfigurableListableBeanFactory beanFactory, Class<T> type) {
+		for (String name : beanFactory.getBeanNamesForType(type, false, false)) {
+			if (type.isInstance(beanFactory.getSingleton(name))) {
+				return type.cast(beanFactory.getSingleton(name));
 			}
 		}
+		return null;
 	}
 
 }

@@ -8,13 +8,18 @@ import java.util.Map;
 import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
+import io.graceful.autoconfigure.GracefulProperties;
+import io.graceful.autoconfigure.core.BoundedStep;
 import io.graceful.autoconfigure.core.Durations;
 import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.GracefulStep;
+import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.ShutdownState;
 import io.graceful.autoconfigure.core.StepForecast;
+import io.graceful.autoconfigure.core.StepForecaster;
 import io.graceful.autoconfigure.core.StepRecorder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -48,7 +53,8 @@ import org.springframework.scheduling.config.ScheduledTaskHolder;
  * Spring would otherwise cancel such tasks at destruction without telling anyone. The log
  * lines are a documented contract (the rollout lab parses them).
  */
-class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListener {
+public final class BackgroundWorkLifecycle
+		implements SmartLifecycle, SmartApplicationListener, StepForecaster, BoundedStep {
 
 	static final String STEP = GracefulStep.BACKGROUND_WORK.id();
 
@@ -74,18 +80,39 @@ class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListene
 
 	private volatile long rejectedBeforeClose;
 
-	private volatile @Nullable TaskAdmission admission;
+	private final TaskAdmission admission;
+
+	private final boolean carryOver;
+
+	private final Supplier<List<ShutdownBound>> bounds;
 
 	private volatile boolean running;
 
-	BackgroundWorkLifecycle(ApplicationContext context, TaskTrackingPostProcessor tracking, TrackedWork trackedWork,
-			List<ScheduledTaskHolder> scheduledTaskHolders, ShutdownReport report, Duration timeout) {
+	/**
+	 * Create the background-work step.
+	 * @param context the application context
+	 * @param tracking the tracking of the executors
+	 * @param trackedWork the work the application tracks itself
+	 * @param scheduledTaskHolders the holders of scheduled tasks
+	 * @param report the report the step writes to
+	 * @param properties the bound properties
+	 * @param bounds every bound of the shutdown, read once the context is refreshed
+	 */
+	public BackgroundWorkLifecycle(ApplicationContext context, TaskTrackingPostProcessor tracking,
+			TrackedWork trackedWork, List<ScheduledTaskHolder> scheduledTaskHolders, ShutdownReport report,
+			GracefulProperties properties, Supplier<List<ShutdownBound>> bounds) {
 		this.context = context;
 		this.tracking = tracking;
 		this.trackedWork = trackedWork;
 		this.scheduledTaskHolders = scheduledTaskHolders;
 		this.report = report;
-		this.timeout = timeout;
+		this.timeout = properties.getBackgroundWork().getTimeout();
+		this.carryOver = properties.isCarryOver();
+		this.bounds = bounds;
+		TaskAdmission admission = new TaskAdmission(report, properties.getBackgroundWork().getAdmission(),
+				this.timeout);
+		this.admission = admission;
+		this.tracking.admitWith(admission);
 	}
 
 	@Override
@@ -114,6 +141,7 @@ class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListene
 
 	@Override
 	public void start() {
+		this.admission.horizon(TaskAdmission.horizon(this.bounds.get(), this.carryOver));
 		this.running = true;
 	}
 
@@ -135,6 +163,11 @@ class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListene
 	@Override
 	public int getPhase() {
 		return GracefulPhases.BACKGROUND_WORK;
+	}
+
+	@Override
+	public ShutdownBound shutdownBound() {
+		return ShutdownBound.of(GracefulStep.BACKGROUND_WORK, this.timeout, GracefulPhases.BACKGROUND_WORK);
 	}
 
 	private synchronized void cancelScheduledTasksNotDue() {
@@ -180,10 +213,7 @@ class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListene
 		this.report.setState(ShutdownState.STOPPING);
 		StepRecorder recorder = this.report.begin(GracefulStep.BACKGROUND_WORK, this.timeout, logger);
 		long deadline = recorder.deadlineNanos();
-		TaskAdmission admission = this.admission;
-		if (admission != null) {
-			admission.stepStarted(deadline);
-		}
+		this.admission.stepStarted(deadline);
 		List<TaskTracker> trackers = this.tracking.trackers();
 		int queued = trackers.stream().mapToInt(TaskTracker::queued).sum();
 		int running = trackers.stream().mapToInt(TaskTracker::running).sum();
@@ -255,23 +285,13 @@ class BackgroundWorkLifecycle implements SmartLifecycle, SmartApplicationListene
 	}
 
 	/**
-	 * Refuse, from now on, tasks that could not finish within the time background work
-	 * gets.
-	 * @param admission the admission policy
-	 */
-	void admitWith(TaskAdmission admission) {
-		this.admission = admission;
-		this.tracking.admitWith(admission);
-	}
-
-	/**
 	 * What background work would face if a shutdown started now: each executor's backlog
 	 * and estimated drain time against the time the step would get.
 	 * @return the forecast
 	 */
-	StepForecast forecast() {
-		TaskAdmission admission = this.admission;
-		long available = (admission != null) ? admission.horizonNanos() : this.timeout.toNanos();
+	@Override
+	public StepForecast forecast() {
+		long available = this.admission.horizonNanos();
 		long backlog = 0;
 		long wouldCut = 0;
 		long longestDrain = 0;

@@ -5,17 +5,16 @@ import java.time.Duration;
 import io.graceful.autoconfigure.core.DurationRules;
 import io.graceful.autoconfigure.core.GracefulStep;
 
-import org.springframework.beans.factory.InitializingBean;
-import org.springframework.boot.context.properties.ConfigurationProperties;
-
 /**
  * Settings of the background-work step: Spring-managed executors and schedulers and
  * {@link TrackedWork} finish before the resources they use go away.
+ * <p>
+ * Bound under {@code graceful.background-work}, as part of
+ * {@link io.graceful.autoconfigure.GracefulProperties}.
  *
  * @since 0.1.0
  */
-@ConfigurationProperties("graceful.background-work")
-public class BackgroundWorkProperties implements InitializingBean {
+public class BackgroundWorkProperties {
 
 	/**
 	 * Longest time queued and running tasks of Spring-managed executors, and tracked
@@ -37,8 +36,7 @@ public class BackgroundWorkProperties implements InitializingBean {
 	/**
 	 * Check the bound values, naming the property and the allowed range.
 	 */
-	@Override
-	public void afterPropertiesSet() {
+	public void validate() {
 		DurationRules.positive(GracefulStep.BACKGROUND_WORK.property(), this.timeout);
 	}
 

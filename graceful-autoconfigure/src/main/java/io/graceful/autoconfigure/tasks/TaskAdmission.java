@@ -25,7 +25,7 @@ final class TaskAdmission {
 
 	private final BackgroundWorkProperties.Admission mode;
 
-	private final long horizonNanos;
+	private volatile long horizonNanos;
 
 	private volatile long stepDeadlineNanos;
 
@@ -83,6 +83,15 @@ final class TaskAdmission {
 					+ "graceful.background-work.timeout plus the bounds of the steps before it)";
 		}
 		return "the " + available + " left of this shutdown's background work";
+	}
+
+	/**
+	 * Set the time background work would get if a shutdown started now, once every bound
+	 * is known.
+	 * @param horizon the horizon
+	 */
+	void horizon(Duration horizon) {
+		this.horizonNanos = horizon.toNanos();
 	}
 
 	/**

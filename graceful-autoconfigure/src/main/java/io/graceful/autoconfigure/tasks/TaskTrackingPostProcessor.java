@@ -21,8 +21,10 @@ import org.springframework.util.ReflectionUtils;
  * {@link SimpleAsyncTaskExecutor} (virtual threads and {@code SimpleAsyncTaskScheduler}
  * included) before it is initialized. The executor's own decorator, if any, keeps running
  * inside the tracker.
+ *
+ * @since 0.1.0
  */
-class TaskTrackingPostProcessor implements BeanPostProcessor {
+public final class TaskTrackingPostProcessor implements BeanPostProcessor {
 
 	/**
 	 * The field every tracked executor keeps its decorator in (see
@@ -93,8 +95,26 @@ class TaskTrackingPostProcessor implements BeanPostProcessor {
 		return this.signal;
 	}
 
+	/**
+	 * Create the work the application tracks itself, whose ends wake the background-work
+	 * step as the executors' tasks do.
+	 * @return the tracked work
+	 */
+	public TrackedWork newTrackedWork() {
+		return new TrackedWork(this.signal);
+	}
+
 	List<TaskTracker> trackers() {
 		return List.copyOf(this.trackers);
+	}
+
+	/**
+	 * Tasks the tracked executors refused because they could not have finished within the
+	 * time background work gets.
+	 * @return the count since startup
+	 */
+	public long rejectedUnsafe() {
+		return this.trackers.stream().mapToLong(TaskTracker::rejectedUnsafe).sum();
 	}
 
 }

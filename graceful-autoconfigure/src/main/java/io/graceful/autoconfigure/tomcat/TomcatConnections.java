@@ -15,6 +15,7 @@ import io.graceful.autoconfigure.web.QueuedRequests;
 import io.graceful.autoconfigure.web.SocketInput;
 import io.graceful.autoconfigure.withdraw.Http2GoAwaySender;
 import io.graceful.autoconfigure.withdraw.IdleConnectionCloser;
+import io.graceful.autoconfigure.withdraw.ListeningSocketCloser;
 import io.graceful.autoconfigure.withdraw.OpenConnections;
 import org.apache.catalina.connector.Connector;
 import org.apache.commons.logging.Log;
@@ -41,12 +42,13 @@ import org.springframework.util.ReflectionUtils;
  * visited under its own lock, and whether a connection holds bytes nobody has read yet.
  * <p>
  * It is also Tomcat's part of withdraw and drain, as one bean: the idle-connection closer
- * and the HTTP/2 GOAWAY sender of withdraw, and the count of queued requests of the web
- * drain. What does the work ({@link TomcatIdleConnectionCloser},
- * {@link TomcatHttp2GoAwaySender}, {@link TomcatQueuedRequests}) is loaded when a
- * shutdown first needs it, not at startup.
+ * and the HTTP/2 GOAWAY sender of withdraw, its listening-socket closer (for a
+ * hand-over), and the count of queued requests of the web drain. What does the work
+ * ({@link TomcatIdleConnectionCloser}, {@link TomcatHttp2GoAwaySender},
+ * {@link TomcatQueuedRequests}) is loaded when a shutdown first needs it, not at startup.
  */
-final class TomcatConnections implements IdleConnectionCloser, Http2GoAwaySender, QueuedRequests, OpenConnections {
+final class TomcatConnections
+		implements IdleConnectionCloser, Http2GoAwaySender, QueuedRequests, OpenConnections, ListeningSocketCloser {
 
 	/**
 	 * The protected method of Tomcat's protocol handler (see {@link TomcatRuntimeHints}).
@@ -156,6 +158,11 @@ final class TomcatConnections implements IdleConnectionCloser, Http2GoAwaySender
 			pending = busy;
 			LockSupport.parkNanos(BUSY_RETRY_NANOS);
 		}
+	}
+
+	@Override
+	public void closeListeningSockets() {
+		stopAccepting();
 	}
 
 	/**

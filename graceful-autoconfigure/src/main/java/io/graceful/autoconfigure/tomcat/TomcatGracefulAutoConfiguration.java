@@ -35,11 +35,6 @@ public final class TomcatGracefulAutoConfiguration {
 	}
 
 	@Bean
-	TomcatListeningSocketCloser tomcatListeningSocketCloser(TomcatConnections connections) {
-		return new TomcatListeningSocketCloser(connections);
-	}
-
-	@Bean
 	TomcatStopBoundCustomizer gracefulTomcatStopBoundCustomizer(GracefulProperties properties) {
 		return new TomcatStopBoundCustomizer(properties.webServerStopBound());
 	}

@@ -11,21 +11,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
+import io.graceful.autoconfigure.core.BoundedStep;
 import io.graceful.autoconfigure.core.Durations;
 import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.GracefulStep;
 import io.graceful.autoconfigure.core.LifecyclePhaseTimeout;
+import io.graceful.autoconfigure.core.PhaseCallback;
+import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.ShutdownState;
 import io.graceful.autoconfigure.core.StepForecast;
+import io.graceful.autoconfigure.core.StepForecaster;
 import io.graceful.autoconfigure.core.StepRecorder;
-import io.graceful.autoconfigure.requests.InFlightRequest;
-import io.graceful.autoconfigure.requests.InFlightRequests;
-import io.graceful.autoconfigure.requests.OpenStreams;
-import io.graceful.autoconfigure.requests.OpenWebSockets;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
 
 /**
  * The web drain as graceful sees it. It starts just before Spring Boot's graceful web
@@ -34,8 +36,11 @@ import org.slf4j.LoggerFactory;
  * them without a response); then Spring Boot's drain gets the rest of the bound. It ends
  * when the next phase begins, after which requests still in flight, or still queued, are
  * cut. Its log lines are a documented contract (the rollout lab parses them).
+ * <p>
+ * It is the lifecycle of its start, one phase before Spring Boot's graceful shutdown; a
+ * {@link PhaseCallback} one phase after that marks its end.
  */
-class WebDrain {
+class WebDrain implements SmartLifecycle, StepForecaster, BoundedStep {
 
 	static final String STEP = GracefulStep.WEB_DRAIN.id();
 
@@ -71,6 +76,8 @@ class WebDrain {
 
 	private volatile int queuedWhenWaitEnded;
 
+	private volatile boolean running;
+
 	WebDrain(InFlightRequests inFlightRequests, @Nullable OpenStreams openStreams, List<QueuedRequests> queuedRequests,
 			ShutdownReport report, Duration drainTimeout, LifecyclePhaseTimeout phaseTimeout) {
 		this.inFlightRequests = inFlightRequests;
@@ -90,12 +97,39 @@ class WebDrain {
 		this.webSocketCloseTimeout = closeTimeout;
 	}
 
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		started();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return GracefulPhases.WEB_DRAIN_START;
+	}
+
+	@Override
+	public ShutdownBound shutdownBound() {
+		return ShutdownBound.ofPhase(GracefulStep.WEB_DRAIN, this.drainTimeout, GracefulPhases.WEB_DRAIN);
+	}
+
 	/**
 	 * What the web drain would face if a shutdown started now: the requests in flight,
 	 * and those already older than the drain's bound, which would likely be cut.
 	 * @return the forecast
 	 */
-	StepForecast forecast() {
+	@Override
+	public StepForecast forecast() {
 		List<InFlightRequest> inFlight = this.inFlightRequests.snapshot();
 		long oldest = 0;
 		List<String> atRisk = new ArrayList<>();

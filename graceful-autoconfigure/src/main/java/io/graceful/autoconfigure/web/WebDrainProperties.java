@@ -5,17 +5,16 @@ import java.time.Duration;
 import io.graceful.autoconfigure.core.DurationRules;
 import io.graceful.autoconfigure.core.GracefulStep;
 
-import org.springframework.beans.factory.InitializingBean;
-import org.springframework.boot.context.properties.ConfigurationProperties;
-
 /**
  * Settings of the web drain: Spring Boot's graceful web server shutdown, bounded and
  * reported by graceful.
+ * <p>
+ * Bound under {@code graceful.web-drain}, as part of
+ * {@link io.graceful.autoconfigure.GracefulProperties}.
  *
  * @since 0.1.0
  */
-@ConfigurationProperties("graceful.web-drain")
-public class WebDrainProperties implements InitializingBean {
+public class WebDrainProperties {
 
 	/**
 	 * Longest time in-flight requests may take to finish once the server stops accepting
@@ -47,8 +46,7 @@ public class WebDrainProperties implements InitializingBean {
 	/**
 	 * Check the bound values, naming the property and the allowed range.
 	 */
-	@Override
-	public void afterPropertiesSet() {
+	public void validate() {
 		DurationRules.positive(GracefulStep.WEB_DRAIN.property(), this.timeout);
 		DurationRules.positive("graceful.web-drain.web-socket-close-timeout", this.webSocketCloseTimeout);
 	}

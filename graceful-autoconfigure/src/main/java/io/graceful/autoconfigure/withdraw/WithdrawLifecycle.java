@@ -9,13 +9,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.graceful.autoconfigure.GracefulProperties;
+import io.graceful.autoconfigure.core.BoundedStep;
 import io.graceful.autoconfigure.core.Durations;
 import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.GracefulStep;
+import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.ShutdownState;
 import io.graceful.autoconfigure.core.StepRecorder;
-import io.graceful.autoconfigure.requests.InFlightRequests;
+import io.graceful.autoconfigure.web.InFlightRequests;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +47,7 @@ import org.springframework.core.Ordered;
  *
  * @since 0.1.0
  */
-public final class WithdrawLifecycle implements SmartLifecycle, SmartApplicationListener {
+public final class WithdrawLifecycle implements SmartLifecycle, SmartApplicationListener, BoundedStep {
 
 	static final String STEP = GracefulStep.WITHDRAW.id();
 
@@ -59,7 +63,7 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 
 	private final ShutdownReport report;
 
-	private final InFlightRequests inFlightRequests;
+	private final @Nullable InFlightRequests inFlightRequests;
 
 	private final List<IdleConnectionCloser> idleConnectionClosers;
 
@@ -77,12 +81,24 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 
 	private volatile boolean running;
 
-	WithdrawLifecycle(ApplicationContext context, WithdrawSettings settings, ShutdownReport report,
-			InFlightRequests inFlightRequests, List<IdleConnectionCloser> idleConnectionClosers,
+	/**
+	 * Create the withdraw step.
+	 * @param context the application context, whose readiness it turns
+	 * @param properties the bound properties
+	 * @param report the report the step writes to
+	 * @param inFlightRequests the requests in flight, if the application serves HTTP
+	 * @param idleConnectionClosers the servers' idle connection closers
+	 * @param goAwaySenders the servers' HTTP/2 GOAWAY senders
+	 * @param listeningSocketClosers the servers' listening socket closers
+	 * @param openConnections the servers' open connections
+	 */
+	public WithdrawLifecycle(ApplicationContext context, GracefulProperties properties, ShutdownReport report,
+			@Nullable InFlightRequests inFlightRequests, List<IdleConnectionCloser> idleConnectionClosers,
 			List<Http2GoAwaySender> goAwaySenders, List<ListeningSocketCloser> listeningSocketClosers,
 			List<OpenConnections> openConnections) {
 		this.context = context;
-		this.settings = settings;
+		this.settings = WithdrawSettings.resolve(properties.getWithdraw(), properties.getHandover(),
+				context.getEnvironment());
 		this.report = report;
 		this.inFlightRequests = inFlightRequests;
 		this.idleConnectionClosers = idleConnectionClosers;
@@ -132,6 +148,11 @@ public final class WithdrawLifecycle implements SmartLifecycle, SmartApplication
 	@Override
 	public int getPhase() {
 		return GracefulPhases.WITHDRAW;
+	}
+
+	@Override
+	public ShutdownBound shutdownBound() {
+		return ShutdownBound.of(GracefulStep.WITHDRAW, this.settings.delay(), GracefulPhases.WITHDRAW);
 	}
 
 	/**

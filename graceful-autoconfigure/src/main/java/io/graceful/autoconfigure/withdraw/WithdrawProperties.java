@@ -4,15 +4,15 @@ import java.time.Duration;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.boot.context.properties.ConfigurationProperties;
-
 /**
  * Settings of the withdraw step: readiness refuses traffic while the application keeps
  * serving, so that load balancers stop routing to it before the web server stops.
+ * <p>
+ * Bound under {@code graceful.withdraw}, as part of
+ * {@link io.graceful.autoconfigure.GracefulProperties}.
  *
  * @since 0.1.0
  */
-@ConfigurationProperties("graceful.withdraw")
 public class WithdrawProperties {
 
 	/**

@@ -5,9 +5,9 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 
 import com.rabbitmq.client.Channel;
+import io.graceful.autoconfigure.testsupport.Bounds;
 import io.graceful.autoconfigure.CoreAutoConfigurations;
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
-import io.graceful.autoconfigure.budget.ShutdownBudgetAutoConfiguration;
 import io.graceful.autoconfigure.budget.ShutdownBudgetExceededException;
 import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.ShutdownBound;
@@ -36,9 +36,9 @@ import static org.mockito.Mockito.mock;
  */
 class RabbitShutdownAutoConfigurationTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(AutoConfigurations
-		.of(LifecycleAutoConfiguration.class, RabbitAutoConfiguration.class, GracefulAutoConfiguration.class,
-				ShutdownBudgetAutoConfiguration.class, RabbitShutdownAutoConfiguration.class));
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(LifecycleAutoConfiguration.class, RabbitAutoConfiguration.class,
+				GracefulAutoConfiguration.class, RabbitShutdownAutoConfiguration.class));
 
 	@Test
 	void listenerBoundDefaultsToTwoSecondsAndIsThePhaseTimeoutOfTheListenersStep() {
@@ -48,7 +48,7 @@ class RabbitShutdownAutoConfigurationTests {
 	}
 
 	@Test
-	void aWebApplicationWithRabbitMqTakesTwentyFourSecondsOfTheBudgetOnKubernetes() {
+	void aWebApplicationWithRabbitMqTakesTwentySevenSecondsOfTheBudgetOnKubernetes() {
 		WebApplicationContextRunner kubernetes = new WebApplicationContextRunner()
 			.withConfiguration(CoreAutoConfigurations.CORE)
 			.withConfiguration(
@@ -56,15 +56,15 @@ class RabbitShutdownAutoConfigurationTests {
 			.withPropertyValues("spring.main.cloud-platform=kubernetes");
 		kubernetes.run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context.getBeansOfType(ShutdownBound.class).values())
-				.extracting(ShutdownBound::step, ShutdownBound::duration)
+			assertThat(Bounds.of(context)).extracting(ShutdownBound::step, ShutdownBound::duration)
 				.containsExactlyInAnyOrder(tuple("withdraw", Duration.ofSeconds(10)),
 						tuple("rabbitmq-listeners", Duration.ofSeconds(2)), tuple("web-drain", Duration.ofSeconds(7)),
+						tuple("background-work", Duration.ofSeconds(3)),
 						tuple("rabbitmq-flush", Duration.ofSeconds(2)));
 		});
-		// 21s of steps, 1s for the other phases, 2s of safety margin
-		kubernetes.withPropertyValues("graceful.grace-period=24s").run((context) -> assertThat(context).hasNotFailed());
-		kubernetes.withPropertyValues("graceful.grace-period=23s")
+		// 24s of steps, 1s for the other phases, 2s of safety margin
+		kubernetes.withPropertyValues("graceful.grace-period=27s").run((context) -> assertThat(context).hasNotFailed());
+		kubernetes.withPropertyValues("graceful.grace-period=26s")
 			.run((context) -> assertThat(context.getStartupFailure())
 				.isInstanceOf(ShutdownBudgetExceededException.class));
 	}
@@ -145,7 +145,7 @@ class RabbitShutdownAutoConfigurationTests {
 	void nothingIsConfiguredAndNothingCountsInTheBudgetWithoutAConnectionFactory() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(LifecycleAutoConfiguration.class, GracefulAutoConfiguration.class,
-					ShutdownBudgetAutoConfiguration.class, RabbitShutdownAutoConfiguration.class))
+					RabbitShutdownAutoConfiguration.class))
 			.withPropertyValues("graceful.grace-period=10s", "graceful.rabbitmq-listeners.timeout=9s")
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(RabbitListenerShutdown.class)
@@ -159,7 +159,7 @@ class RabbitShutdownAutoConfigurationTests {
 	void anApplicationsOwnConnectionFactoryIsEnough() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(LifecycleAutoConfiguration.class, GracefulAutoConfiguration.class,
-					ShutdownBudgetAutoConfiguration.class, RabbitShutdownAutoConfiguration.class))
+					RabbitShutdownAutoConfiguration.class))
 			.withBean(CachingConnectionFactory.class, () -> new CachingConnectionFactory("localhost", 1))
 			.run((context) -> assertThat(context).hasSingleBean(RabbitListenerShutdown.class)
 				.hasSingleBean(RabbitFlushLifecycle.class)

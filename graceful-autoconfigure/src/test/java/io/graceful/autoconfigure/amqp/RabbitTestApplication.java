@@ -4,11 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
-import io.graceful.autoconfigure.budget.ShutdownBudgetAutoConfiguration;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.StepResult;
 import io.graceful.autoconfigure.testsupport.TestRabbit;
-import io.graceful.autoconfigure.withdraw.WithdrawAutoConfiguration;
 import io.graceful.testsupport.RabbitProcess;
 
 import org.springframework.boot.Banner;
@@ -77,8 +75,7 @@ final class RabbitTestApplication {
 
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ LifecycleAutoConfiguration.class, RabbitAutoConfiguration.class,
-			GracefulAutoConfiguration.class, ShutdownBudgetAutoConfiguration.class, WithdrawAutoConfiguration.class,
-			RabbitShutdownAutoConfiguration.class })
+			GracefulAutoConfiguration.class, RabbitShutdownAutoConfiguration.class })
 	static class WithGraceful {
 
 	}

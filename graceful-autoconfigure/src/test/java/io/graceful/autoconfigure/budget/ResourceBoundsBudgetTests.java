@@ -7,9 +7,7 @@ import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.jdbc.DataSourceDrainAutoConfiguration;
-import io.graceful.autoconfigure.tasks.BackgroundWorkAutoConfiguration;
 import io.graceful.autoconfigure.web.WebDrainProperties;
-import io.graceful.autoconfigure.withdraw.WithdrawAutoConfiguration;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -25,9 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ResourceBoundsBudgetTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(GracefulAutoConfiguration.class, ShutdownBudgetAutoConfiguration.class,
-				WithdrawAutoConfiguration.class, BackgroundWorkAutoConfiguration.class,
-				DataSourceDrainAutoConfiguration.class))
+		.withConfiguration(
+				AutoConfigurations.of(GracefulAutoConfiguration.class, DataSourceDrainAutoConfiguration.class))
 		.withBean(DataSource.class, SimpleDriverDataSource::new);
 
 	@Test

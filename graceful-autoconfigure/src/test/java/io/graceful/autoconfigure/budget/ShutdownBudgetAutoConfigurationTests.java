@@ -42,9 +42,9 @@ class ShutdownBudgetAutoConfigurationTests {
 			assertThat(context).hasNotFailed();
 			ShutdownBudget budget = budget(context);
 			assertThat(budget.bounds()).extracting(ShutdownBound::step, ShutdownBound::duration)
-				.containsExactly(bound("withdraw", 10), bound("web-drain", 7), bound("other phases", 1),
-						bound("safety margin", 2));
-			assertThat(budget.total()).isEqualTo(Duration.ofSeconds(20));
+				.containsExactly(bound("withdraw", 10), bound("web-drain", 7), bound("background-work", 3),
+						bound("other phases", 1), bound("safety margin", 2));
+			assertThat(budget.total()).isEqualTo(Duration.ofSeconds(23));
 			assertThat(budget.gracePeriod()).isEqualTo(Duration.ofSeconds(30));
 			assertThat(budget.fits()).isTrue();
 		});
@@ -70,8 +70,9 @@ class ShutdownBudgetAutoConfigurationTests {
 					"graceful.grpc-drain.timeout", Duration.ofSeconds(9), GracefulPhases.WEB_DRAIN))
 			.run((context) -> {
 				ShutdownBudget budget = budget(context);
-				assertThat(budget.total()).as("withdraw 10 + the longer drain 9 + other 1 + margin 2")
-					.isEqualTo(Duration.ofSeconds(22));
+				assertThat(budget.total())
+					.as("withdraw 10 + the longer drain 9 + background work 3 + other 1 + margin 2")
+					.isEqualTo(Duration.ofSeconds(25));
 				assertThat(budget.describe())
 					.containsPattern("web-drain\\s+7s\\s+graceful\\.web-drain\\.timeout \\(runs alongside grpc-drain, "
 							+ "counted there\\)")
@@ -88,7 +89,7 @@ class ShutdownBudgetAutoConfigurationTests {
 			.withBean("grpcDrainShutdownBound", ShutdownBound.class, () -> ShutdownBound.ofPhase("grpc-drain",
 					"graceful.grpc-drain.timeout", Duration.ofSeconds(7), GracefulPhases.WEB_DRAIN))
 			.run((context) -> {
-				assertThat(budget(context).total()).isEqualTo(Duration.ofSeconds(20));
+				assertThat(budget(context).total()).isEqualTo(Duration.ofSeconds(23));
 				assertThat(budget(context).describe()).containsOnlyOnce("(runs alongside ");
 			});
 	}
@@ -112,16 +113,17 @@ class ShutdownBudgetAutoConfigurationTests {
 			FailureAnalysis analysis = new ShutdownBudgetFailureAnalyzer().analyze(failure);
 			assertThat(analysis).isNotNull();
 			assertThat(analysis.getDescription())
-				.startsWith("The worst case of a graceful shutdown (20s) does not fit the platform's grace period "
-						+ "(15s); the platform would kill the process 5s before the last step ends:")
+				.startsWith("The worst case of a graceful shutdown (23s) does not fit the platform's grace period "
+						+ "(15s); the platform would kill the process 8s before the last step ends:")
 				.containsPattern("withdraw\\s+10s\\s+graceful\\.withdraw\\.delay")
 				.containsPattern("web-drain\\s+7s\\s+graceful\\.web-drain\\.timeout")
+				.containsPattern("background-work\\s+3s\\s+graceful\\.background-work\\.timeout")
 				.containsPattern("other phases\\s+1s\\s+graceful\\.other-phases-timeout")
 				.containsPattern("safety margin\\s+2s\\s+graceful\\.safety-margin")
-				.containsPattern("total\\s+20s")
+				.containsPattern("total\\s+23s")
 				.containsPattern("grace period\\s+15s\\s+graceful\\.grace-period");
-			assertThat(analysis.getAction()).contains("Lower the bounds listed above by 5s in total")
-				.contains("raise graceful.grace-period to at least 20s")
+			assertThat(analysis.getAction()).contains("Lower the bounds listed above by 8s in total")
+				.contains("raise graceful.grace-period to at least 23s")
 				.contains("terminationGracePeriodSeconds")
 				.contains("graceful.budget-check=warn");
 		});
@@ -131,7 +133,7 @@ class ShutdownBudgetAutoConfigurationTests {
 	void budgetCheckWarnStartsAndLogsEveryBound(CapturedOutput output) {
 		this.kubernetes.withPropertyValues("graceful.grace-period=15s", "graceful.budget-check=warn").run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(output).contains("The worst case of a graceful shutdown (20s) does not fit the grace "
+			assertThat(output).contains("The worst case of a graceful shutdown (23s) does not fit the grace "
 					+ "period (15s); the platform may kill the process before the last step ends:");
 			assertThat(output.toString()).containsPattern("withdraw\\s+10s\\s+graceful\\.withdraw\\.delay");
 			assertThat(output.toString()).containsPattern("WARN");
@@ -179,16 +181,16 @@ class ShutdownBudgetAutoConfigurationTests {
 
 	@Test
 	void userPhaseTimeoutIsRespectedAndCountsForThePhasesGracefulDoesNotOwn() {
-		this.runner.withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=20s").run((context) -> {
+		this.runner.withPropertyValues("spring.lifecycle.timeout-per-shutdown-phase=17s").run((context) -> {
 			assertThat(context).hasNotFailed();
 			LifecycleTimeouts timeouts = LifecycleTimeouts.of(context);
-			assertThat(timeouts.defaultTimeout()).isEqualTo(Duration.ofSeconds(20));
+			assertThat(timeouts.defaultTimeout()).isEqualTo(Duration.ofSeconds(17));
 			assertThat(timeouts.perPhase()).isEmpty();
 			ShutdownBudget budget = budget(context);
 			assertThat(budget.bounds())
 				.extracting(ShutdownBound::step, ShutdownBound::property, ShutdownBound::duration)
 				.contains(org.assertj.core.groups.Tuple.tuple("other phases",
-						"spring.lifecycle.timeout-per-shutdown-phase", Duration.ofSeconds(20)));
+						"spring.lifecycle.timeout-per-shutdown-phase", Duration.ofSeconds(17)));
 			assertThat(budget.total()).isEqualTo(Duration.ofSeconds(29));
 		});
 	}
@@ -228,7 +230,7 @@ class ShutdownBudgetAutoConfigurationTests {
 				// and the web drain's phase is bounded by its own step
 				assertThat(budget.bounds()).extracting(ShutdownBound::step, ShutdownBound::duration)
 					.contains(bound("other phases (2)", 2));
-				assertThat(budget.total()).isEqualTo(Duration.ofSeconds(21));
+				assertThat(budget.total()).isEqualTo(Duration.ofSeconds(24));
 			});
 	}
 
@@ -313,8 +315,8 @@ class ShutdownBudgetAutoConfigurationTests {
 
 	/**
 	 * The bounds the other steps declare at their documented defaults (HELPERS.md: Kafka
-	 * listeners 2s, background work 3s, DataSource 2s, Kafka flush 2s, Kafka producers
-	 * close 1s), as the beans those steps contribute.
+	 * listeners 2s, DataSource 2s, Kafka flush 2s, Kafka producers close 1s), as the
+	 * beans those steps contribute; background work (3s) is one of the core steps.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	static class OtherStepsAtTheirDocumentedDefaults {
@@ -323,12 +325,6 @@ class ShutdownBudgetAutoConfigurationTests {
 		ShutdownBound kafkaListenersBound() {
 			return ShutdownBound.ofPhase("kafka-listeners", "graceful.kafka-listeners.timeout", Duration.ofSeconds(2),
 					GracefulPhases.KAFKA_LISTENERS);
-		}
-
-		@Bean
-		ShutdownBound backgroundWorkBound() {
-			return ShutdownBound.of("background-work", "graceful.background-work.timeout", Duration.ofSeconds(3),
-					GracefulPhases.BACKGROUND_WORK);
 		}
 
 		@Bean

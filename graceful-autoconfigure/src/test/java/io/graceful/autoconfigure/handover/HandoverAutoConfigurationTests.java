@@ -7,7 +7,6 @@ import java.util.List;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.core.AcceptGate;
-import io.graceful.autoconfigure.withdraw.WithdrawAutoConfiguration;
 import io.graceful.autoconfigure.withdraw.WithdrawLifecycle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,8 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class HandoverAutoConfigurationTests {
 
 	private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(GracefulAutoConfiguration.class, WithdrawAutoConfiguration.class,
-				HandoverAutoConfiguration.class,
+		.withConfiguration(AutoConfigurations.of(GracefulAutoConfiguration.class, HandoverAutoConfiguration.class,
 				io.graceful.autoconfigure.tomcat.TomcatGracefulAutoConfiguration.class));
 
 	@Test

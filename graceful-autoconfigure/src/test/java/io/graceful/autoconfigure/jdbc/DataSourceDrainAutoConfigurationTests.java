@@ -68,10 +68,12 @@ class DataSourceDrainAutoConfigurationTests {
 			assertThat(output).contains("DataSource drain skipped: no open HikariCP pool; no drain possible for 1 "
 					+ "DataSource(s) that are not HikariCP pools, Spring closes them as usual: 'legacy' "
 					+ "(SimpleDriverDataSource)");
-			assertThat(report.getResults()).singleElement().satisfies((result) -> {
-				assertThat(result.outcome()).isEqualTo(StepOutcome.SKIPPED);
-				assertThat(result.counts()).containsEntry("datasources-not-drainable", 1L);
-			});
+			assertThat(report.getResults()).filteredOn((result) -> result.step().equals("datasource-drain"))
+				.singleElement()
+				.satisfies((result) -> {
+					assertThat(result.outcome()).isEqualTo(StepOutcome.SKIPPED);
+					assertThat(result.counts()).containsEntry("datasources-not-drainable", 1L);
+				});
 		});
 	}
 

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
-import io.graceful.autoconfigure.budget.ShutdownBudgetAutoConfiguration;
 import io.graceful.autoconfigure.budget.ShutdownBudgetExceededException;
 import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.ShutdownBound;
@@ -26,9 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class KafkaShutdownAutoConfigurationTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(AutoConfigurations
-		.of(LifecycleAutoConfiguration.class, KafkaAutoConfiguration.class, GracefulAutoConfiguration.class,
-				ShutdownBudgetAutoConfiguration.class, KafkaShutdownAutoConfiguration.class));
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(LifecycleAutoConfiguration.class, KafkaAutoConfiguration.class,
+				GracefulAutoConfiguration.class, KafkaShutdownAutoConfiguration.class));
 
 	@Test
 	void kafkaBoundsDefaultToTwoSecondsForListenersTwoForTheFlushAndOneForTheClose() {
@@ -48,7 +47,7 @@ class KafkaShutdownAutoConfigurationTests {
 	void noKafkaStepsWithoutAProducerOrConsumerFactory() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(LifecycleAutoConfiguration.class, GracefulAutoConfiguration.class,
-					ShutdownBudgetAutoConfiguration.class, KafkaShutdownAutoConfiguration.class))
+					KafkaShutdownAutoConfiguration.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(KafkaFlushLifecycle.class)
 				.doesNotHaveBean(KafkaListenerShutdown.class)
 				.doesNotHaveBean("kafkaFlushShutdownBound"));
@@ -104,7 +103,7 @@ class KafkaShutdownAutoConfigurationTests {
 				assertThat(context).hasFailed();
 				Throwable failure = context.getStartupFailure();
 				assertThat(failure).isInstanceOf(ShutdownBudgetExceededException.class)
-					.hasMessageContaining("add up to 14s");
+					.hasMessageContaining("add up to 17s");
 				// the failure analysis prints this table of bounds
 				assertThat(((ShutdownBudgetExceededException) failure).getBudget().describe()).contains(
 						"kafka-listeners", "graceful.kafka-listeners.timeout", "kafka-flush",

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
-import io.graceful.autoconfigure.budget.ShutdownBudgetAutoConfiguration;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.StepResult;
 
@@ -23,7 +22,7 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 @ImportAutoConfiguration({ LifecycleAutoConfiguration.class, KafkaAutoConfiguration.class,
-		GracefulAutoConfiguration.class, ShutdownBudgetAutoConfiguration.class, KafkaShutdownAutoConfiguration.class })
+		GracefulAutoConfiguration.class, KafkaShutdownAutoConfiguration.class })
 class KafkaTestApplication {
 
 	static ConfigurableApplicationContext run(String bootstrapServers, Class<?> userConfiguration,

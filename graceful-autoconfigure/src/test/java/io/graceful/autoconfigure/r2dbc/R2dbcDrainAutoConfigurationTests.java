@@ -3,7 +3,6 @@ package io.graceful.autoconfigure.r2dbc;
 import java.time.Duration;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
-import io.graceful.autoconfigure.budget.ShutdownBudgetAutoConfiguration;
 import io.graceful.autoconfigure.budget.ShutdownBudgetExceededException;
 import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.ShutdownBound;
@@ -26,8 +25,7 @@ class R2dbcDrainAutoConfigurationTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(LifecycleAutoConfiguration.class, R2dbcAutoConfiguration.class,
-				GracefulAutoConfiguration.class, ShutdownBudgetAutoConfiguration.class,
-				R2dbcDrainAutoConfiguration.class))
+				GracefulAutoConfiguration.class, R2dbcDrainAutoConfiguration.class))
 		// a pool that never connected: creating it opens no connection
 		.withPropertyValues("spring.r2dbc.url=r2dbc:postgresql://localhost:1/none", "spring.r2dbc.username=none");
 
@@ -60,7 +58,7 @@ class R2dbcDrainAutoConfigurationTests {
 	void nothingIsConfiguredAndNothingCountsInTheBudgetWithoutAConnectionFactory() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(LifecycleAutoConfiguration.class, GracefulAutoConfiguration.class,
-					ShutdownBudgetAutoConfiguration.class, R2dbcDrainAutoConfiguration.class))
+					R2dbcDrainAutoConfiguration.class))
 			.withPropertyValues("graceful.grace-period=10s", "graceful.r2dbc-drain.timeout=9s")
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(R2dbcDrainLifecycle.class)

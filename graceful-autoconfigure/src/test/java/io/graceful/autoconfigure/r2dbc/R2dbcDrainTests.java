@@ -5,7 +5,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
-import io.graceful.autoconfigure.budget.ShutdownBudgetAutoConfiguration;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.StepOutcome;
 import io.graceful.autoconfigure.core.StepResult;
@@ -144,7 +143,7 @@ class R2dbcDrainTests {
 
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ LifecycleAutoConfiguration.class, R2dbcAutoConfiguration.class,
-			GracefulAutoConfiguration.class, ShutdownBudgetAutoConfiguration.class, R2dbcDrainAutoConfiguration.class })
+			GracefulAutoConfiguration.class, R2dbcDrainAutoConfiguration.class })
 	static class WithGraceful {
 
 	}

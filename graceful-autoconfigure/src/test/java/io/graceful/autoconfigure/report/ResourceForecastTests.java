@@ -40,10 +40,9 @@ class ResourceForecastTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(LifecycleAutoConfiguration.class, GracefulAutoConfiguration.class,
 				DataSourceDrainAutoConfiguration.class, KafkaAutoConfiguration.class,
-				KafkaShutdownAutoConfiguration.class, ShutdownForecastAutoConfiguration.class,
-				GracefulEndpointAutoConfiguration.class, MetricsAutoConfiguration.class,
-				SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
-				ShutdownMetricsAutoConfiguration.class))
+				KafkaShutdownAutoConfiguration.class, GracefulEndpointAutoConfiguration.class,
+				MetricsAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
+				CompositeMeterRegistryAutoConfiguration.class, ShutdownMetricsAutoConfiguration.class))
 		.withPropertyValues("management.endpoints.web.exposure.include=graceful");
 
 	@Test

@@ -8,10 +8,8 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
-import io.graceful.autoconfigure.budget.ShutdownBudgetAutoConfiguration;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.ShutdownState;
-import io.graceful.autoconfigure.withdraw.WithdrawAutoConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,8 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ShutdownSummaryTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(GracefulAutoConfiguration.class, ShutdownBudgetAutoConfiguration.class,
-				WithdrawAutoConfiguration.class, ShutdownSummaryAutoConfiguration.class));
+		.withConfiguration(AutoConfigurations.of(GracefulAutoConfiguration.class));
 
 	private final ListAppender<ILoggingEvent> summaryLog = new ListAppender<>();
 
@@ -72,8 +69,9 @@ class ShutdownSummaryTests {
 			context.close();
 			assertThat(report.getState()).isEqualTo(ShutdownState.STOPPED);
 		});
-		// withdraw, producers-close, pool-close
-		assertThat(states).containsExactly(ShutdownState.WITHDRAWING, ShutdownState.STOPPING, ShutdownState.STOPPING);
+		// withdraw, background-work, producers-close, pool-close
+		assertThat(states).containsExactly(ShutdownState.WITHDRAWING, ShutdownState.STOPPING, ShutdownState.STOPPING,
+				ShutdownState.STOPPING);
 	}
 
 	@Test

@@ -8,10 +8,8 @@ import ch.qos.logback.classic.util.ContextInitializer;
 import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
-import io.graceful.autoconfigure.budget.ShutdownBudgetAutoConfiguration;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.StepRecorder;
-import io.graceful.autoconfigure.withdraw.WithdrawAutoConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,9 +72,9 @@ class StructuredSummaryLoggingTests {
 		assertThat(json.read("$.graceful.shutdown.duration_ms", Long.class)).isNotNegative();
 		assertThat(json.read("$.graceful.shutdown.grace_period_ms", Long.class)).isEqualTo(30_000L);
 		assertThat(json.read("$.graceful.shutdown.steps[*].name", List.class)).containsExactly("withdraw",
-				"sample-flush");
-		assertThat(json.read("$.graceful.shutdown.steps[1].outcome", String.class)).isEqualTo("completed");
-		assertThat(json.read("$.graceful.shutdown.steps[1].duration_ms", Long.class)).isNotNegative();
+				"background-work", "sample-flush");
+		assertThat(json.read("$.graceful.shutdown.steps[2].outcome", String.class)).isEqualTo("completed");
+		assertThat(json.read("$.graceful.shutdown.steps[2].duration_ms", Long.class)).isNotNegative();
 	}
 
 	@Test
@@ -88,8 +86,8 @@ class StructuredSummaryLoggingTests {
 			.endsWith("; cut 3 records: orders-0, orders-1, orders-2; timed out: sample-flush");
 		assertThat(json.read("$.graceful.shutdown.clean", Boolean.class)).isFalse();
 		assertThat(json.read("$.graceful.shutdown.cut.records", Long.class)).isEqualTo(3L);
-		assertThat(json.read("$.graceful.shutdown.steps[1].outcome", String.class)).isEqualTo("timed-out");
-		assertThat(json.read("$.graceful.shutdown.steps[1].cut.records", Long.class)).isEqualTo(3L);
+		assertThat(json.read("$.graceful.shutdown.steps[2].outcome", String.class)).isEqualTo("timed-out");
+		assertThat(json.read("$.graceful.shutdown.steps[2].cut.records", Long.class)).isEqualTo(3L);
 	}
 
 	@Test
@@ -100,7 +98,7 @@ class StructuredSummaryLoggingTests {
 		assertThat(json.read("$['graceful.shutdown.clean']", Boolean.class)).isFalse();
 		assertThat(json.read("$['graceful.shutdown.cut.records']", Long.class)).isEqualTo(3L);
 		assertThat(json.read("$['graceful.shutdown.steps'][*].name", List.class)).containsExactly("withdraw",
-				"sample-flush");
+				"background-work", "sample-flush");
 	}
 
 	@Test
@@ -142,7 +140,8 @@ class StructuredSummaryLoggingTests {
 
 	private static void runAndClose(String format, Class<?> app) {
 		new SpringApplicationBuilder(app).web(WebApplicationType.NONE)
-			.properties("logging.structured.format.console=" + format, "spring.main.register-shutdown-hook=false")
+			.properties("logging.structured.format.console=" + format, "spring.main.register-shutdown-hook=false",
+					"graceful.carry-over=false")
 			.run()
 			.close();
 	}
@@ -206,8 +205,7 @@ class StructuredSummaryLoggingTests {
 	}
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
-	@ImportAutoConfiguration({ GracefulAutoConfiguration.class, ShutdownBudgetAutoConfiguration.class,
-			WithdrawAutoConfiguration.class, ShutdownSummaryAutoConfiguration.class })
+	@ImportAutoConfiguration({ GracefulAutoConfiguration.class })
 	static class CleanApp {
 
 		@Bean
@@ -218,8 +216,7 @@ class StructuredSummaryLoggingTests {
 	}
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
-	@ImportAutoConfiguration({ GracefulAutoConfiguration.class, ShutdownBudgetAutoConfiguration.class,
-			WithdrawAutoConfiguration.class, ShutdownSummaryAutoConfiguration.class })
+	@ImportAutoConfiguration({ GracefulAutoConfiguration.class })
 	static class CuttingApp {
 
 		@Bean

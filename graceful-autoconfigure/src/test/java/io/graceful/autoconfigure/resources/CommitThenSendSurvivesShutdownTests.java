@@ -9,18 +9,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
-import io.graceful.autoconfigure.budget.ShutdownBudgetAutoConfiguration;
 import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.StepResult;
 import io.graceful.autoconfigure.jdbc.DataSourceDrainAutoConfiguration;
 import io.graceful.autoconfigure.kafka.KafkaSendRejectedException;
 import io.graceful.autoconfigure.kafka.KafkaShutdownAutoConfiguration;
-import io.graceful.autoconfigure.tasks.BackgroundWorkAutoConfiguration;
 import io.graceful.autoconfigure.tasks.TrackedWork;
 import io.graceful.autoconfigure.testsupport.TestKafka;
 import io.graceful.autoconfigure.testsupport.TestPostgres;
-import io.graceful.autoconfigure.withdraw.WithdrawAutoConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -129,9 +126,7 @@ class CommitThenSendSurvivesShutdownTests {
 	@ImportAutoConfiguration({ LifecycleAutoConfiguration.class, DataSourceAutoConfiguration.class,
 			DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
 			JdbcTemplateAutoConfiguration.class, KafkaAutoConfiguration.class, GracefulAutoConfiguration.class,
-			ShutdownBudgetAutoConfiguration.class, WithdrawAutoConfiguration.class,
-			BackgroundWorkAutoConfiguration.class, DataSourceDrainAutoConfiguration.class,
-			KafkaShutdownAutoConfiguration.class })
+			DataSourceDrainAutoConfiguration.class, KafkaShutdownAutoConfiguration.class })
 	static class CommitThenSendApplication {
 
 		@Bean

@@ -11,7 +11,6 @@ import ch.qos.logback.core.read.ListAppender;
 import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
-import io.graceful.autoconfigure.budget.ShutdownBudgetAutoConfiguration;
 import io.graceful.autoconfigure.budget.ShutdownBudgetExceededException;
 import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.ShutdownBound;
@@ -22,8 +21,6 @@ import io.graceful.autoconfigure.core.StepResult;
 import io.graceful.autoconfigure.report.GracefulEndpoint;
 import io.graceful.autoconfigure.report.GracefulEndpointAutoConfiguration;
 import io.graceful.autoconfigure.report.ShutdownMetricsAutoConfiguration;
-import io.graceful.autoconfigure.report.ShutdownSummaryAutoConfiguration;
-import io.graceful.autoconfigure.withdraw.WithdrawAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.AfterEach;
@@ -48,11 +45,10 @@ class ShutdownStepTests {
 	private static final String SUMMARY_LOGGER = "io.graceful.autoconfigure.report.ShutdownSummary";
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(GracefulAutoConfiguration.class, ShutdownBudgetAutoConfiguration.class,
-				WithdrawAutoConfiguration.class, ShutdownSummaryAutoConfiguration.class,
-				EndpointAutoConfiguration.class, GracefulEndpointAutoConfiguration.class,
-				MetricsAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
-				ShutdownMetricsAutoConfiguration.class, ShutdownStepAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(GracefulAutoConfiguration.class, EndpointAutoConfiguration.class,
+				GracefulEndpointAutoConfiguration.class, MetricsAutoConfiguration.class,
+				SimpleMetricsExportAutoConfiguration.class, ShutdownMetricsAutoConfiguration.class,
+				ShutdownStepAutoConfiguration.class))
 		.withPropertyValues("management.endpoints.web.exposure.include=graceful");
 
 	private final ListAppender<ILoggingEvent> summaryLog = new ListAppender<>();
@@ -97,35 +93,38 @@ class ShutdownStepTests {
 
 	@Test
 	void stepThatOverrunsItsTimeoutIsInterruptedAndReportedTimedOut() {
-		this.runner.withUserConfiguration(HangingStep.class).run((context) -> {
-			assertThat(context).hasNotFailed();
-			HangingStep config = context.getBean(HangingStep.class);
-			Shutdown shutdown = Shutdown.of(context);
-			long start = System.nanoTime();
-			java.util.concurrent.CompletableFuture<Void> closed = java.util.concurrent.CompletableFuture
-				.runAsync(context::close);
-			assertThat(config.started.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-			DocumentContext whileRunning = shutdown.endpointJson();
-			assertThat(whileRunning.read("$.currentStep", String.class)).isEqualTo("hanging-client");
-			assertThat(whileRunning.read("$.runningSteps[*].step", List.class)).containsExactly("hanging-client");
-			assertThat(whileRunning.read("$.runningSteps[0].boundMs", Long.class)).isEqualTo(1000L);
-			closed.get(10, java.util.concurrent.TimeUnit.SECONDS);
-			Duration closeTook = Duration.ofNanos(System.nanoTime() - start);
-			assertThat(config.interrupted.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-			assertThat(closeTook).isLessThan(Duration.ofSeconds(5));
-			StepResult result = shutdown.result("hanging-client");
-			assertThat(result.outcome()).isEqualTo(StepOutcome.TIMED_OUT);
-			assertThat(result.duration()).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
-			DocumentContext json = shutdown.endpointJson();
-			assertThat(json.read("$.steps[?(@.step == 'hanging-client')].outcome", List.class))
-				.containsExactly("timed-out");
-			assertThat(shutdown.timerCount("hanging-client", "timed-out")).isEqualTo(1);
-			ILoggingEvent summary = onlySummary();
-			assertThat(summary.getLevel().toString()).isEqualTo("WARN");
-			assertThat(summary.getFormattedMessage()).contains("hanging-client ")
-				.contains(" timed-out (its thread was interrupted)")
-				.endsWith("; timed out: hanging-client");
-		});
+		// without carry-over: background work, before it, would leave it its 3s
+		this.runner.withUserConfiguration(HangingStep.class)
+			.withPropertyValues("graceful.carry-over=false")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				HangingStep config = context.getBean(HangingStep.class);
+				Shutdown shutdown = Shutdown.of(context);
+				long start = System.nanoTime();
+				java.util.concurrent.CompletableFuture<Void> closed = java.util.concurrent.CompletableFuture
+					.runAsync(context::close);
+				assertThat(config.started.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+				DocumentContext whileRunning = shutdown.endpointJson();
+				assertThat(whileRunning.read("$.currentStep", String.class)).isEqualTo("hanging-client");
+				assertThat(whileRunning.read("$.runningSteps[*].step", List.class)).containsExactly("hanging-client");
+				assertThat(whileRunning.read("$.runningSteps[0].boundMs", Long.class)).isEqualTo(1000L);
+				closed.get(10, java.util.concurrent.TimeUnit.SECONDS);
+				Duration closeTook = Duration.ofNanos(System.nanoTime() - start);
+				assertThat(config.interrupted.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+				assertThat(closeTook).isLessThan(Duration.ofSeconds(5));
+				StepResult result = shutdown.result("hanging-client");
+				assertThat(result.outcome()).isEqualTo(StepOutcome.TIMED_OUT);
+				assertThat(result.duration()).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+				DocumentContext json = shutdown.endpointJson();
+				assertThat(json.read("$.steps[?(@.step == 'hanging-client')].outcome", List.class))
+					.containsExactly("timed-out");
+				assertThat(shutdown.timerCount("hanging-client", "timed-out")).isEqualTo(1);
+				ILoggingEvent summary = onlySummary();
+				assertThat(summary.getLevel().toString()).isEqualTo("WARN");
+				assertThat(summary.getFormattedMessage()).contains("hanging-client ")
+					.contains(" timed-out (its thread was interrupted)")
+					.endsWith("; timed out: hanging-client");
+			});
 	}
 
 	@Test

@@ -15,14 +15,14 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class BackgroundWorkAutoConfigurationTests {
 
-	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
-			AutoConfigurations.of(GracefulAutoConfiguration.class, BackgroundWorkAutoConfiguration.class));
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(GracefulAutoConfiguration.class));
 
 	@Test
 	void providesTrackedWorkAndTheStepWithAThreeSecondDefaultBound() {
 		this.runner.run((context) -> {
 			assertThat(context).hasSingleBean(TrackedWork.class).hasSingleBean(BackgroundWorkLifecycle.class);
-			assertThat(context.getBean("backgroundWorkShutdownBound", ShutdownBound.class)).satisfies((bound) -> {
+			assertThat(context.getBean(BackgroundWorkLifecycle.class).shutdownBound()).satisfies((bound) -> {
 				assertThat(bound.property()).isEqualTo("graceful.background-work.timeout");
 				assertThat(bound.duration()).hasSeconds(3);
 			});

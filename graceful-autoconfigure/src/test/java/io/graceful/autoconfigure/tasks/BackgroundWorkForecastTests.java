@@ -9,7 +9,6 @@ import io.graceful.autoconfigure.report.GracefulEndpoint.ForecastDescriptor;
 import io.graceful.autoconfigure.report.GracefulEndpoint.StepForecastDescriptor;
 import io.graceful.autoconfigure.report.GracefulEndpoint;
 import io.graceful.autoconfigure.report.GracefulEndpointAutoConfiguration;
-import io.graceful.autoconfigure.report.ShutdownForecastAutoConfiguration;
 import io.graceful.autoconfigure.report.ShutdownMetricsAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -39,7 +38,6 @@ class BackgroundWorkForecastTests {
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(LifecycleAutoConfiguration.class, GracefulAutoConfiguration.class,
-				BackgroundWorkAutoConfiguration.class, ShutdownForecastAutoConfiguration.class,
 				GracefulEndpointAutoConfiguration.class, MetricsAutoConfiguration.class,
 				SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
 				ShutdownMetricsAutoConfiguration.class))

@@ -6,10 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
-import io.graceful.autoconfigure.budget.ShutdownBudgetAutoConfiguration;
 import io.graceful.autoconfigure.jdbc.DataSourceDrainAutoConfiguration;
-import io.graceful.autoconfigure.tasks.BackgroundWorkAutoConfiguration;
-import io.graceful.autoconfigure.withdraw.WithdrawAutoConfiguration;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
@@ -80,8 +77,7 @@ public final class ShutdownTestApp {
 	@ImportAutoConfiguration({ LifecycleAutoConfiguration.class, TaskExecutionAutoConfiguration.class,
 			TaskSchedulingAutoConfiguration.class, DataSourceAutoConfiguration.class,
 			DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
-			JdbcTemplateAutoConfiguration.class, GracefulAutoConfiguration.class, ShutdownBudgetAutoConfiguration.class,
-			WithdrawAutoConfiguration.class, BackgroundWorkAutoConfiguration.class,
+			JdbcTemplateAutoConfiguration.class, GracefulAutoConfiguration.class,
 			DataSourceDrainAutoConfiguration.class })
 	static class AutoConfigurations {
 
@@ -89,9 +85,7 @@ public final class ShutdownTestApp {
 
 	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ LifecycleAutoConfiguration.class, TaskExecutionAutoConfiguration.class,
-			TaskSchedulingAutoConfiguration.class, GracefulAutoConfiguration.class,
-			ShutdownBudgetAutoConfiguration.class, WithdrawAutoConfiguration.class,
-			BackgroundWorkAutoConfiguration.class })
+			TaskSchedulingAutoConfiguration.class, GracefulAutoConfiguration.class })
 	static class TaskAutoConfigurations {
 
 	}

@@ -6,8 +6,6 @@ import java.util.List;
 import io.graceful.autoconfigure.core.LifecyclePhaseTimeout;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.StepForecast;
-import io.graceful.autoconfigure.requests.InFlightRequest;
-import io.graceful.autoconfigure.requests.InFlightRequests;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;

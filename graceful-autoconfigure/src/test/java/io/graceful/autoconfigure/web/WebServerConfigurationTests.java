@@ -3,7 +3,6 @@ package io.graceful.autoconfigure.web;
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.jetty.JettyGracefulAutoConfiguration;
 import io.graceful.autoconfigure.netty.NettyGracefulAutoConfiguration;
-import io.graceful.autoconfigure.requests.RequestTrackingAutoConfiguration;
 import io.graceful.autoconfigure.tomcat.TomcatGracefulAutoConfiguration;
 import io.graceful.autoconfigure.withdraw.Http2GoAwaySender;
 import io.graceful.autoconfigure.withdraw.IdleConnectionCloser;
@@ -28,9 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WebServerConfigurationTests {
 
 	private final AutoConfigurations configurations = AutoConfigurations.of(GracefulAutoConfiguration.class,
-			RequestTrackingAutoConfiguration.class, WebDrainAutoConfiguration.class,
-			TomcatGracefulAutoConfiguration.class, JettyGracefulAutoConfiguration.class,
-			NettyGracefulAutoConfiguration.class);
+			WebDrainAutoConfiguration.class, TomcatGracefulAutoConfiguration.class,
+			JettyGracefulAutoConfiguration.class, NettyGracefulAutoConfiguration.class);
 
 	private final WebApplicationContextRunner servlet = new WebApplicationContextRunner()
 		.withConfiguration(this.configurations);

@@ -1,4 +1,4 @@
-package io.graceful.autoconfigure.requests;
+package io.graceful.autoconfigure.web;
 
 import java.time.Duration;
 
