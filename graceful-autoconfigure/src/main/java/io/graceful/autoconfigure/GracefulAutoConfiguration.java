@@ -102,22 +102,20 @@ public final class GracefulAutoConfiguration {
 			TaskTrackingPostProcessor gracefulTaskTrackingPostProcessor, TrackedWork trackedWork,
 			ObjectProvider<ScheduledTaskHolder> scheduledTaskHolders, ShutdownReport report,
 			GracefulProperties properties) {
-		// from the context, not injected: an injected provider leaves out the step itself
 		return new BackgroundWorkLifecycle(context, gracefulTaskTrackingPostProcessor, trackedWork,
-				scheduledTaskHolders.orderedStream().toList(), report, properties, () -> ShutdownBound
-					.all(context.getBeanProvider(ShutdownBound.class), context.getBeanProvider(BoundedStep.class)));
+				scheduledTaskHolders.orderedStream().toList(), report, properties);
 	}
 
 	@Bean
 	static ShutdownBudgetVerifier shutdownBudgetVerifier(GracefulProperties properties,
 			ObjectProvider<ShutdownBound> bounds, ObjectProvider<BoundedStep> steps, Environment environment,
 			BeanFactory beanFactory) {
-		return new ShutdownBudgetVerifier(properties, () -> ShutdownBound.all(bounds, steps), environment, beanFactory);
+		return new ShutdownBudgetVerifier(properties, bounds, steps, environment, beanFactory);
 	}
 
 	@Bean
 	ShutdownForecast gracefulShutdownForecast(ObjectProvider<StepForecaster> forecasters, ShutdownReport report) {
-		return new ShutdownForecast(() -> forecasters.orderedStream().toList(), report);
+		return new ShutdownForecast(forecasters, report);
 	}
 
 	@Bean

@@ -6,12 +6,12 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.function.Supplier;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 import io.graceful.autoconfigure.GracefulProperties;
+import io.graceful.autoconfigure.core.BoundedStep;
 import io.graceful.autoconfigure.core.DurationRules;
 import io.graceful.autoconfigure.core.Durations;
 import io.graceful.autoconfigure.core.ShutdownBound;
@@ -19,6 +19,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -43,7 +44,9 @@ public final class ShutdownBudgetVerifier implements SmartInitializingSingleton 
 
 	private final GracefulProperties properties;
 
-	private final Supplier<List<ShutdownBound>> allBounds;
+	private final ObjectProvider<ShutdownBound> boundBeans;
+
+	private final ObjectProvider<BoundedStep> boundedSteps;
 
 	private List<ShutdownBound> bounds = List.of();
 
@@ -54,21 +57,23 @@ public final class ShutdownBudgetVerifier implements SmartInitializingSingleton 
 	/**
 	 * Create the verifier.
 	 * @param properties the bound properties
-	 * @param bounds every bound of the shutdown, read once every singleton exists
+	 * @param bounds the bound beans, read once every singleton exists
+	 * @param steps the steps that declare their own bound, read then too
 	 * @param environment the environment
 	 * @param beanFactory the bean factory, for the lifecycle beans
 	 */
-	public ShutdownBudgetVerifier(GracefulProperties properties, Supplier<List<ShutdownBound>> bounds,
-			Environment environment, BeanFactory beanFactory) {
+	public ShutdownBudgetVerifier(GracefulProperties properties, ObjectProvider<ShutdownBound> bounds,
+			ObjectProvider<BoundedStep> steps, Environment environment, BeanFactory beanFactory) {
 		this.properties = properties;
-		this.allBounds = bounds;
+		this.boundBeans = bounds;
+		this.boundedSteps = steps;
 		this.environment = environment;
 		this.beanFactory = beanFactory;
 	}
 
 	@Override
 	public void afterSingletonsInstantiated() {
-		this.bounds = this.allBounds.get();
+		this.bounds = ShutdownBound.all(this.boundBeans, this.boundedSteps);
 		ShutdownBudget budget = budget();
 		if (!budget.fits()) {
 			if (this.properties.getBudgetCheck() == GracefulProperties.BudgetCheck.FAIL) {
@@ -93,7 +98,6 @@ public final class ShutdownBudgetVerifier implements SmartInitializingSingleton 
 			DurationRules.notNegative(bound.property(), bound.duration());
 			all.add(bound);
 		}
-		all.sort(Comparator.comparingInt(ShutdownBound::phase).reversed());
 		Duration userPhaseTimeout = userPhaseTimeout();
 		if (userPhaseTimeout != null) {
 			for (ShutdownBound bound : this.bounds) {
@@ -123,7 +127,11 @@ public final class ShutdownBudgetVerifier implements SmartInitializingSingleton 
 	 */
 	private ShutdownBound otherPhases(String property, Duration timeout) {
 		Set<Integer> owned = new HashSet<>();
-		this.bounds.stream().filter(ShutdownBound::phaseTimeout).forEach((bound) -> owned.add(bound.phase()));
+		for (ShutdownBound bound : this.bounds) {
+			if (bound.phaseTimeout()) {
+				owned.add(bound.phase());
+			}
+		}
 		Set<Integer> waiting = new TreeSet<>(Comparator.reverseOrder());
 		if (this.beanFactory instanceof ConfigurableListableBeanFactory listable) {
 			for (String name : listable.getBeanNamesForType(SmartLifecycle.class, false, false)) {
@@ -166,12 +174,14 @@ public final class ShutdownBudgetVerifier implements SmartInitializingSingleton 
 			lifecycleProcessor.setTimeoutPerShutdownPhase(this.properties.getOtherPhasesTimeout().toMillis());
 			Map<Integer, Duration> phaseTimeouts = new HashMap<>();
 			for (ShutdownBound bound : this.bounds) {
-				if (bound.phaseTimeout()) {
-					phaseTimeouts.merge(bound.phase(), bound.duration(), (a, b) -> (a.compareTo(b) >= 0) ? a : b);
+				Duration longest = phaseTimeouts.get(bound.phase());
+				if (bound.phaseTimeout() && (longest == null || bound.duration().compareTo(longest) > 0)) {
+					phaseTimeouts.put(bound.phase(), bound.duration());
 				}
 			}
-			phaseTimeouts
-				.forEach((phase, timeout) -> lifecycleProcessor.setTimeoutForShutdownPhase(phase, timeout.toMillis()));
+			for (Map.Entry<Integer, Duration> timeout : phaseTimeouts.entrySet()) {
+				lifecycleProcessor.setTimeoutForShutdownPhase(timeout.getKey(), timeout.getValue().toMillis());
+			}
 		}
 	}
 

@@ -3,7 +3,6 @@ package io.graceful.autoconfigure.core;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,9 +80,11 @@ public record ShutdownBound(String step, String property, Duration duration, int
 	 */
 	public static List<ShutdownBound> all(ObjectProvider<ShutdownBound> bounds, ObjectProvider<BoundedStep> steps) {
 		List<ShutdownBound> all = new ArrayList<>();
-		steps.orderedStream().forEach((step) -> all.add(step.shutdownBound()));
-		bounds.orderedStream().forEach(all::add);
-		all.sort(Comparator.comparingInt(ShutdownBound::phase).reversed());
+		for (BoundedStep step : steps.orderedStream().toList()) {
+			all.add(step.shutdownBound());
+		}
+		all.addAll(bounds.orderedStream().toList());
+		all.sort((a, b) -> Integer.compare(b.phase(), a.phase()));
 		return all;
 	}
 

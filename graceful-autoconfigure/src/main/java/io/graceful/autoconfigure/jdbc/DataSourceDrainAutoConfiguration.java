@@ -26,8 +26,8 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = GracefulAutoConfiguration.class,
 		afterName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
 @ConditionalOnBooleanProperty(name = "graceful.enabled", matchIfMissing = true)
-@ConditionalOnClass(DataSource.class)
-@ConditionalOnBean(DataSource.class)
+@ConditionalOnClass(name = "org.springframework.jdbc.datasource.DataSourceUtils")
+@ConditionalOnBean(type = "javax.sql.DataSource")
 @EnableConfigurationProperties(DataSourceDrainProperties.class)
 public final class DataSourceDrainAutoConfiguration {
 

@@ -2,7 +2,6 @@ package io.graceful.autoconfigure.report;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.ShutdownState;
@@ -11,6 +10,8 @@ import io.graceful.autoconfigure.core.StepForecaster;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ObjectProvider;
 
 /**
  * What a shutdown starting now would cut: every step's forecast and one verdict, computed
@@ -26,7 +27,7 @@ public final class ShutdownForecast {
 
 	private static final long WARN_INTERVAL_NANOS = 60_000_000_000L;
 
-	private final Supplier<List<StepForecaster>> forecasters;
+	private final ObjectProvider<StepForecaster> forecasters;
 
 	private final ShutdownReport report;
 
@@ -43,7 +44,7 @@ public final class ShutdownForecast {
 	 * @param forecasters the steps' forecasters, read when first needed
 	 * @param report the report, whose state decides whether a forecast applies
 	 */
-	public ShutdownForecast(Supplier<List<StepForecaster>> forecasters, ShutdownReport report) {
+	public ShutdownForecast(ObjectProvider<StepForecaster> forecasters, ShutdownReport report) {
 		this.forecasters = forecasters;
 		this.report = report;
 	}
@@ -60,7 +61,7 @@ public final class ShutdownForecast {
 		}
 		List<StepForecaster> forecasters = this.resolved;
 		if (forecasters == null) {
-			forecasters = this.forecasters.get();
+			forecasters = this.forecasters.orderedStream().toList();
 			this.resolved = forecasters;
 		}
 		List<StepForecast> steps = new ArrayList<>();

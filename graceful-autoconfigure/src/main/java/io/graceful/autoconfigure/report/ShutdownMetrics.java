@@ -5,8 +5,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Supplier;
 
+import io.graceful.autoconfigure.core.BoundedStep;
 import io.graceful.autoconfigure.core.GracefulPhases;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.event.ContextClosedEvent;
@@ -72,7 +73,9 @@ class ShutdownMetrics implements MeterBinder, SmartApplicationListener {
 
 	private final ApplicationContext context;
 
-	private final Supplier<List<ShutdownBound>> bounds;
+	private final ObjectProvider<ShutdownBound> bounds;
+
+	private final ObjectProvider<BoundedStep> steps;
 
 	private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
 
@@ -81,12 +84,13 @@ class ShutdownMetrics implements MeterBinder, SmartApplicationListener {
 	private @Nullable TaskTrackingPostProcessor taskTracking;
 
 	ShutdownMetrics(ShutdownReport report, InFlightRequests inFlightRequests, Duration gracePeriod,
-			ApplicationContext context, Supplier<List<ShutdownBound>> bounds) {
+			ApplicationContext context, ObjectProvider<ShutdownBound> bounds, ObjectProvider<BoundedStep> steps) {
 		this.report = report;
 		this.inFlightRequests = inFlightRequests;
 		this.gracePeriod = gracePeriod;
 		this.context = context;
 		this.bounds = bounds;
+		this.steps = steps;
 	}
 
 	/**
@@ -119,7 +123,7 @@ class ShutdownMetrics implements MeterBinder, SmartApplicationListener {
 			Set<String> steps = new LinkedHashSet<>();
 			this.report.getResults().forEach((result) -> steps.add(result.step()));
 			this.report.getRunningSteps().forEach((recorder) -> steps.add(recorder.step()));
-			for (ShutdownBound bound : this.bounds.get()) {
+			for (ShutdownBound bound : ShutdownBound.all(this.bounds, this.steps)) {
 				if (bound.phase() != GracefulPhases.WITHDRAW) {
 					steps.add(bound.step());
 				}

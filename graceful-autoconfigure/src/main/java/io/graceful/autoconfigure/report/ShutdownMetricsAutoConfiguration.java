@@ -40,9 +40,15 @@ public final class ShutdownMetricsAutoConfiguration {
 			ObjectProvider<BoundedStep> steps, ObjectProvider<ShutdownForecast> forecast,
 			ObjectProvider<TaskTrackingPostProcessor> taskTracking) {
 		ShutdownMetrics metrics = new ShutdownMetrics(report, inFlightRequests.getIfAvailable(),
-				properties.getGracePeriod(), context, () -> ShutdownBound.all(bounds, steps));
-		forecast.ifAvailable(metrics::publishForecast);
-		taskTracking.ifAvailable(metrics::publishRejectedTasks);
+				properties.getGracePeriod(), context, bounds, steps);
+		ShutdownForecast shutdownForecast = forecast.getIfAvailable();
+		if (shutdownForecast != null) {
+			metrics.publishForecast(shutdownForecast);
+		}
+		TaskTrackingPostProcessor tracking = taskTracking.getIfAvailable();
+		if (tracking != null) {
+			metrics.publishRejectedTasks(tracking);
+		}
 		return metrics;
 	}
 

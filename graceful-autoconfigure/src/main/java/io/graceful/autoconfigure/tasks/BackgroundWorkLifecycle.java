@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 import io.graceful.autoconfigure.GracefulProperties;
 import io.graceful.autoconfigure.core.BoundedStep;
@@ -84,8 +83,6 @@ public final class BackgroundWorkLifecycle
 
 	private final boolean carryOver;
 
-	private final Supplier<List<ShutdownBound>> bounds;
-
 	private volatile boolean running;
 
 	/**
@@ -96,11 +93,10 @@ public final class BackgroundWorkLifecycle
 	 * @param scheduledTaskHolders the holders of scheduled tasks
 	 * @param report the report the step writes to
 	 * @param properties the bound properties
-	 * @param bounds every bound of the shutdown, read once the context is refreshed
 	 */
 	public BackgroundWorkLifecycle(ApplicationContext context, TaskTrackingPostProcessor tracking,
 			TrackedWork trackedWork, List<ScheduledTaskHolder> scheduledTaskHolders, ShutdownReport report,
-			GracefulProperties properties, Supplier<List<ShutdownBound>> bounds) {
+			GracefulProperties properties) {
 		this.context = context;
 		this.tracking = tracking;
 		this.trackedWork = trackedWork;
@@ -108,7 +104,6 @@ public final class BackgroundWorkLifecycle
 		this.report = report;
 		this.timeout = properties.getBackgroundWork().getTimeout();
 		this.carryOver = properties.isCarryOver();
-		this.bounds = bounds;
 		TaskAdmission admission = new TaskAdmission(report, properties.getBackgroundWork().getAdmission(),
 				this.timeout);
 		this.admission = admission;
@@ -141,7 +136,11 @@ public final class BackgroundWorkLifecycle
 
 	@Override
 	public void start() {
-		this.admission.horizon(TaskAdmission.horizon(this.bounds.get(), this.carryOver));
+		// every bound is known once the context is refreshed; from the context, not an
+		// injected provider, which would leave out this step itself
+		List<ShutdownBound> bounds = ShutdownBound.all(this.context.getBeanProvider(ShutdownBound.class),
+				this.context.getBeanProvider(BoundedStep.class));
+		this.admission.horizon(TaskAdmission.horizon(bounds, this.carryOver));
 		this.running = true;
 	}
 

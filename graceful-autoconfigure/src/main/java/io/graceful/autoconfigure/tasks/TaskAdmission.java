@@ -1,6 +1,7 @@
 package io.graceful.autoconfigure.tasks;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.graceful.autoconfigure.core.Durations;
@@ -47,10 +48,13 @@ final class TaskAdmission {
 	 * @return the time from the start of a shutdown to the end of background work
 	 */
 	static Duration horizon(List<ShutdownBound> bounds, boolean carryOver) {
-		List<ShutdownBound> upToBackgroundWork = bounds.stream()
-			.filter((bound) -> bound.phase() >= GracefulPhases.BACKGROUND_WORK
-					&& (carryOver || bound.step().equals(GracefulStep.BACKGROUND_WORK.id())))
-			.toList();
+		List<ShutdownBound> upToBackgroundWork = new ArrayList<>();
+		for (ShutdownBound bound : bounds) {
+			if (bound.phase() >= GracefulPhases.BACKGROUND_WORK
+					&& (carryOver || bound.step().equals(GracefulStep.BACKGROUND_WORK.id()))) {
+				upToBackgroundWork.add(bound);
+			}
+		}
 		return ShutdownBound.total(upToBackgroundWork);
 	}
 

@@ -88,7 +88,9 @@ public final class TaskTrackingPostProcessor implements BeanPostProcessor {
 	 */
 	void admitWith(TaskAdmission admission) {
 		this.admission = admission;
-		this.trackers.forEach((tracker) -> tracker.admitWith(admission));
+		for (TaskTracker tracker : this.trackers) {
+			tracker.admitWith(admission);
+		}
 	}
 
 	Signal signal() {

@@ -67,7 +67,9 @@ final class TomcatConnections
 
 	private final ApplicationContext context;
 
-	private @Nullable TomcatHttp2GoAwaySender goAwaySender;
+	// typed Object so that Tomcat's HTTP/2 internals load at the first GOAWAY, not when
+	// Spring introspects this bean
+	private @Nullable Object goAwaySender;
 
 	TomcatConnections(ApplicationContext context) {
 		this.context = context;
@@ -87,7 +89,7 @@ final class TomcatConnections
 	public int sendGoAway() {
 		TomcatHttp2GoAwaySender sender;
 		synchronized (this) {
-			sender = this.goAwaySender;
+			sender = (TomcatHttp2GoAwaySender) this.goAwaySender;
 			if (sender == null) {
 				sender = new TomcatHttp2GoAwaySender(this);
 				this.goAwaySender = sender;
