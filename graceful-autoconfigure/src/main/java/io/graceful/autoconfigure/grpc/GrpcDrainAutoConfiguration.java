@@ -81,8 +81,8 @@ public final class GrpcDrainAutoConfiguration {
 
 		@Bean
 		@ConditionalOnBean(HealthStatusManager.class)
-		GrpcWithdrawHealth gracefulGrpcWithdrawHealth(HealthStatusManager healthStatusManager) {
-			return new GrpcWithdrawHealth(healthStatusManager);
+		GrpcWithdrawHealth gracefulGrpcWithdrawHealth(HealthStatusManager healthStatusManager, ShutdownReport report) {
+			return new GrpcWithdrawHealth(healthStatusManager, report);
 		}
 
 	}
