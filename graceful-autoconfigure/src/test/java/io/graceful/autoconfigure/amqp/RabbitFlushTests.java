@@ -106,8 +106,10 @@ class RabbitFlushTests {
 	void brokerFrozenAtShutdownClosesWithinTheBoundAndReportsTheUnknownSendsAndRejectsSendsFast(CapturedOutput output)
 			throws Exception {
 		String queue = createQueue("frozen");
+		// without carry-over: background work would leave the flush its 3s
 		ConfigurableApplicationContext context = RabbitTestApplication.run(broker, Sender.class,
-				"spring.rabbitmq.publisher-confirm-type=correlated", "graceful.rabbitmq-flush.timeout=1s");
+				"spring.rabbitmq.publisher-confirm-type=correlated", "graceful.rabbitmq-flush.timeout=1s",
+				"graceful.carry-over=false");
 		ShutdownReport report = context.getBean(ShutdownReport.class);
 		RabbitTemplate template = context.getBean(RabbitTemplate.class);
 		List<CorrelationData> sends = new ArrayList<>();
