@@ -13,7 +13,7 @@ import io.graceful.autoconfigure.report.ShutdownSummaryTrigger;
 import io.graceful.autoconfigure.tasks.BackgroundWorkLifecycle;
 import io.graceful.autoconfigure.tasks.TaskTrackingPostProcessor;
 import io.graceful.autoconfigure.tasks.TrackedWork;
-import io.graceful.autoconfigure.web.InFlightRequests;
+import io.graceful.autoconfigure.core.InFlightRequests;
 import io.graceful.autoconfigure.withdraw.Http2GoAwaySender;
 import io.graceful.autoconfigure.withdraw.IdleConnectionCloser;
 import io.graceful.autoconfigure.withdraw.ListeningSocketCloser;

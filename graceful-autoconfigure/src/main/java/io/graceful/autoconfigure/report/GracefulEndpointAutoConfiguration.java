@@ -5,7 +5,7 @@ import io.graceful.autoconfigure.GracefulProperties;
 import io.graceful.autoconfigure.core.BoundedStep;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
-import io.graceful.autoconfigure.web.InFlightRequests;
+import io.graceful.autoconfigure.core.InFlightRequests;
 import io.graceful.autoconfigure.web.WebDrainAutoConfiguration;
 
 import org.springframework.beans.factory.ObjectProvider;

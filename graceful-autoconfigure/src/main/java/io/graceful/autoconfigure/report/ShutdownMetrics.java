@@ -13,7 +13,7 @@ import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.StepOutcome;
 import io.graceful.autoconfigure.core.StepResult;
 import io.graceful.autoconfigure.tasks.TaskTrackingPostProcessor;
-import io.graceful.autoconfigure.web.InFlightRequests;
+import io.graceful.autoconfigure.core.InFlightRequests;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

@@ -6,7 +6,7 @@ import io.graceful.autoconfigure.core.BoundedStep;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.tasks.TaskTrackingPostProcessor;
-import io.graceful.autoconfigure.web.InFlightRequests;
+import io.graceful.autoconfigure.core.InFlightRequests;
 import io.graceful.autoconfigure.web.WebDrainAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 

@@ -1,5 +1,8 @@
 package io.graceful.autoconfigure.web;
 
+import io.graceful.autoconfigure.core.InFlightRequest;
+import io.graceful.autoconfigure.core.InFlightRequests;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 

@@ -1,5 +1,8 @@
 package io.graceful.autoconfigure.web;
 
+import io.graceful.autoconfigure.core.InFlightRequest;
+import io.graceful.autoconfigure.core.InFlightRequests;
+
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;

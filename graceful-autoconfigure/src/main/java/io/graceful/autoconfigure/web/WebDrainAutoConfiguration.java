@@ -1,5 +1,6 @@
 package io.graceful.autoconfigure.web;
 
+import io.graceful.autoconfigure.core.InFlightRequests;
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.GracefulProperties;
 import io.graceful.autoconfigure.core.GracefulPhases;

@@ -1,5 +1,7 @@
 package io.graceful.autoconfigure.web;
 
+import io.graceful.autoconfigure.core.InFlightRequests;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,6 +3,8 @@ package io.graceful.autoconfigure.web;
 import java.time.Duration;
 import java.util.List;
 
+import io.graceful.autoconfigure.core.InFlightRequest;
+import io.graceful.autoconfigure.core.InFlightRequests;
 import io.graceful.autoconfigure.core.LifecyclePhaseTimeout;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.StepForecast;

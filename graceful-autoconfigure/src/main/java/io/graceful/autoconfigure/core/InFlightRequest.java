@@ -1,8 +1,6 @@
-package io.graceful.autoconfigure.web;
+package io.graceful.autoconfigure.core;
 
 import java.time.Duration;
-
-import io.graceful.autoconfigure.core.Durations;
 
 /**
  * A request being served. Holds method and path only: query strings and headers may carry

@@ -1,4 +1,4 @@
-package io.graceful.autoconfigure.web;
+package io.graceful.autoconfigure.core;
 
 import java.util.Comparator;
 import java.util.List;
