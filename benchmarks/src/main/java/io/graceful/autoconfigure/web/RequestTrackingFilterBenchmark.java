@@ -1,5 +1,6 @@
 package io.graceful.autoconfigure.web;
 
+import io.graceful.autoconfigure.core.InFlightRequests;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
