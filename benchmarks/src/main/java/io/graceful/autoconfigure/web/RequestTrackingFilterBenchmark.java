@@ -1,9 +1,9 @@
 package io.graceful.autoconfigure.web;
 
-import io.graceful.autoconfigure.core.InFlightRequests;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
+import io.graceful.autoconfigure.core.InFlightRequests;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
