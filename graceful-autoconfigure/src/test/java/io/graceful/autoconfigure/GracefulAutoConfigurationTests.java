@@ -2,9 +2,9 @@ package io.graceful.autoconfigure;
 
 import java.time.Duration;
 
+import io.graceful.autoconfigure.core.InFlightRequests;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
-import io.graceful.autoconfigure.core.InFlightRequests;
 import io.graceful.autoconfigure.web.OpenStreams;
 import io.graceful.autoconfigure.web.WebDrainProperties;
 import io.graceful.autoconfigure.withdraw.WithdrawLifecycle;

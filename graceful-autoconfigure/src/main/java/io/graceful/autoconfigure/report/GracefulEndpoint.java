@@ -8,14 +8,14 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.graceful.autoconfigure.GracefulProperties;
+import io.graceful.autoconfigure.core.InFlightRequest;
+import io.graceful.autoconfigure.core.InFlightRequests;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.ShutdownState;
 import io.graceful.autoconfigure.core.StepForecast;
 import io.graceful.autoconfigure.core.StepRecorder;
 import io.graceful.autoconfigure.core.StepResult;
-import io.graceful.autoconfigure.core.InFlightRequest;
-import io.graceful.autoconfigure.core.InFlightRequests;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

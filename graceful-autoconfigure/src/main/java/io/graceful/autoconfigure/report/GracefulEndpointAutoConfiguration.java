@@ -3,9 +3,9 @@ package io.graceful.autoconfigure.report;
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.GracefulProperties;
 import io.graceful.autoconfigure.core.BoundedStep;
+import io.graceful.autoconfigure.core.InFlightRequests;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
-import io.graceful.autoconfigure.core.InFlightRequests;
 import io.graceful.autoconfigure.web.WebDrainAutoConfiguration;
 
 import org.springframework.beans.factory.ObjectProvider;

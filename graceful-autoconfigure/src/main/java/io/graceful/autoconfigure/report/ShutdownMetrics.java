@@ -8,12 +8,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.graceful.autoconfigure.core.BoundedStep;
 import io.graceful.autoconfigure.core.GracefulPhases;
+import io.graceful.autoconfigure.core.InFlightRequests;
 import io.graceful.autoconfigure.core.ShutdownBound;
 import io.graceful.autoconfigure.core.ShutdownReport;
 import io.graceful.autoconfigure.core.StepOutcome;
 import io.graceful.autoconfigure.core.StepResult;
 import io.graceful.autoconfigure.tasks.TaskTrackingPostProcessor;
-import io.graceful.autoconfigure.core.InFlightRequests;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

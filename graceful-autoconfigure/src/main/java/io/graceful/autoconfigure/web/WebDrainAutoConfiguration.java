@@ -1,9 +1,9 @@
 package io.graceful.autoconfigure.web;
 
-import io.graceful.autoconfigure.core.InFlightRequests;
 import io.graceful.autoconfigure.GracefulAutoConfiguration;
 import io.graceful.autoconfigure.GracefulProperties;
 import io.graceful.autoconfigure.core.GracefulPhases;
+import io.graceful.autoconfigure.core.InFlightRequests;
 import io.graceful.autoconfigure.core.LifecyclePhaseTimeout;
 import io.graceful.autoconfigure.core.PhaseCallback;
 import io.graceful.autoconfigure.core.ShutdownReport;
