@@ -133,9 +133,15 @@ abstract class AbstractHttp2GoAwayTests {
 				+ "ms after close started");
 		TcpProxy.Link openedDuringDelay = this.proxy.links().get(1);
 		assertThat(this.moments.withdrawEnded.await(10, TimeUnit.SECONDS)).isTrue();
-		assertThat(openedDuringDelay.clientClosed.await(CLIENT_REACTION.toSeconds(), TimeUnit.SECONDS))
-			.as("the connection opened during the delay got GOAWAY at its end, before the drain")
+		// either side may end it first: the client on the GOAWAY, or the server once its
+		// graceful GOAWAY finds no stream left (Jetty's does); the log line below says
+		// the
+		// GOAWAY was sent to both connections
+		assertThat(openedDuringDelay.ended.await(CLIENT_REACTION.toSeconds(), TimeUnit.SECONDS))
+			.as("the connection opened during the delay got GOAWAY at its end and ended, before the drain")
 			.isTrue();
+		System.out.println("Test measured: the connection opened during the delay was ended by the "
+				+ (openedDuringDelay.serverClosed ? "server" : "client") + " after its GOAWAY");
 		assertThat(this.moments.drainStartedNanos).as("the drain had not started").isZero();
 		drainMayStart.countDown();
 		closing.get(15, TimeUnit.SECONDS);

@@ -117,6 +117,9 @@ final class TcpProxy implements AutoCloseable {
 
 		final CountDownLatch clientClosed = new CountDownLatch(1);
 
+		/** Counted down when either side ended the connection first. */
+		final CountDownLatch ended = new CountDownLatch(1);
+
 		volatile long clientClosedNanos;
 
 		/** Whether the server ended the connection (then the client did not). */
@@ -132,6 +135,7 @@ final class TcpProxy implements AutoCloseable {
 		}
 
 		private synchronized void ended(boolean byClient) {
+			this.ended.countDown();
 			if (byClient && !this.serverClosed && this.clientClosed.getCount() > 0) {
 				this.clientClosedNanos = System.nanoTime();
 				this.clientClosed.countDown();
