@@ -3,7 +3,6 @@ package io.graceful.autoconfigure.budget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -172,14 +171,7 @@ public final class ShutdownBudgetVerifier implements SmartInitializingSingleton 
 		Object processor = this.beanFactory.getBean(AbstractApplicationContext.LIFECYCLE_PROCESSOR_BEAN_NAME);
 		if (processor instanceof DefaultLifecycleProcessor lifecycleProcessor) {
 			lifecycleProcessor.setTimeoutPerShutdownPhase(this.properties.getOtherPhasesTimeout().toMillis());
-			Map<Integer, Duration> phaseTimeouts = new HashMap<>();
-			for (ShutdownBound bound : this.bounds) {
-				Duration longest = phaseTimeouts.get(bound.phase());
-				if (bound.phaseTimeout() && (longest == null || bound.duration().compareTo(longest) > 0)) {
-					phaseTimeouts.put(bound.phase(), bound.duration());
-				}
-			}
-			for (Map.Entry<Integer, Duration> timeout : phaseTimeouts.entrySet()) {
+			for (Map.Entry<Integer, Duration> timeout : ShutdownBound.phaseTimeouts(this.bounds).entrySet()) {
 				lifecycleProcessor.setTimeoutForShutdownPhase(timeout.getKey(), timeout.getValue().toMillis());
 			}
 		}

@@ -96,20 +96,33 @@ public record ShutdownBound(String step, String property, Duration duration, int
 	 * @return their worst case
 	 */
 	public static Duration total(Collection<ShutdownBound> bounds) {
-		Map<Integer, Duration> phaseTimeouts = new HashMap<>();
 		Duration total = Duration.ZERO;
 		for (ShutdownBound bound : bounds) {
-			if (bound.phaseTimeout()) {
-				phaseTimeouts.merge(bound.phase(), bound.duration(), (a, b) -> (a.compareTo(b) >= 0) ? a : b);
-			}
-			else {
+			if (!bound.phaseTimeout()) {
 				total = total.plus(bound.duration());
 			}
 		}
-		for (Duration timeout : phaseTimeouts.values()) {
+		for (Duration timeout : phaseTimeouts(bounds).values()) {
 			total = total.plus(timeout);
 		}
 		return total;
+	}
+
+	/**
+	 * The timeout each phase needs from Spring's lifecycle processor: the longest of the
+	 * bounds it enforces in that phase, since those steps run alongside each other.
+	 * @param bounds the bounds
+	 * @return the timeout per phase, for the phases that have such bounds
+	 */
+	public static Map<Integer, Duration> phaseTimeouts(Collection<ShutdownBound> bounds) {
+		Map<Integer, Duration> phaseTimeouts = new HashMap<>();
+		for (ShutdownBound bound : bounds) {
+			Duration longest = phaseTimeouts.get(bound.phase());
+			if (bound.phaseTimeout() && (longest == null || bound.duration().compareTo(longest) > 0)) {
+				phaseTimeouts.put(bound.phase(), bound.duration());
+			}
+		}
+		return phaseTimeouts;
 	}
 
 }

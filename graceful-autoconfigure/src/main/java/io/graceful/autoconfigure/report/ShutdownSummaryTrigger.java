@@ -53,8 +53,9 @@ public final class ShutdownSummaryTrigger implements BeanFactoryPostProcessor, D
 	 */
 	private static <T> @Nullable T singleton(ConfigurableListableBeanFactory beanFactory, Class<T> type) {
 		for (String name : beanFactory.getBeanNamesForType(type, false, false)) {
-			if (type.isInstance(beanFactory.getSingleton(name))) {
-				return type.cast(beanFactory.getSingleton(name));
+			Object bean = beanFactory.getSingleton(name);
+			if (type.isInstance(bean)) {
+				return type.cast(bean);
 			}
 		}
 		return null;
